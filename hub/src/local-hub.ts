@@ -1,0 +1,285 @@
+/**
+ * The local hub: etcd, kube-apiserver and kube-controller-manager on loopback, with TLS
+ * everywhere, client-certificate authentication and RBAC. Processes run detached, so the hub
+ * outlives the command that started it; state.json in the hub directory records them.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { httpsGet, type TlsFiles } from './https-probe.ts';
+import { isAlive, logTail, type StartedProcess, startDetached, stopProcess } from './hub-process.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { ensurePki, type Pki } from './pki.ts';
+import { portInUse } from './ports.ts';
+import { ensureToolchain, type Toolchain } from './toolchain.ts';
+import { waitFor } from './wait.ts';
+
+export interface HubOptions {
+  dir: string;
+  apiserverPort: number;
+  etcdPort: number;
+  etcdPeerPort: number;
+  log?: (line: string) => void;
+}
+
+export interface HubInfo {
+  dir: string;
+  kubeconfig: string;
+  server: string;
+  version: string;
+  pids: { etcd: number; apiserver: number; controllerManager: number };
+}
+
+export const DEFAULT_HUB_DIR =
+  process.env.SMART_FLEET_HUB_DIR ?? fileURLToPath(new URL('../../.hub/', import.meta.url)).replace(/\/$/, '');
+
+export const DEFAULT_HUB_PORTS = { apiserverPort: 16443, etcdPort: 12379, etcdPeerPort: 12380 } as const;
+
+const STATE_FILE = 'state.json';
+const COMPONENTS = ['etcd', 'apiserver', 'controllerManager'] as const;
+
+function readState(dir: string): HubInfo | undefined {
+  const file = join(dir, STATE_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HubInfo) : undefined;
+}
+
+function runningPids(info: HubInfo): number[] {
+  return COMPONENTS.map((c) => info.pids[c]).filter(isAlive);
+}
+
+function etcdArgs(o: HubOptions, pki: Pki): string[] {
+  const server = pki.cert('etcd-server');
+  const peer = `http://127.0.0.1:${o.etcdPeerPort}`;
+  const client = `https://127.0.0.1:${o.etcdPort}`;
+  return [
+    '--name=hub',
+    `--data-dir=${join(o.dir, 'etcd')}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=hub=${peer}`,
+    `--cert-file=${server.cert}`,
+    `--key-file=${server.key}`,
+    `--trusted-ca-file=${pki.caCert}`,
+    '--client-cert-auth',
+    '--logger=zap',
+    '--log-outputs=stderr',
+  ];
+}
+
+function apiserverArgs(o: HubOptions, pki: Pki): string[] {
+  const etcdClient = pki.cert('apiserver-etcd-client');
+  const serving = pki.cert('apiserver');
+  return [
+    `--etcd-servers=https://127.0.0.1:${o.etcdPort}`,
+    `--etcd-cafile=${pki.caCert}`,
+    `--etcd-certfile=${etcdClient.cert}`,
+    `--etcd-keyfile=${etcdClient.key}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${o.apiserverPort}`,
+    '--insecure-port=0',
+    `--tls-cert-file=${serving.cert}`,
+    `--tls-private-key-file=${serving.key}`,
+    `--client-ca-file=${pki.caCert}`,
+    '--anonymous-auth=false',
+    '--authorization-mode=RBAC',
+    `--service-account-key-file=${pki.saPub}`,
+    `--service-account-signing-key-file=${pki.saKey}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    '--api-audiences=https://kubernetes.default.svc.cluster.local',
+    // Service IPs are bookkeeping only here: nothing routes them on a loopback hub.
+    '--service-cluster-ip-range=10.96.0.0/16',
+    `--cert-dir=${join(o.dir, 'apiserver')}`,
+    '--profiling=false',
+  ];
+}
+
+function controllerManagerArgs(o: HubOptions, pki: Pki, kubeconfig: string): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--service-account-private-key-file=${pki.saKey}`,
+    `--root-ca-file=${pki.caCert}`,
+    `--cluster-signing-cert-file=${pki.caCert}`,
+    `--cluster-signing-key-file=${pki.caKey}`,
+    '--use-service-account-credentials=true',
+    '--leader-elect=false',
+    '--port=0',
+    '--secure-port=0',
+    '--profiling=false',
+  ];
+}
+
+async function checkPortsFree(o: HubOptions): Promise<void> {
+  const ports = { 'kube-apiserver': o.apiserverPort, 'etcd client': o.etcdPort, 'etcd peer': o.etcdPeerPort };
+  for (const [what, port] of Object.entries(ports)) {
+    if (await portInUse(port)) {
+      throw new Error(
+        `port ${port} (${what}) on 127.0.0.1 is already in use by another program; stop it, or choose other ports (npm run hub -- start --help)`,
+      );
+    }
+  }
+}
+
+interface Step {
+  name: string;
+  log: string;
+  process: StartedProcess;
+  timeoutMs: number;
+  ready: () => Promise<boolean>;
+}
+
+async function awaitReady(step: Step): Promise<void> {
+  try {
+    await waitFor(async () => (await step.ready()) || undefined, {
+      what: `${step.name} to become ready`,
+      timeoutMs: step.timeoutMs,
+      abortReason: step.process.exitReason,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${reason}\n--- last lines of ${step.log} ---\n${logTail(step.log)}`);
+  }
+}
+
+async function startComponents(o: HubOptions, tc: Toolchain, pki: Pki) {
+  const logs = join(o.dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const admin = pki.cert('admin');
+  const adminTls: TlsFiles = { ca: pki.caCert, ...admin };
+  const etcdLog = join(logs, 'etcd.log');
+  const etcd = startDetached(tc.etcd, etcdArgs(o, pki), etcdLog);
+  const etcdTls: TlsFiles = { ca: pki.caCert, ...pki.cert('apiserver-etcd-client') };
+  const etcdHealthy = async () => (await httpsGet(`https://127.0.0.1:${o.etcdPort}/health`, etcdTls)).body.includes('true');
+  await awaitReady({ name: 'etcd', log: etcdLog, process: etcd, timeoutMs: 30000, ready: etcdHealthy }).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}\nIf the data dir ${join(o.dir, 'etcd')} is stale, \`npm run hub -- reset\` removes it.`);
+    },
+  );
+  const server = `https://127.0.0.1:${o.apiserverPort}`;
+  const apiLog = join(logs, 'kube-apiserver.log');
+  const apiserver = startDetached(tc.kubeApiserver, apiserverArgs(o, pki), apiLog);
+  const apiReady = async () => (await httpsGet(`${server}/readyz`, adminTls)).status === 200;
+  await awaitReady({ name: 'kube-apiserver', log: apiLog, process: apiserver, timeoutMs: 90000, ready: apiReady });
+  const cmKubeconfig = join(o.dir, 'controller-manager.kubeconfig');
+  writeKubeconfig(cmKubeconfig, {
+    server,
+    caFile: pki.caCert,
+    ...certFiles(pki, 'controller-manager'),
+    user: 'system:kube-controller-manager',
+    contextName: 'smart-fleet-hub',
+  });
+  const cmLog = join(logs, 'kube-controller-manager.log');
+  const cm = startDetached(tc.kubeControllerManager, controllerManagerArgs(o, pki, cmKubeconfig), cmLog);
+  // The service-account controller making `default` in `default` shows the controllers run.
+  const cmReady = async () =>
+    (await httpsGet(`${server}/api/v1/namespaces/default/serviceaccounts/default`, adminTls)).status === 200;
+  await awaitReady({ name: 'kube-controller-manager', log: cmLog, process: cm, timeoutMs: 60000, ready: cmReady });
+  const version = JSON.parse((await httpsGet(`${server}/version`, adminTls)).body).gitVersion as string;
+  return { server, version, pids: { etcd: etcd.pid, apiserver: apiserver.pid, controllerManager: cm.pid } };
+}
+
+function certFiles(pki: Pki, name: 'admin' | 'controller-manager') {
+  const c = pki.cert(name);
+  return { certFile: c.cert, keyFile: c.key };
+}
+
+/** Starts the hub, or returns the running one. */
+export async function startHub(o: HubOptions): Promise<HubInfo> {
+  const log = o.log ?? console.error;
+  const previous = readState(o.dir);
+  if (previous) {
+    const alive = runningPids(previous);
+    if (alive.length === COMPONENTS.length) {
+      log(`[hub] already running at ${previous.server} (${o.dir})`);
+      return previous;
+    }
+    log(`[hub] found stale state in ${o.dir} (a hub that did not stop cleanly); cleaning up and starting afresh`);
+    await Promise.all(alive.map((pid) => stopProcess(pid)));
+    rmSync(join(o.dir, STATE_FILE));
+  }
+  await checkPortsFree(o);
+  const tc = await ensureToolchain(log);
+  const pki = await ensurePki(join(o.dir, 'pki'));
+  log(`[hub] starting etcd, kube-apiserver and kube-controller-manager in ${o.dir}`);
+  const started = Date.now();
+  let components: Awaited<ReturnType<typeof startComponents>>;
+  try {
+    components = await startComponents(o, tc, pki);
+  } catch (error) {
+    await stopStrays(o.dir);
+    throw error;
+  }
+  const kubeconfig = join(o.dir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, {
+    server: components.server,
+    caFile: pki.caCert,
+    ...certFiles(pki, 'admin'),
+    user: 'smart-fleet-admin',
+    contextName: 'smart-fleet-hub',
+  });
+  const info: HubInfo = { dir: o.dir, kubeconfig, ...components };
+  writeFileSync(join(o.dir, STATE_FILE), JSON.stringify(info, null, 2));
+  log(`[hub] kube-apiserver ${info.version} ready at ${info.server} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return info;
+}
+
+/** After a failed start, stop whatever did start (found by its command line naming this dir). */
+async function stopStrays(dir: string): Promise<void> {
+  const { readdirSync } = await import('node:fs');
+  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  const strays = pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+    } catch {
+      return false;
+    }
+  });
+  await Promise.all(strays.map((pid) => stopProcess(Number(pid))));
+}
+
+/** Stops the hub in `dir`; false if none was running. Data stays for the next start. */
+export async function stopHub(dir: string, log: (line: string) => void = console.error): Promise<boolean> {
+  const state = readState(dir);
+  if (!state) {
+    return false;
+  }
+  // Reverse start order: controllers first, etcd last, so nothing writes to a closed store.
+  for (const component of [...COMPONENTS].reverse()) {
+    await stopProcess(state.pids[component]);
+  }
+  rmSync(join(dir, STATE_FILE));
+  log(`[hub] stopped (${dir}); data kept for the next start`);
+  return true;
+}
+
+export type HubStatus =
+  | { state: 'stopped'; dir: string }
+  | { state: 'stale'; dir: string; info: HubInfo; alive: number[] }
+  | { state: 'running'; dir: string; info: HubInfo; ready: boolean };
+
+export async function hubStatus(dir: string): Promise<HubStatus> {
+  const info = readState(dir);
+  if (!info) {
+    return { state: 'stopped', dir };
+  }
+  const alive = runningPids(info);
+  if (alive.length !== COMPONENTS.length) {
+    return { state: 'stale', dir, info, alive };
+  }
+  const pki = await ensurePki(join(dir, 'pki'));
+  const ready = await httpsGet(`${info.server}/readyz`, { ca: pki.caCert, ...pki.cert('admin') }).then(
+    (r) => r.status === 200,
+    () => false,
+  );
+  return { state: 'running', dir, info, ready };
+}
+
+/** Stops the hub and deletes its data, certificates and logs. */
+export async function resetHub(dir: string, log: (line: string) => void = console.error): Promise<void> {
+  await stopHub(dir, log);
+  await stopStrays(dir);
+  rmSync(dir, { recursive: true, force: true });
+  log(`[hub] removed ${dir}`);
+}

@@ -1,0 +1,91 @@
+/**
+ * The local hub's certificates, made with openssl: one CA; serving certificates for etcd and
+ * kube-apiserver on loopback; client certificates for the apiserver (to etcd), the admin, and
+ * the controller-manager; and the service-account signing key. Everything authenticates with
+ * TLS client certificates, as a production control plane does.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from './run.ts';
+
+export interface Pki {
+  dir: string;
+  caCert: string;
+  caKey: string;
+  saKey: string;
+  saPub: string;
+  cert(name: CertName): { cert: string; key: string };
+}
+
+export type CertName = 'etcd-server' | 'apiserver-etcd-client' | 'apiserver' | 'admin' | 'controller-manager';
+
+interface CertRequest {
+  name: CertName;
+  subject: string;
+  usage: 'serverAuth' | 'clientAuth' | 'serverAuth,clientAuth';
+}
+
+const CERTS: readonly CertRequest[] = [
+  { name: 'etcd-server', subject: '/CN=etcd', usage: 'serverAuth,clientAuth' },
+  { name: 'apiserver-etcd-client', subject: '/CN=kube-apiserver-etcd-client', usage: 'clientAuth' },
+  { name: 'apiserver', subject: '/CN=kube-apiserver', usage: 'serverAuth' },
+  // system:masters is the bootstrap superuser group; the admin kubeconfig is for the hub's owner.
+  { name: 'admin', subject: '/O=system:masters/CN=smart-fleet-admin', usage: 'clientAuth' },
+  { name: 'controller-manager', subject: '/CN=system:kube-controller-manager', usage: 'clientAuth' },
+];
+
+const SANS = 'DNS:localhost,IP:127.0.0.1';
+const DAYS = '825';
+
+async function issue(dir: string, req: CertRequest): Promise<void> {
+  const key = join(dir, `${req.name}.key`);
+  const csr = join(dir, `${req.name}.csr`);
+  const crt = join(dir, `${req.name}.crt`);
+  const ext = join(dir, `${req.name}.ext`);
+  const sans = req.usage.includes('serverAuth') ? `subjectAltName=${SANS}\n` : '';
+  writeFileSync(
+    ext,
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=${req.usage}\n${sans}`,
+  );
+  await run('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', req.subject]);
+  await run('openssl', [
+    'x509', '-req', '-in', csr, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'),
+    '-CAcreateserial', '-out', crt, '-days', DAYS, '-sha256', '-extfile', ext,
+  ]);
+}
+
+function paths(dir: string): Pki {
+  return {
+    dir,
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    saKey: join(dir, 'sa.key'),
+    saPub: join(dir, 'sa.pub'),
+    cert: (name) => ({ cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) }),
+  };
+}
+
+function complete(pki: Pki): boolean {
+  const files = [pki.caCert, pki.caKey, pki.saKey, pki.saPub, ...CERTS.flatMap((c) => Object.values(pki.cert(c.name)))];
+  return files.every((f) => existsSync(f));
+}
+
+/** Makes the PKI under `dir` unless a complete one is already there. */
+export async function ensurePki(dir: string): Promise<Pki> {
+  const pki = paths(dir);
+  if (complete(pki)) {
+    return pki;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await run('openssl', [
+    'req', '-x509', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', pki.caKey, '-out', pki.caCert,
+    '-days', DAYS, '-subj', '/CN=smart-fleet-hub-ca', '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  for (const req of CERTS) {
+    await issue(dir, req);
+  }
+  await run('openssl', ['genrsa', '-out', pki.saKey, '2048']);
+  await run('openssl', ['rsa', '-in', pki.saKey, '-pubout', '-out', pki.saPub]);
+  return pki;
+}

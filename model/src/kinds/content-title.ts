@@ -1,0 +1,74 @@
+/**
+ * ContentTitle: one title of the content library, described with MPEG-7 descriptive metadata
+ * (title, genre, creators, language, duration) and its encoded renditions.
+ */
+import { MAX_BITRATE_MBPS, MIN_BITRATE_MBPS } from '../capacity.ts';
+import { Conditions, type Resource } from '../common.ts';
+import { AGE_COLUMN, defineKind } from '../kind.ts';
+import { REGION_CODES } from '../regions.ts';
+import { ObjectName, type Static, StringEnum, Strict, Type } from '../schema.ts';
+
+export const CODECS = ['MPEG-1', 'MPEG-2', 'MPEG-4', 'H.264'] as const;
+
+export const Creator = Strict({
+  name: Type.String({ minLength: 1, maxLength: 256 }),
+  role: Type.String({ minLength: 1, maxLength: 64, description: 'MPEG-7 CreatorRole, e.g. Director.' }),
+});
+
+export const Mpeg7Description = Strict({
+  title: Type.String({ minLength: 1, maxLength: 512 }),
+  genre: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 8 }),
+  creators: Type.Array(Creator, { maxItems: 32 }),
+  language: Type.String({ pattern: '^[a-z]{2,3}(-[A-Z]{2})?$', description: 'BCP 47, e.g. ko or en-US.' }),
+  durationSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
+  synopsis: Type.Optional(Type.String({ maxLength: 4096 })),
+});
+
+export const Rendition = Strict({
+  name: ObjectName('Rendition name, e.g. hd-20m.'),
+  codec: StringEnum(CODECS),
+  bitrateMbps: Type.Number({ minimum: MIN_BITRATE_MBPS, maximum: MAX_BITRATE_MBPS }),
+  sizeMB: Type.Integer({ minimum: 1 }),
+});
+
+export const RegionalDemand = Strict({
+  region: StringEnum(REGION_CODES),
+  weight: Type.Number({ minimum: 0, description: 'Relative demand; views per day expected.' }),
+});
+
+export const ContentTitleSpec = Strict({
+  owner: ObjectName('Tenant (content provider) that owns the rights.'),
+  mpeg7: Mpeg7Description,
+  renditions: Type.Array(Rendition, { minItems: 1, maxItems: 16 }),
+  drmPolicy: Type.Optional(ObjectName('DrmPolicy protecting the title.')),
+  demand: Type.Optional(Type.Array(RegionalDemand, { maxItems: 17 })),
+});
+export type ContentTitleSpec = Static<typeof ContentTitleSpec>;
+
+export const ContentTitleStatus = Strict({
+  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
+  conditions: Type.Optional(Conditions),
+  sizeMB: Type.Optional(Type.Integer({ minimum: 0, description: 'All renditions together.' })),
+  sitesPlaced: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type ContentTitleStatus = Static<typeof ContentTitleStatus>;
+
+export type ContentTitle = Resource<'ContentTitle', ContentTitleSpec, ContentTitleStatus>;
+
+export const contentTitleKind = defineKind({
+  kind: 'ContentTitle',
+  plural: 'contenttitles',
+  singular: 'contenttitle',
+  shortNames: ['title'],
+  scope: 'Namespaced',
+  description: 'A title of the content library with MPEG-7 descriptive metadata and its renditions.',
+  spec: ContentTitleSpec,
+  status: ContentTitleStatus,
+  printerColumns: [
+    { name: 'Title', type: 'string', jsonPath: '.spec.mpeg7.title' },
+    { name: 'Language', type: 'string', jsonPath: '.spec.mpeg7.language' },
+    { name: 'Duration-s', type: 'integer', jsonPath: '.spec.mpeg7.durationSeconds' },
+    { name: 'Owner', type: 'string', jsonPath: '.spec.owner' },
+    AGE_COLUMN,
+  ],
+});

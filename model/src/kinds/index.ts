@@ -1,0 +1,29 @@
+/** Every fleet kind, in the order a hub needs them (owners before what refers to them). */
+import { contentPlacementKind } from './content-placement.ts';
+import { contentTitleKind } from './content-title.ts';
+import { drmPolicyKind } from './drm-policy.ts';
+import { rolloutKind } from './rollout.ts';
+import { siteKind } from './site.ts';
+import { siteReleaseKind } from './site-release.ts';
+import { tenantKind } from './tenant.ts';
+import { wideAreaClusterKind } from './wide-area-cluster.ts';
+
+export const ALL_KINDS = [
+  tenantKind,
+  wideAreaClusterKind,
+  siteKind,
+  siteReleaseKind,
+  rolloutKind,
+  drmPolicyKind,
+  contentTitleKind,
+  contentPlacementKind,
+] as const;
+
+export * from './content-placement.ts';
+export * from './content-title.ts';
+export * from './drm-policy.ts';
+export * from './rollout.ts';
+export * from './site.ts';
+export * from './site-release.ts';
+export * from './tenant.ts';
+export * from './wide-area-cluster.ts';
