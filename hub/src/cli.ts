@@ -31,60 +31,72 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return n;
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string' },
-      'apiserver-port': { type: 'string' },
-      'etcd-port': { type: 'string' },
-      'etcd-peer-port': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+const OPTIONS = {
+  dir: { type: 'string' },
+  'apiserver-port': { type: 'string' },
+  'etcd-port': { type: 'string' },
+  'etcd-peer-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+async function start(dir: string, values: Values): Promise<number> {
+  const info = await startHub({
+    dir,
+    apiserverPort: port(values['apiserver-port'], DEFAULT_HUB_PORTS.apiserverPort, 'apiserver-port'),
+    etcdPort: port(values['etcd-port'], DEFAULT_HUB_PORTS.etcdPort, 'etcd-port'),
+    etcdPeerPort: port(values['etcd-peer-port'], DEFAULT_HUB_PORTS.etcdPeerPort, 'etcd-peer-port'),
   });
-  const dir = values.dir ?? DEFAULT_HUB_DIR;
+  console.log(`export KUBECONFIG=${info.kubeconfig}`);
+  return 0;
+}
+
+async function stop(dir: string): Promise<number> {
+  if (!(await stopHub(dir))) {
+    console.error(`[hub] no hub is running in ${dir}`);
+  }
+  return 0;
+}
+
+async function status(dir: string): Promise<number> {
+  const s = await hubStatus(dir);
+  if (s.state === 'running') {
+    console.log(`running: ${s.info.server} ${s.info.version}, ${s.ready ? 'ready' : 'NOT ready'}`);
+    console.log(`kubeconfig: ${s.info.kubeconfig}`);
+    return s.ready ? 0 : 1;
+  }
+  if (s.state === 'stale') {
+    console.log(`stale: state in ${dir} but only ${s.alive.length} of 3 processes alive; run stop or start`);
+    return 1;
+  }
+  console.log(`stopped (${dir})`);
+  return 3;
+}
+
+const COMMANDS: Record<string, (dir: string, values: Values) => Promise<number>> = {
+  start,
+  stop,
+  status,
+  reset: async (dir) => {
+    await resetHub(dir);
+    return 0;
+  },
+};
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: OPTIONS });
   const command = positionals[0];
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  switch (command) {
-    case 'start': {
-      const info = await startHub({
-        dir,
-        apiserverPort: port(values['apiserver-port'], DEFAULT_HUB_PORTS.apiserverPort, 'apiserver-port'),
-        etcdPort: port(values['etcd-port'], DEFAULT_HUB_PORTS.etcdPort, 'etcd-port'),
-        etcdPeerPort: port(values['etcd-peer-port'], DEFAULT_HUB_PORTS.etcdPeerPort, 'etcd-peer-port'),
-      });
-      console.log(`export KUBECONFIG=${info.kubeconfig}`);
-      return 0;
-    }
-    case 'stop':
-      if (!(await stopHub(dir))) {
-        console.error(`[hub] no hub is running in ${dir}`);
-      }
-      return 0;
-    case 'status': {
-      const status = await hubStatus(dir);
-      if (status.state === 'running') {
-        console.log(`running: ${status.info.server} ${status.info.version}, ${status.ready ? 'ready' : 'NOT ready'}`);
-        console.log(`kubeconfig: ${status.info.kubeconfig}`);
-        return status.ready ? 0 : 1;
-      }
-      if (status.state === 'stale') {
-        console.log(`stale: state in ${dir} but only ${status.alive.length} of 3 processes alive; run stop or start`);
-        return 1;
-      }
-      console.log(`stopped (${dir})`);
-      return 3;
-    }
-    case 'reset':
-      await resetHub(dir);
-      return 0;
-    default:
-      console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
-      return 2;
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+    return 2;
   }
+  return run(values.dir ?? DEFAULT_HUB_DIR, values);
 }
 
 main().then(

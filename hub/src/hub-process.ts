@@ -43,10 +43,18 @@ export async function stopProcess(pid: number, graceMs = 10000): Promise<void> {
   }
   process.kill(pid, 'SIGTERM');
   try {
-    await waitFor(async () => !isAlive(pid), { what: `process ${pid} to exit`, timeoutMs: graceMs, intervalMs: 50 });
+    await waitFor(async () => !isAlive(pid), {
+      what: `process ${pid} to exit`,
+      timeoutMs: graceMs,
+      intervalMs: 50,
+    });
   } catch {
     process.kill(pid, 'SIGKILL');
-    await waitFor(async () => !isAlive(pid), { what: `process ${pid} to die`, timeoutMs: 5000, intervalMs: 50 });
+    await waitFor(async () => !isAlive(pid), {
+      what: `process ${pid} to die`,
+      timeoutMs: 5000,
+      intervalMs: 50,
+    });
   }
 }
 

@@ -17,8 +17,15 @@ export function writeKubeconfig(path: string, o: KubeconfigOptions): void {
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: o.contextName, cluster: { server: o.server, 'certificate-authority-data': b64(o.caFile) } }],
-    users: [{ name: o.user, user: { 'client-certificate-data': b64(o.certFile), 'client-key-data': b64(o.keyFile) } }],
+    clusters: [
+      { name: o.contextName, cluster: { server: o.server, 'certificate-authority-data': b64(o.caFile) } },
+    ],
+    users: [
+      {
+        name: o.user,
+        user: { 'client-certificate-data': b64(o.certFile), 'client-key-data': b64(o.keyFile) },
+      },
+    ],
     contexts: [{ name: o.contextName, context: { cluster: o.contextName, user: o.user } }],
     'current-context': o.contextName,
   };

@@ -31,7 +31,8 @@ export interface HubInfo {
 }
 
 export const DEFAULT_HUB_DIR =
-  process.env.SMART_FLEET_HUB_DIR ?? fileURLToPath(new URL('../../.hub/', import.meta.url)).replace(/\/$/, '');
+  process.env.SMART_FLEET_HUB_DIR ??
+  fileURLToPath(new URL('../../.hub/', import.meta.url)).replace(/\/$/, '');
 
 export const DEFAULT_HUB_PORTS = { apiserverPort: 16443, etcdPort: 12379, etcdPeerPort: 12380 } as const;
 
@@ -96,7 +97,7 @@ function apiserverArgs(o: HubOptions, pki: Pki): string[] {
   ];
 }
 
-function controllerManagerArgs(o: HubOptions, pki: Pki, kubeconfig: string): string[] {
+function controllerManagerArgs(pki: Pki, kubeconfig: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--service-account-private-key-file=${pki.saKey}`,
@@ -151,17 +152,26 @@ async function startComponents(o: HubOptions, tc: Toolchain, pki: Pki) {
   const etcdLog = join(logs, 'etcd.log');
   const etcd = startDetached(tc.etcd, etcdArgs(o, pki), etcdLog);
   const etcdTls: TlsFiles = { ca: pki.caCert, ...pki.cert('apiserver-etcd-client') };
-  const etcdHealthy = async () => (await httpsGet(`https://127.0.0.1:${o.etcdPort}/health`, etcdTls)).body.includes('true');
+  const etcdHealthy = async () =>
+    (await httpsGet(`https://127.0.0.1:${o.etcdPort}/health`, etcdTls)).body.includes('true');
   await awaitReady({ name: 'etcd', log: etcdLog, process: etcd, timeoutMs: 30000, ready: etcdHealthy }).catch(
     (error: Error) => {
-      throw new Error(`${error.message}\nIf the data dir ${join(o.dir, 'etcd')} is stale, \`npm run hub -- reset\` removes it.`);
+      throw new Error(
+        `${error.message}\nIf the data dir ${join(o.dir, 'etcd')} is stale, \`npm run hub -- reset\` removes it.`,
+      );
     },
   );
   const server = `https://127.0.0.1:${o.apiserverPort}`;
   const apiLog = join(logs, 'kube-apiserver.log');
   const apiserver = startDetached(tc.kubeApiserver, apiserverArgs(o, pki), apiLog);
   const apiReady = async () => (await httpsGet(`${server}/readyz`, adminTls)).status === 200;
-  await awaitReady({ name: 'kube-apiserver', log: apiLog, process: apiserver, timeoutMs: 90000, ready: apiReady });
+  await awaitReady({
+    name: 'kube-apiserver',
+    log: apiLog,
+    process: apiserver,
+    timeoutMs: 90000,
+    ready: apiReady,
+  });
   const cmKubeconfig = join(o.dir, 'controller-manager.kubeconfig');
   writeKubeconfig(cmKubeconfig, {
     server,
@@ -171,11 +181,17 @@ async function startComponents(o: HubOptions, tc: Toolchain, pki: Pki) {
     contextName: 'smart-fleet-hub',
   });
   const cmLog = join(logs, 'kube-controller-manager.log');
-  const cm = startDetached(tc.kubeControllerManager, controllerManagerArgs(o, pki, cmKubeconfig), cmLog);
+  const cm = startDetached(tc.kubeControllerManager, controllerManagerArgs(pki, cmKubeconfig), cmLog);
   // The service-account controller making `default` in `default` shows the controllers run.
   const cmReady = async () =>
     (await httpsGet(`${server}/api/v1/namespaces/default/serviceaccounts/default`, adminTls)).status === 200;
-  await awaitReady({ name: 'kube-controller-manager', log: cmLog, process: cm, timeoutMs: 60000, ready: cmReady });
+  await awaitReady({
+    name: 'kube-controller-manager',
+    log: cmLog,
+    process: cm,
+    timeoutMs: 60000,
+    ready: cmReady,
+  });
   const version = JSON.parse((await httpsGet(`${server}/version`, adminTls)).body).gitVersion as string;
   return { server, version, pids: { etcd: etcd.pid, apiserver: apiserver.pid, controllerManager: cm.pid } };
 }
@@ -195,7 +211,9 @@ export async function startHub(o: HubOptions): Promise<HubInfo> {
       log(`[hub] already running at ${previous.server} (${o.dir})`);
       return previous;
     }
-    log(`[hub] found stale state in ${o.dir} (a hub that did not stop cleanly); cleaning up and starting afresh`);
+    log(
+      `[hub] found stale state in ${o.dir} (a hub that did not stop cleanly); cleaning up and starting afresh`,
+    );
     await Promise.all(alive.map((pid) => stopProcess(pid)));
     rmSync(join(o.dir, STATE_FILE));
   }
@@ -221,7 +239,9 @@ export async function startHub(o: HubOptions): Promise<HubInfo> {
   });
   const info: HubInfo = { dir: o.dir, kubeconfig, ...components };
   writeFileSync(join(o.dir, STATE_FILE), JSON.stringify(info, null, 2));
-  log(`[hub] kube-apiserver ${info.version} ready at ${info.server} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `[hub] kube-apiserver ${info.version} ready at ${info.server} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return info;
 }
 

@@ -47,10 +47,36 @@ async function issue(dir: string, req: CertRequest): Promise<void> {
     ext,
     `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=${req.usage}\n${sans}`,
   );
-  await run('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', req.subject]);
   await run('openssl', [
-    'x509', '-req', '-in', csr, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'),
-    '-CAcreateserial', '-out', crt, '-days', DAYS, '-sha256', '-extfile', ext,
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    csr,
+    '-subj',
+    req.subject,
+  ]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    join(dir, 'ca.crt'),
+    '-CAkey',
+    join(dir, 'ca.key'),
+    '-CAcreateserial',
+    '-out',
+    crt,
+    '-days',
+    DAYS,
+    '-sha256',
+    '-extfile',
+    ext,
   ]);
 }
 
@@ -66,7 +92,13 @@ function paths(dir: string): Pki {
 }
 
 function complete(pki: Pki): boolean {
-  const files = [pki.caCert, pki.caKey, pki.saKey, pki.saPub, ...CERTS.flatMap((c) => Object.values(pki.cert(c.name)))];
+  const files = [
+    pki.caCert,
+    pki.caKey,
+    pki.saKey,
+    pki.saPub,
+    ...CERTS.flatMap((c) => Object.values(pki.cert(c.name))),
+  ];
   return files.every((f) => existsSync(f));
 }
 
@@ -78,9 +110,24 @@ export async function ensurePki(dir: string): Promise<Pki> {
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await run('openssl', [
-    'req', '-x509', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', pki.caKey, '-out', pki.caCert,
-    '-days', DAYS, '-subj', '/CN=smart-fleet-hub-ca', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    pki.caKey,
+    '-out',
+    pki.caCert,
+    '-days',
+    DAYS,
+    '-subj',
+    '/CN=smart-fleet-hub-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   for (const req of CERTS) {
     await issue(dir, req);

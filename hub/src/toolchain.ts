@@ -20,7 +20,10 @@ export interface Toolchain {
 }
 
 export function cacheDir(): string {
-  return process.env.SMART_FLEET_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'smart-fleet');
+  return (
+    process.env.SMART_FLEET_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'smart-fleet')
+  );
 }
 
 function toolchainAt(binDir: string): Toolchain {
@@ -55,7 +58,9 @@ export async function ensureToolchain(log: (line: string) => void = console.erro
   const binDir = out.trim().split('\n').at(-1) ?? cached.binDir;
   const tc = toolchainAt(binDir);
   if (!isComplete(tc)) {
-    throw new Error(`toolchain install finished but ${binDir} lacks a binary; see scripts/toolchain/install-kube.sh`);
+    throw new Error(
+      `toolchain install finished but ${binDir} lacks a binary; see scripts/toolchain/install-kube.sh`,
+    );
   }
   return tc;
 }

@@ -10,27 +10,39 @@ export interface WaitOptions {
   abortReason?: () => string | undefined;
 }
 
+async function attempt<T>(
+  check: () => Promise<T | undefined | false>,
+): Promise<{ value?: T; error?: unknown }> {
+  try {
+    const value = await check();
+    return value ? { value } : {};
+  } catch (error) {
+    return { error };
+  }
+}
+
 /** Resolves with the first truthy result of `check`; rejects at the deadline or on abort. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  options: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
-  for (let attempt = 0; ; attempt++) {
+  for (let tries = 0; ; tries++) {
     const aborted = options.abortReason?.();
     if (aborted) {
       throw new Error(`gave up waiting for ${options.what}: ${aborted}`);
     }
-    try {
-      const result = await check();
-      if (result) {
-        return result;
-      }
-    } catch (error) {
-      lastError = error;
+    const result = await attempt(check);
+    if (result.value) {
+      return result.value;
     }
-    if (Date.now() >= deadline) {
+    lastError = result.error ?? lastError;
+    const left = deadline - Date.now();
+    if (left <= 0) {
       const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}${detail}`);
     }
-    await delay(Math.min(options.intervalMs ?? 100 * 2 ** Math.min(attempt, 3), Math.max(1, deadline - Date.now())));
+    await delay(Math.min(options.intervalMs ?? 100 * 2 ** Math.min(tries, 3), left));
   }
 }

@@ -29,7 +29,11 @@ export interface BitrateStreams {
 
 /** The most egress this hardware can push, whichever of CPUs or modules runs out first. */
 export function hardwareEgressLimitMbps(hw: HardwareShape): number {
-  return Math.min(hw.modules * EGRESS_MBPS_PER_MODULE, hw.cpus * EGRESS_MBPS_PER_CPU, FULL_SERVER_EGRESS_MBPS);
+  return Math.min(
+    hw.modules * EGRESS_MBPS_PER_MODULE,
+    hw.cpus * EGRESS_MBPS_PER_CPU,
+    FULL_SERVER_EGRESS_MBPS,
+  );
 }
 
 export function hardwareSubscriberLimit(hw: HardwareShape): number {

@@ -1,5 +1,5 @@
 /** Shapes every kind shares: conditions, object metadata, the resource envelope. */
-import { StringEnum, Strict, type Static, Timestamp, Type } from './schema.ts';
+import { type Static, Strict, StringEnum, Timestamp, Type } from './schema.ts';
 
 export const API_GROUP = 'smartfleet.io';
 export const API_VERSION = 'v1alpha1';
@@ -20,7 +20,11 @@ export const LABELS = {
 } as const;
 
 export const Condition = Strict({
-  type: Type.String({ minLength: 1, maxLength: 316, description: 'Condition type, CamelCase (Ready, Admitted, ...).' }),
+  type: Type.String({
+    minLength: 1,
+    maxLength: 316,
+    description: 'Condition type, CamelCase (Ready, Admitted, ...).',
+  }),
   status: StringEnum(['True', 'False', 'Unknown'] as const),
   reason: Type.String({ maxLength: 1024, pattern: '^([A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?)?$' }),
   message: Type.String({ maxLength: 32768 }),

@@ -1,7 +1,9 @@
 export * from './capacity.ts';
 export * from './common.ts';
 export * from './crd.ts';
+export * from './crd-manifests.ts';
 export * from './hardware-profiles.ts';
+export * from './inventory/index.ts';
 export * from './kind.ts';
 export * from './kinds/index.ts';
 export * from './regions.ts';
@@ -9,5 +11,3 @@ export * from './validation/defaults.ts';
 export * from './validation/problem.ts';
 export * from './validation/reference-rules.ts';
 export * from './validation/validate.ts';
-export * from './crd-manifests.ts';
-export * from './inventory/index.ts';

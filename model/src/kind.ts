@@ -31,4 +31,8 @@ export function makeObject<Spec>(kind: KindDefinition, metadata: ObjectMeta, spe
   return { apiVersion: GROUP_VERSION, kind: kind.kind, metadata, spec };
 }
 
-export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+export const AGE_COLUMN: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+};

@@ -7,6 +7,7 @@
  * (TypeBox would emit anyOf/const) and string maps (TypeBox would emit patternProperties).
  */
 import {
+  FormatRegistry,
   Kind,
   type ObjectOptions,
   type SchemaOptions,
@@ -14,11 +15,10 @@ import {
   type TObject,
   type TProperties,
   type TSchema,
+  type TUnsafe,
   Type,
   TypeRegistry,
-  type TUnsafe,
 } from '@sinclair/typebox';
-import { FormatRegistry } from '@sinclair/typebox';
 
 export { type Static, type TSchema, Type };
 

@@ -5,9 +5,14 @@
  * fed by six wide-area clusters. The same options always give the same inventory.
  */
 import { hardwareEgressLimitMbps, hardwareSubscriberLimit } from '../capacity.ts';
-import { hardwareProfile, type HardwareProfileName } from '../hardware-profiles.ts';
-import { KOREA_BOUNDS, type Region, REGIONS } from '../regions.ts';
-import { INVENTORY_API_VERSION, INVENTORY_KIND, type InventoryDocument, type InventoryEntry } from './document.ts';
+import { type HardwareProfileName, hardwareProfile } from '../hardware-profiles.ts';
+import { KOREA_BOUNDS, REGIONS, type Region } from '../regions.ts';
+import {
+  INVENTORY_API_VERSION,
+  INVENTORY_KIND,
+  type InventoryDocument,
+  type InventoryEntry,
+} from './document.ts';
 
 export interface FleetGeneratorOptions {
   apartments?: number;
@@ -29,8 +34,18 @@ const CLUSTERS: readonly { name: string; regions: Region[]; storageTB: number }[
 ];
 
 const TENANTS: readonly InventoryEntry[] = [
-  { name: 'national-telecom', displayName: 'National Telecom', kind: 'carrier', contactEmail: 'noc@national-telecom.example' },
-  { name: 'metro-cable', displayName: 'Metro Cable', kind: 'carrier', contactEmail: 'ops@metro-cable.example' },
+  {
+    name: 'national-telecom',
+    displayName: 'National Telecom',
+    kind: 'carrier',
+    contactEmail: 'noc@national-telecom.example',
+  },
+  {
+    name: 'metro-cable',
+    displayName: 'Metro Cable',
+    kind: 'carrier',
+    contactEmail: 'ops@metro-cable.example',
+  },
   {
     name: 'apartment-operators',
     displayName: 'Apartment Operators Association',
@@ -158,8 +173,12 @@ function siteEntry(shape: SiteShape, region: (typeof REGIONS)[number], index: nu
     location: {
       region: region.code,
       address: `${region.name} ${shape.place} ${index}`,
-      latitude: Number(clamp(region.centre.lat + (r() - 0.5) * 0.3, KOREA_BOUNDS.minLat, KOREA_BOUNDS.maxLat).toFixed(5)),
-      longitude: Number(clamp(region.centre.lon + (r() - 0.5) * 0.3, KOREA_BOUNDS.minLon, KOREA_BOUNDS.maxLon).toFixed(5)),
+      latitude: Number(
+        clamp(region.centre.lat + (r() - 0.5) * 0.3, KOREA_BOUNDS.minLat, KOREA_BOUNDS.maxLat).toFixed(5),
+      ),
+      longitude: Number(
+        clamp(region.centre.lon + (r() - 0.5) * 0.3, KOREA_BOUNDS.minLon, KOREA_BOUNDS.maxLon).toFixed(5),
+      ),
     },
     subscriberCap,
     hardware: hardware.profile,

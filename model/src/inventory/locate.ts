@@ -6,7 +6,7 @@
  * when something is wrong, so the `yaml` package re-reads a file the first time one of its
  * problems needs a line number. Both parse YAML 1.2's core schema, so they agree on values.
  */
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 
 export interface SourceFile {
   file: string;
@@ -35,10 +35,13 @@ export function specPathToKeys(path: string): (string | number)[] {
  * The position of the deepest node on `keys` that exists: a missing field points at the
  * object that lacks it, a value from `defaults` at the entry that received it.
  */
-export function locate(source: SourceFile, keys: readonly (string | number)[]): { line: number; column: number } {
+export function locate(
+  source: SourceFile,
+  keys: readonly (string | number)[],
+): { line: number; column: number } {
   const { doc, lines } = positionsOf(source);
   for (let depth = keys.length; depth >= 0; depth--) {
-    const node = doc.getIn(keys.slice(0, depth), true);
+    const node = nodeAt(doc, keys.slice(0, depth));
     if (isNode(node) && node.range) {
       const { line, col } = lines.linePos(node.range[0]);
       return { line, column: col };
@@ -47,6 +50,27 @@ export function locate(source: SourceFile, keys: readonly (string | number)[]): 
   return { line: 1, column: 1 };
 }
 
+/**
+ * The node for a path: a scalar value where there is one (a bad value points at itself),
+ * otherwise the mapping key (an unknown field whose value is a block points at its name).
+ */
+function nodeAt(doc: Document, keys: readonly (string | number)[]): Node | undefined {
+  const last = keys.at(-1);
+  const parent = doc.getIn(keys.slice(0, -1), true);
+  if (typeof last === 'string' && isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+    if (isScalar(pair?.value)) {
+      return pair.value;
+    }
+    return isNode(pair?.key) ? pair.key : undefined;
+  }
+  const node = doc.getIn(keys, true);
+  return isNode(node) ? node : undefined;
+}
+
 export function displayPath(keys: readonly (string | number)[]): string {
-  return keys.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '');
+  return keys.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k),
+    '',
+  );
 }

@@ -10,7 +10,8 @@ export function mergeDefaults(defaults: unknown, entry: Record<string, unknown>)
   const out: Record<string, unknown> = structuredClone(defaults);
   for (const [key, value] of Object.entries(entry)) {
     const base = out[key];
-    out[key] = isPlainObject(base) && isPlainObject(value) ? mergeDefaults(base, value) : structuredClone(value);
+    out[key] =
+      isPlainObject(base) && isPlainObject(value) ? mergeDefaults(base, value) : structuredClone(value);
   }
   return out;
 }

@@ -18,7 +18,7 @@ import {
 } from './document.ts';
 import { displayPath, locate, type SourceFile, specPathToKeys } from './locate.ts';
 import { mergeDefaults } from './merge.ts';
-import { type Section, SECTION_KEYS, SECTIONS } from './sections.ts';
+import { SECTION_KEYS, SECTIONS, type Section } from './sections.ts';
 
 export interface InventoryInput {
   file: string;
@@ -51,7 +51,14 @@ class ProblemSink {
   readonly problems: InventoryProblem[] = [];
   add(source: SourceFile, keys: readonly (string | number)[], message: string, object?: string): void {
     const { line, column } = locate(source, keys);
-    this.problems.push({ file: source.file, line, column, path: displayPath(keys) || '(document)', object, message });
+    this.problems.push({
+      file: source.file,
+      line,
+      column,
+      path: displayPath(keys) || '(document)',
+      object,
+      message,
+    });
   }
 }
 
@@ -75,7 +82,11 @@ function readSource(input: InventoryInput, sink: ProblemSink): ReadFile | undefi
     return undefined;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    sink.add(source, [], `expected a mapping with apiVersion: ${INVENTORY_API_VERSION} and kind: ${INVENTORY_KIND}`);
+    sink.add(
+      source,
+      [],
+      `expected a mapping with apiVersion: ${INVENTORY_API_VERSION} and kind: ${INVENTORY_KIND}`,
+    );
     return undefined;
   }
   return { source, body: body as Record<string, unknown> };
@@ -83,7 +94,11 @@ function readSource(input: InventoryInput, sink: ProblemSink): ReadFile | undefi
 
 function checkHeader(source: SourceFile, body: Record<string, unknown>, sink: ProblemSink): void {
   if (body.apiVersion !== INVENTORY_API_VERSION) {
-    sink.add(source, ['apiVersion'], `must be ${INVENTORY_API_VERSION}, not ${JSON.stringify(body.apiVersion)}`);
+    sink.add(
+      source,
+      ['apiVersion'],
+      `must be ${INVENTORY_API_VERSION}, not ${JSON.stringify(body.apiVersion)}`,
+    );
   }
   if (body.kind !== INVENTORY_KIND) {
     sink.add(source, ['kind'], `must be ${INVENTORY_KIND}, not ${JSON.stringify(body.kind)}`);
@@ -100,7 +115,11 @@ function checkHeader(source: SourceFile, body: Record<string, unknown>, sink: Pr
   }
 }
 
-function collectCandidates(source: SourceFile, body: Record<string, unknown>, sink: ProblemSink): Candidate[] {
+function collectCandidates(
+  source: SourceFile,
+  body: Record<string, unknown>,
+  sink: ProblemSink,
+): Candidate[] {
   const defaults = (body.defaults ?? {}) as Record<string, unknown>;
   const candidates: Candidate[] = [];
   for (const section of SECTIONS) {
@@ -126,23 +145,24 @@ function collectCandidates(source: SourceFile, body: Record<string, unknown>, si
   return candidates;
 }
 
+function namesOf(candidates: readonly Candidate[], kind: string): string[] {
+  return candidates
+    .filter((c) => c.section.kind.kind === kind && typeof c.name === 'string')
+    .map((c) => c.name as string);
+}
+
 function referencesOf(candidates: readonly Candidate[], existing?: FleetReferences): FleetReferences {
   const clusters = new Map(existing?.clusters ?? []);
-  const tenants = new Set(existing?.tenants ?? []);
-  const releases = new Set(existing?.releases ?? []);
   for (const c of candidates) {
-    if (typeof c.name !== 'string') {
-      continue;
-    }
-    if (c.section.kind.kind === 'WideAreaCluster') {
+    if (c.section.kind.kind === 'WideAreaCluster' && typeof c.name === 'string') {
       clusters.set(c.name, { regions: Array.isArray(c.spec.regions) ? (c.spec.regions as string[]) : [] });
-    } else if (c.section.kind.kind === 'Tenant') {
-      tenants.add(c.name);
-    } else if (c.section.kind.kind === 'SiteRelease') {
-      releases.add(c.name);
     }
   }
-  return { clusters, tenants, releases };
+  return {
+    clusters,
+    tenants: new Set([...(existing?.tenants ?? []), ...namesOf(candidates, 'Tenant')]),
+    releases: new Set([...(existing?.releases ?? []), ...namesOf(candidates, 'SiteRelease')]),
+  };
 }
 
 function labelProblems(labels: unknown): Problem[] {
@@ -200,7 +220,10 @@ function checkCandidate(c: Candidate, refs: FleetReferences, namespace: string, 
 function checkDuplicates(candidates: readonly Candidate[], sink: ProblemSink): void {
   const seen = new Map<string, Candidate>();
   for (const c of candidates) {
-    const key = `${c.section.kind.kind}/${String(c.name)}`;
+    if (typeof c.name !== 'string') {
+      continue; // reported as a missing or invalid name
+    }
+    const key = `${c.section.kind.kind}/${c.name}`;
     const first = seen.get(key);
     if (first) {
       const at = `${first.source.file}:${locate(first.source, first.keys).line}`;
@@ -216,7 +239,11 @@ function namespaceOf(sources: readonly ReadFile[], sink: ProblemSink): string {
   const namespace = (declared[0]?.body.namespace as string | undefined) ?? DEFAULT_NAMESPACE;
   for (const s of declared) {
     if (s.body.namespace !== namespace) {
-      sink.add(s.source, ['namespace'], `files disagree on the namespace: ${namespace} and ${String(s.body.namespace)}`);
+      sink.add(
+        s.source,
+        ['namespace'],
+        `files disagree on the namespace: ${namespace} and ${String(s.body.namespace)}`,
+      );
     }
   }
   return namespace;

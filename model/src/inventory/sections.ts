@@ -3,7 +3,7 @@
  * `labels`, and the kind's spec fields inline; `defaults.<section>` is merged under each entry.
  */
 import { LABELS } from '../common.ts';
-import { hardwareProfile, HARDWARE_PROFILES } from '../hardware-profiles.ts';
+import { HARDWARE_PROFILES, hardwareProfile } from '../hardware-profiles.ts';
 import type { KindDefinition } from '../kind.ts';
 import {
   rolloutKind,
@@ -33,7 +33,9 @@ function expandSite(spec: Record<string, unknown>): Problem[] {
   const profile = hardwareProfile(spec.hardware);
   if (!profile) {
     const known = Object.keys(HARDWARE_PROFILES).join(', ');
-    return [problem('spec.hardware', `unknown hardware profile ${JSON.stringify(spec.hardware)} (known: ${known})`)];
+    return [
+      problem('spec.hardware', `unknown hardware profile ${JSON.stringify(spec.hardware)} (known: ${known})`),
+    ];
   }
   spec.hardware = profile;
   return [];

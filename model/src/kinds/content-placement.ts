@@ -1,7 +1,7 @@
 /** ContentPlacement: what one local server pre-positions, and how far its fill has got. */
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
-import { ObjectName, type Static, StringEnum, Strict, Timestamp, Type } from '../schema.ts';
+import { ObjectName, type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
 
 export const PlacedTitle = Strict({
   title: ObjectName('ContentTitle name.'),

@@ -6,7 +6,7 @@ import { MAX_BITRATE_MBPS, MIN_BITRATE_MBPS } from '../capacity.ts';
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
-import { ObjectName, type Static, StringEnum, Strict, Type } from '../schema.ts';
+import { ObjectName, type Static, Strict, StringEnum, Type } from '../schema.ts';
 
 export const CODECS = ['MPEG-1', 'MPEG-2', 'MPEG-4', 'H.264'] as const;
 

@@ -5,7 +5,7 @@
  */
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
-import { type Static, StringEnum, Strict, Timestamp, Type } from '../schema.ts';
+import { type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
 
 export const DrmPolicySpec = Strict({
   keyScope: StringEnum(['per-title', 'per-rendition'] as const, { default: 'per-title' }),

@@ -5,7 +5,7 @@
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
-import { ObjectName, type Static, StringEnum, StringMap, Strict, Timestamp, Type } from '../schema.ts';
+import { ObjectName, type Static, Strict, StringEnum, StringMap, Timestamp, Type } from '../schema.ts';
 import { RELEASE_CHANNELS, SITE_KINDS } from './site.ts';
 
 export const ROLLOUT_PHASES = [

@@ -1,10 +1,16 @@
 /** SiteRelease: a versioned bundle of the services a local server runs, and their settings. */
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
-import { type Static, StringEnum, StringMap, Strict, Type } from '../schema.ts';
+import { type Static, Strict, StringEnum, StringMap, Type } from '../schema.ts';
 import { RELEASE_CHANNELS } from './site.ts';
 
-export const SITE_SERVICES = ['streaming-edge', 'cache', 'license-proxy', 'site-agent', 'accelerator-plugin'] as const;
+export const SITE_SERVICES = [
+  'streaming-edge',
+  'cache',
+  'license-proxy',
+  'site-agent',
+  'accelerator-plugin',
+] as const;
 
 export const ReleaseService = Strict({
   name: StringEnum(SITE_SERVICES),

@@ -3,16 +3,11 @@
  * Hardware follows the paper's Table 1; the streaming budget is checked against it by
  * validation/site-rules.ts (a schema cannot relate two fields).
  */
-import {
-  FULL_SERVER_EGRESS_MBPS,
-  MAX_BITRATE_MBPS,
-  MAX_SUBSCRIBERS,
-  MIN_BITRATE_MBPS,
-} from '../capacity.ts';
+import { FULL_SERVER_EGRESS_MBPS, MAX_BITRATE_MBPS, MAX_SUBSCRIBERS, MIN_BITRATE_MBPS } from '../capacity.ts';
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { KOREA_BOUNDS, REGION_CODES } from '../regions.ts';
-import { ObjectName, type Static, StringEnum, Strict, Timestamp, Type } from '../schema.ts';
+import { ObjectName, type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
 
 export const SITE_KINDS = ['apartment-complex', 'campus', 'school', 'hotel', 'office-building'] as const;
 export const SITE_PHASES = [
@@ -43,7 +38,11 @@ export const Hardware = Strict(
       maximum: 4,
       description: 'Network/storage modules carrying stream acceleration (Table 1: 1-4).',
     }),
-    storageGB: Type.Integer({ minimum: 100, maximum: 2000, description: 'Content storage (Table 1: 100 GB-2 TB).' }),
+    storageGB: Type.Integer({
+      minimum: 100,
+      maximum: 2000,
+      description: 'Content storage (Table 1: 100 GB-2 TB).',
+    }),
     accelerators: Type.Integer({ minimum: 0, maximum: 4, description: 'Stream accelerator cards.' }),
     configuration: StringEnum(['smp', 'cluster'] as const),
   },

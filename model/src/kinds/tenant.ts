@@ -4,7 +4,7 @@
  */
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
-import { type Static, StringEnum, Strict, Type } from '../schema.ts';
+import { type Static, Strict, StringEnum, Type } from '../schema.ts';
 
 export const TENANT_KINDS = ['carrier', 'content-provider', 'site-operator'] as const;
 

@@ -6,7 +6,7 @@
 import { Conditions, type Resource } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
-import { type Static, StringEnum, Strict, Type } from '../schema.ts';
+import { type Static, Strict, StringEnum, Type } from '../schema.ts';
 
 export const NODE_ROLES = ['content-generation', 'distribution', 'storage-management'] as const;
 export const CLUSTER_PHASES = ['Pending', 'Ready', 'Degraded', 'Offline'] as const;
@@ -30,7 +30,11 @@ export const InfiniBandFabric = Strict({
 });
 
 export const WideAreaClusterSpec = Strict({
-  regions: Type.Array(StringEnum(REGION_CODES), { minItems: 1, maxItems: 17, description: 'Regions it serves.' }),
+  regions: Type.Array(StringEnum(REGION_CODES), {
+    minItems: 1,
+    maxItems: 17,
+    description: 'Regions it serves.',
+  }),
   nodeGroups: Type.Array(NodeGroup, { minItems: 1, maxItems: 3, description: 'One group per role.' }),
   fabric: InfiniBandFabric,
   storageTB: Type.Integer({ minimum: 1, maximum: 1000000, description: 'Content library capacity.' }),
@@ -54,7 +58,8 @@ export const wideAreaClusterKind = defineKind({
   singular: 'wideareacluster',
   shortNames: ['wac'],
   scope: 'Namespaced',
-  description: 'A data-centre cluster that stores and distributes content to the local servers of its regions.',
+  description:
+    'A data-centre cluster that stores and distributes content to the local servers of its regions.',
   spec: WideAreaClusterSpec,
   status: WideAreaClusterStatus,
   printerColumns: [

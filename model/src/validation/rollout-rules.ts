@@ -12,20 +12,31 @@ export function rolloutRules(spec: RolloutSpec): Problem[] {
   const problems: Problem[] = [];
   if (selectorIsEmpty(spec.selector)) {
     problems.push(
-      problem('spec.selector', 'selects every site; name at least one of matchLabels, regions, kinds, channels, tenants'),
+      problem(
+        'spec.selector',
+        'selects every site; name at least one of matchLabels, regions, kinds, channels, tenants',
+      ),
     );
   }
   spec.waves.forEach((wave, i) => {
     const previous = spec.waves[i - 1];
     if (previous && wave.percent <= previous.percent) {
       problems.push(
-        problem(`spec.waves[${i}].percent`, `${wave.percent}% must be more than wave ${previous.name}'s ${previous.percent}%`),
+        problem(
+          `spec.waves[${i}].percent`,
+          `${wave.percent}% must be more than wave ${previous.name}'s ${previous.percent}%`,
+        ),
       );
     }
   });
   const last = spec.waves.at(-1);
   if (last && last.percent !== 100) {
-    problems.push(problem(`spec.waves[${spec.waves.length - 1}].percent`, `the last wave must reach 100%, not ${last.percent}%`));
+    problems.push(
+      problem(
+        `spec.waves[${spec.waves.length - 1}].percent`,
+        `the last wave must reach 100%, not ${last.percent}%`,
+      ),
+    );
   }
   const names = spec.waves.map((w) => w.name);
   names.forEach((name, i) => {

@@ -2,7 +2,7 @@
  * Checks a spec against its kind's schema with TypeBox's compiled checker: the same schema the
  * CRD carries, plus unknown-field detection the API server would only prune.
  */
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { KindDefinition } from '../kind.ts';
 import type { TObject } from '../schema.ts';
 import { type Problem, pointerToPath } from './problem.ts';
@@ -20,6 +20,9 @@ function checkerFor(schema: TObject): TypeCheck<TObject> {
 
 function describe(error: { message: string; schema: Record<string, unknown>; value: unknown }): string {
   const s = error.schema;
+  if (error.value === undefined) {
+    return 'is required';
+  }
   if (Array.isArray(s.enum)) {
     return `${JSON.stringify(error.value)} is not one of ${s.enum.join(', ')}`;
   }

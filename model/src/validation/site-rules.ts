@@ -21,7 +21,9 @@ function streamPlanProblems(spec: SiteSpec): Problem[] {
   const seen = new Set<number>();
   plan.forEach((entry, i) => {
     if (seen.has(entry.bitrateMbps)) {
-      problems.push(problem(`spec.streaming.streamPlan[${i}].bitrateMbps`, `${entry.bitrateMbps} Mbps is listed twice`));
+      problems.push(
+        problem(`spec.streaming.streamPlan[${i}].bitrateMbps`, `${entry.bitrateMbps} Mbps is listed twice`),
+      );
     }
     seen.add(entry.bitrateMbps);
   });
@@ -56,7 +58,7 @@ export function siteRules(spec: SiteSpec): Problem[] {
     problems.push(
       problem(
         'spec.subscriberCap',
-        `${spec.subscriberCap} subscribers is more than ${describeHardware(hw)} serve (${subscriberLimit})`,
+        `${spec.subscriberCap} subscribers is more than ${describeHardware(hw)} can serve (${subscriberLimit})`,
       ),
     );
   }

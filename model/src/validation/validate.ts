@@ -3,11 +3,12 @@
  * (given what else exists) references. The inventory loader, the API, the operators and the
  * admission webhook all call this, so they refuse the same things with the same words.
  */
-import { NAME_PATTERN } from '../schema.ts';
+
 import type { KindDefinition } from '../kind.ts';
 import type { RolloutSpec } from '../kinds/rollout.ts';
 import type { SiteSpec } from '../kinds/site.ts';
 import type { WideAreaClusterSpec } from '../kinds/wide-area-cluster.ts';
+import { NAME_PATTERN } from '../schema.ts';
 import { wideAreaClusterRules } from './cluster-rules.ts';
 import { type Problem, problem } from './problem.ts';
 import { type FleetReferences, rolloutReferenceRules, siteReferenceRules } from './reference-rules.ts';
@@ -36,7 +37,12 @@ export function validateName(name: unknown, path = 'metadata.name'): Problem[] {
     return [problem(path, 'is required')];
   }
   if (name.length > 63 || !NAME.test(name)) {
-    return [problem(path, `${JSON.stringify(name)} must be lower-case letters, digits and '-', at most 63 characters`)];
+    return [
+      problem(
+        path,
+        `${JSON.stringify(name)} must be lower-case letters, digits and '-', at most 63 characters`,
+      ),
+    ];
   }
   return [];
 }

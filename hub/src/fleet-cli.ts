@@ -1,0 +1,168 @@
+/**
+ * `npm run fleet -- <command>`: the fleet inventory tools.
+ *   validate FILE...   check inventory files offline; every problem with file, line and field
+ *   apply FILE...      validate against the hub too, then server-side apply (idempotent)
+ *   generate           write a deterministic national fleet inventory (9,000 + 12,000 sites)
+ *   install-crds       install or update the fleet CRDs in the hub
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  formatInventoryProblem,
+  generateFleet,
+  type InventoryProblem,
+  NATIONAL_FLEET,
+  type ParsedInventory,
+  parseInventory,
+} from '@smart-fleet/model';
+import { dump } from 'js-yaml';
+import { applyInventory, formatSummary } from './apply-inventory.ts';
+import { installCrds } from './crds.ts';
+import { hubReferences } from './hub-references.ts';
+import { readInventoryFiles } from './inventory-files.ts';
+import { connect } from './kube-client.ts';
+import { ProgressLine } from './progress.ts';
+
+const USAGE = `usage: npm run fleet -- <command> [options]
+
+  validate FILE|DIR...   check inventory files offline (schema, rules, references within them)
+  apply FILE|DIR...      check against the hub as well, then apply; nothing is applied if
+                         anything is wrong. Options: --concurrency N (32), --dry-run
+  generate               print a national fleet inventory. Options: --apartments N (${NATIONAL_FLEET.apartments}),
+                         --schools N (${NATIONAL_FLEET.schools}), --seed N (2005), --namespace NS, -o FILE
+  install-crds           install or update the fleet's CRDs in the hub
+
+The hub is $KUBECONFIG's cluster, or the local hub (npm start) when KUBECONFIG is unset.`;
+
+const OPTIONS = {
+  concurrency: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  apartments: { type: 'string' },
+  schools: { type: 'string' },
+  seed: { type: 'string' },
+  namespace: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function count(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`--${flag} must be a whole number, not ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function describeInventory(inventory: ParsedInventory): string {
+  const byKind = new Map<string, number>();
+  for (const o of inventory.objects) {
+    byKind.set(o.kind, (byKind.get(o.kind) ?? 0) + 1);
+  }
+  const parts = [...byKind].map(([kind, n]) => `${n} ${kind}`);
+  return `${parts.join(', ')} in namespace ${inventory.namespace}`;
+}
+
+function reportProblems(problems: readonly InventoryProblem[]): number {
+  for (const p of problems.slice(0, 200)) {
+    console.error(formatInventoryProblem(p));
+  }
+  if (problems.length > 200) {
+    console.error(`... and ${problems.length - 200} more`);
+  }
+  console.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was applied`);
+  return 1;
+}
+
+function validate(files: string[]): number {
+  const { inventory, problems } = parseInventory(readInventoryFiles(files));
+  if (!inventory) {
+    return reportProblems(problems);
+  }
+  console.log(`valid: ${describeInventory(inventory)}`);
+  return 0;
+}
+
+async function apply(files: string[], values: Values): Promise<number> {
+  const inputs = readInventoryFiles(files);
+  const client = connect();
+  // Namespace first from an offline parse, so references can be looked up where they will live.
+  const offline = parseInventory(inputs);
+  const namespace = offline.inventory?.namespace ?? values.namespace ?? 'smart-fleet';
+  const { inventory, problems } = parseInventory(inputs, {
+    existing: await hubReferences(client, namespace),
+  });
+  if (!inventory) {
+    return reportProblems(problems);
+  }
+  const dryRun = values['dry-run'] ?? false;
+  console.error(
+    `[fleet] ${dryRun ? 'dry-run of' : 'applying'} ${describeInventory(inventory)} to ${client.server}`,
+  );
+  const progress = new ProgressLine('[fleet] applied');
+  const summary = await applyInventory(client, inventory, {
+    concurrency: count(values.concurrency, 32, 'concurrency'),
+    dryRun,
+    onProgress: (c) => progress.update(c),
+  });
+  console.error(`[fleet] ${formatSummary(summary, dryRun)}`);
+  for (const f of summary.failed.slice(0, 20)) {
+    console.error(`[fleet] failed: ${f.object}: ${f.message}`);
+  }
+  return summary.failed.length > 0 ? 1 : 0;
+}
+
+function generate(values: Values): number {
+  const doc = generateFleet({
+    apartments: count(values.apartments, NATIONAL_FLEET.apartments, 'apartments'),
+    schools: count(values.schools, NATIONAL_FLEET.schools, 'schools'),
+    seed: count(values.seed, 2005, 'seed'),
+    namespace: values.namespace,
+  });
+  const header = `# SMART Fleet inventory generated by \`npm run fleet -- generate\` (${doc.sites?.length ?? 0} sites).\n`;
+  const text = header + dump(doc, { lineWidth: -1, noRefs: true });
+  if (values.output) {
+    writeFileSync(values.output, text);
+    console.error(`[fleet] wrote ${doc.sites?.length ?? 0} sites to ${values.output}`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: OPTIONS });
+  const [command, ...files] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'validate':
+      return validate(files);
+    case 'apply':
+      return apply(files, values);
+    case 'generate':
+      return generate(values);
+    case 'install-crds':
+      await installCrds(connect());
+      return 0;
+    default:
+      console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`[fleet] ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,62 @@
+/**
+ * `npm start`: the local hub with everything the project has built, on the embedded defaults.
+ * Toolchain ready, hub up, CRDs installed, the sample fleet applied, then it waits; Ctrl-C stops
+ * the hub (its data stays for the next start). With KUBECONFIG set, it uses that cluster
+ * instead and starts nothing locally.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  applyInventory,
+  connect,
+  DEFAULT_HUB_DIR,
+  DEFAULT_HUB_PORTS,
+  formatSummary,
+  hubReferences,
+  installCrds,
+  ProgressLine,
+  readInventoryFiles,
+  startHub,
+  stopHub,
+} from '@smart-fleet/hub';
+import { parseInventory } from '@smart-fleet/model';
+
+const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
+const log = (line: string) => console.error(line);
+
+async function main(): Promise<void> {
+  const ownHub = !process.env.KUBECONFIG;
+  const hub = ownHub ? await startHub({ dir: DEFAULT_HUB_DIR, ...DEFAULT_HUB_PORTS, log }) : undefined;
+  const client = connect(hub?.kubeconfig);
+  await installCrds(client, log);
+  const inputs = readInventoryFiles([SAMPLE_FLEET]);
+  const namespace = parseInventory(inputs).inventory?.namespace ?? 'smart-fleet';
+  const { inventory, problems } = parseInventory(inputs, {
+    existing: await hubReferences(client, namespace),
+  });
+  if (!inventory) {
+    throw new Error(`the sample fleet has problems: ${problems.map((p) => p.message).join('; ')}`);
+  }
+  const progress = new ProgressLine('[fleet] sample fleet applied');
+  const summary = await applyInventory(client, inventory, { onProgress: (c) => progress.update(c) });
+  log(`[fleet] sample fleet: ${formatSummary(summary)}`);
+  const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
+  console.log(`
+SMART Fleet hub is up: ${client.server}
+  kubeconfig   ${kubeconfig}
+  try          npm run kubectl -- get sites -A
+               npm run kubectl -- get smart -A
+  or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A
+${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : 'Ctrl-C exits; your cluster is left as it is.'}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  if (ownHub) {
+    await stopHub(DEFAULT_HUB_DIR, log);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,61 @@
+/**
+ * `npm test`: every test in one run of Node's test runner. Integration tests need a real
+ * kube-apiserver: this starts one on free loopback ports in a temporary directory (building
+ * the toolchain first if the cache lacks it), passes its kubeconfig to the tests, and stops it
+ * afterwards, whatever happened.
+ *   --unit          unit tests only, no hub
+ *   --integration   integration tests only
+ */
+import { spawnSync } from 'node:child_process';
+import { globSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startHub, stopHub } from '@smart-fleet/hub';
+
+const PACKAGES = ['model', 'hub', 'test', 'scripts'];
+const all = PACKAGES.flatMap((p) =>
+  globSync(`${p}/**/*.test.ts`, { exclude: (f) => f.includes('node_modules') }),
+);
+const isIntegration = (f: string) => /\.(integration|e2e)\.test\.ts$/.test(f);
+const mode = process.argv.includes('--unit')
+  ? 'unit'
+  : process.argv.includes('--integration')
+    ? 'integration'
+    : 'all';
+const files = all.filter((f) =>
+  mode === 'unit' ? !isIntegration(f) : mode === 'integration' ? isIntegration(f) : true,
+);
+
+async function withHub(run: (env: NodeJS.ProcessEnv) => number): Promise<number> {
+  if (!files.some(isIntegration)) {
+    return run(process.env);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-test-hub-'));
+  try {
+    const hub = await startHub({
+      dir,
+      apiserverPort: await freePort(),
+      etcdPort: await freePort(),
+      etcdPeerPort: await freePort(),
+    });
+    console.error(`[test] integration tests use the real kube-apiserver ${hub.version} at ${hub.server}`);
+    return run({
+      ...process.env,
+      SMART_FLEET_TEST_KUBECONFIG: hub.kubeconfig,
+      SMART_FLEET_TEST_HUB_VERSION: hub.version,
+    });
+  } finally {
+    await stopHub(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const code = await withHub((env) => {
+  console.error(`[test] ${files.length} test files (${files.filter(isIntegration).length} integration)`);
+  const result = spawnSync(process.execPath, ['--test', '--test-timeout=300000', ...files.sort()], {
+    stdio: 'inherit',
+    env,
+  });
+  return result.status ?? 1;
+});
+process.exitCode = code;

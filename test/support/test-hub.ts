@@ -1,0 +1,51 @@
+/**
+ * The hub integration tests talk to: the one `npm test` started (SMART_FLEET_TEST_KUBECONFIG),
+ * or, when a test file is run on its own, a private hub this process starts and stops.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, freePort, type HubClient, installCrds, startHub, stopHub } from '@smart-fleet/hub';
+
+export interface TestHub {
+  client: HubClient;
+  kubeconfig: string;
+}
+
+let shared: Promise<TestHub> | undefined;
+
+async function privateHub(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-test-hub-'));
+  const info = await startHub({
+    dir,
+    apiserverPort: await freePort(),
+    etcdPort: await freePort(),
+    etcdPeerPort: await freePort(),
+    log: () => {},
+  });
+  // Stopped when the test file's event loop drains; `after` would bind to whichever hook asked first.
+  let stopping = false;
+  process.on('beforeExit', () => {
+    if (!stopping) {
+      stopping = true;
+      void stopHub(dir, () => {}).finally(() => rmSync(dir, { recursive: true, force: true }));
+    }
+  });
+  return info.kubeconfig;
+}
+
+/** A client for the test hub, with the fleet CRDs installed. */
+export function testHub(): Promise<TestHub> {
+  shared ??= (async () => {
+    const kubeconfig = process.env.SMART_FLEET_TEST_KUBECONFIG ?? (await privateHub());
+    const client = connect(kubeconfig);
+    await installCrds(client, () => {});
+    return { client, kubeconfig };
+  })();
+  return shared;
+}
+
+/** A fresh namespace name per test, so test files never see each other's objects. */
+export function uniqueNamespace(prefix: string): string {
+  return `${prefix}-${process.pid}-${Math.floor(Math.random() * 1e6)}`.slice(0, 63);
+}
