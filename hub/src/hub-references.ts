@@ -1,31 +1,40 @@
 /** What already exists in a hub namespace that inventory entries may refer to. */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { type FleetReferences, GROUP_VERSION } from '@smart-fleet/model';
+import { ALL_KINDS, API_GROUP, API_VERSION, type FleetReferences } from '@smart-fleet/model';
 import { apiStatusCode, type HubClient } from './kube-client.ts';
 
 export interface FleetResource extends KubernetesObject {
   spec?: Record<string, unknown>;
 }
 
-/** Every object of a kind in a namespace, 500 per page; none if the namespace does not exist. */
-export async function listAll(client: HubClient, kind: string, namespace: string): Promise<FleetResource[]> {
+/**
+ * Every object of a kind in a namespace, a page at a time. Through CustomObjectsApi, whose answer is
+ * the raw list: client-node 2.0.1's KubernetesObjectApi.list reads the list's metadata as object
+ * metadata and so drops the `continue` token, silently returning only the first page.
+ */
+export async function listAll(
+  client: HubClient,
+  kind: string,
+  namespace: string,
+  pageSize = 500,
+): Promise<FleetResource[]> {
+  const plural = ALL_KINDS.find((k) => k.kind === kind)?.plural;
+  if (!plural) {
+    throw new Error(`${kind} is not a fleet kind`);
+  }
   const items: FleetResource[] = [];
   let token: string | undefined;
   do {
-    const page = await client.objects.list<FleetResource>(
-      GROUP_VERSION,
-      kind,
+    const page = (await client.custom.listNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
       namespace,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      500,
-      token,
-    );
+      plural,
+      limit: pageSize,
+      _continue: token,
+    })) as { items: FleetResource[]; metadata?: { continue?: string } };
     items.push(...page.items);
-    token = page.metadata?._continue || undefined;
+    token = page.metadata?.continue || undefined;
   } while (token);
   return items;
 }

@@ -8,12 +8,34 @@ import {
   ApiException,
   ApiextensionsV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type RequestContext,
 } from '@kubernetes/client-node';
 import { DEFAULT_HUB_DIR } from './local-hub.ts';
+
+/**
+ * client-node 2.0.1 builds a new HTTP agent for every request, so every call opens a new TLS
+ * connection (a full handshake with a client certificate) and leaves it open: at fleet scale
+ * that halves the apply rate and piles up sockets. This keeps the first agent and reuses it, so
+ * requests share a pool of keep-alive connections. Credentials here are static certificates or
+ * tokens from the kubeconfig, so one agent per KubeConfig is right.
+ */
+class PooledKubeConfig extends KubeConfig {
+  #dispatcher?: ReturnType<RequestContext['getDispatcher']>;
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const made = context.getDispatcher();
+    if (made) {
+      this.#dispatcher ??= made;
+      context.setDispatcher(this.#dispatcher);
+    }
+  }
+}
 
 export interface HubClient {
   kc: KubeConfig;
@@ -21,6 +43,7 @@ export interface HubClient {
   objects: KubernetesObjectApi;
   apiext: ApiextensionsV1Api;
   core: CoreV1Api;
+  custom: CustomObjectsApi;
 }
 
 export function resolveKubeconfig(explicit?: string): string {
@@ -34,7 +57,7 @@ export function resolveKubeconfig(explicit?: string): string {
 }
 
 export function connect(kubeconfig?: string): HubClient {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromFile(resolveKubeconfig(kubeconfig));
   return {
     kc,
@@ -42,6 +65,7 @@ export function connect(kubeconfig?: string): HubClient {
     objects: KubernetesObjectApi.makeApiClient(kc),
     apiext: kc.makeApiClient(ApiextensionsV1Api),
     core: kc.makeApiClient(CoreV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
   };
 }
 

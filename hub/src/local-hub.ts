@@ -93,6 +93,8 @@ function apiserverArgs(o: HubOptions, pki: Pki): string[] {
     // Service IPs are bookkeeping only here: nothing routes them on a loopback hub.
     '--service-cluster-ip-range=10.96.0.0/16',
     `--cert-dir=${join(o.dir, 'apiserver')}`,
+    // The `kubernetes` Service cannot point at loopback; nothing in the hub needs it.
+    '--endpoint-reconciler-type=none',
     '--profiling=false',
   ];
 }
