@@ -12,6 +12,7 @@ import {
   DEFAULT_HUB_PORTS,
   formatSummary,
   hubReferences,
+  hubStatus,
   installCrds,
   ProgressLine,
   readInventoryFiles,
@@ -47,13 +48,36 @@ SMART Fleet hub is up: ${client.server}
                npm run kubectl -- get smart -A
   or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A
 ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : 'Ctrl-C exits; your cluster is left as it is.'}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilInterrupted(ownHub);
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);
   }
+}
+
+/**
+ * Waits for Ctrl-C (or SIGTERM). Meanwhile it watches the local hub, so a hub that dies under
+ * it is reported at once instead of being found by the next kubectl.
+ */
+function untilInterrupted(watchHub: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watch = setInterval(() => {
+      if (!watchHub) {
+        return;
+      }
+      hubStatus(DEFAULT_HUB_DIR).then((status) => {
+        if (status.state !== 'running') {
+          clearInterval(watch);
+          reject(new Error(`the hub stopped underneath (${status.state}); see ${DEFAULT_HUB_DIR}/logs`));
+        }
+      }, reject);
+    }, 5000);
+    const stop = () => {
+      clearInterval(watch);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 main().catch((error: unknown) => {

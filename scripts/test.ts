@@ -45,7 +45,7 @@ async function withHub(run: (env: NodeJS.ProcessEnv) => number): Promise<number>
       SMART_FLEET_TEST_HUB_VERSION: hub.version,
     });
   } finally {
-    await stopHub(dir);
+    await stopHub(dir, () => {});
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -95,7 +95,7 @@ async function plan(client: HubClient, inventory: ParsedInventory): Promise<Plan
   const kinds = [...new Set(inventory.objects.map((o) => o.kind))];
   const live = new Map<string, FleetResource>();
   for (const kind of kinds) {
-    for (const item of await listAll(client, kind, inventory.namespace).catch(() => [])) {
+    for (const item of await listAll(client, kind, inventory.namespace)) {
       live.set(`${kind}/${item.metadata?.name}`, item);
     }
   }

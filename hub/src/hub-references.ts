@@ -8,7 +8,9 @@ export interface FleetResource extends KubernetesObject {
 }
 
 /**
- * Every object of a kind in a namespace, a page at a time. Through CustomObjectsApi, whose answer is
+ * Every object of a kind in a namespace, a page at a time, read from etcd so that a write just
+ * made is always seen. (The watch cache, resourceVersion=0, answers 3x faster but may trail by
+ * a moment, and 1.20 cannot ask it to catch up to a given version.) Through CustomObjectsApi, whose answer is
  * the raw list: client-node 2.0.1's KubernetesObjectApi.list reads the list's metadata as object
  * metadata and so drops the `continue` token, silently returning only the first page.
  */

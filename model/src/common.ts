@@ -1,4 +1,5 @@
 /** Shapes every kind shares: conditions, object metadata, the resource envelope. */
+import type { TProperties } from '@sinclair/typebox';
 import { type Static, Strict, StringEnum, Timestamp, Type } from './schema.ts';
 
 export const API_GROUP = 'smartfleet.io';
@@ -39,6 +40,18 @@ export const Conditions = Type.Array(Condition, {
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
 });
+
+/**
+ * A kind's status: what every controller reports (the generation it acted on, its conditions)
+ * plus the kind's own fields.
+ */
+export function StatusOf<T extends TProperties>(properties: T) {
+  return Strict({
+    observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
+    conditions: Type.Optional(Conditions),
+    ...properties,
+  });
+}
 
 /** The parts of Kubernetes ObjectMeta the model reads and writes. */
 export interface ObjectMeta {

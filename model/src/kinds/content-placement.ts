@@ -1,5 +1,5 @@
 /** ContentPlacement: what one local server pre-positions, and how far its fill has got. */
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { ObjectName, type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
 
@@ -21,9 +21,7 @@ export const ContentPlacementSpec = Strict({
 });
 export type ContentPlacementSpec = Static<typeof ContentPlacementSpec>;
 
-export const ContentPlacementStatus = Strict({
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
+export const ContentPlacementStatus = StatusOf({
   state: Type.Optional(StringEnum(['Pending', 'Filling', 'Filled', 'Failed'] as const)),
   filledMB: Type.Optional(Type.Integer({ minimum: 0 })),
   plannedMB: Type.Optional(Type.Integer({ minimum: 0 })),

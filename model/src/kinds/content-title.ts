@@ -3,7 +3,7 @@
  * (title, genre, creators, language, duration) and its encoded renditions.
  */
 import { MAX_BITRATE_MBPS, MIN_BITRATE_MBPS } from '../capacity.ts';
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
 import { ObjectName, type Static, Strict, StringEnum, Type } from '../schema.ts';
@@ -45,9 +45,7 @@ export const ContentTitleSpec = Strict({
 });
 export type ContentTitleSpec = Static<typeof ContentTitleSpec>;
 
-export const ContentTitleStatus = Strict({
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
+export const ContentTitleStatus = StatusOf({
   sizeMB: Type.Optional(Type.Integer({ minimum: 0, description: 'All renditions together.' })),
   sitesPlaced: Type.Optional(Type.Integer({ minimum: 0 })),
 });

@@ -3,7 +3,7 @@
  * Key material never appears here: keys live envelope-encrypted in Secrets the license
  * service alone may read.
  */
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
 
@@ -17,9 +17,7 @@ export const DrmPolicySpec = Strict({
 });
 export type DrmPolicySpec = Static<typeof DrmPolicySpec>;
 
-export const DrmPolicyStatus = Strict({
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
+export const DrmPolicyStatus = StatusOf({
   activeKeys: Type.Optional(Type.Integer({ minimum: 0 })),
   lastRotation: Type.Optional(Timestamp('When keys were last rotated.')),
 });

@@ -2,7 +2,7 @@
  * Rollout: moves a SiteRelease across the sites a selector picks, in waves: canary sites first,
  * then growing percentages, each wave gated on health held for a bake time.
  */
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
 import { ObjectName, type Static, Strict, StringEnum, StringMap, Timestamp, Type } from '../schema.ts';
@@ -63,10 +63,8 @@ export const WaveStatus = Strict({
   finishedAt: Type.Optional(Timestamp('When the wave finished.')),
 });
 
-export const RolloutStatus = Strict({
+export const RolloutStatus = StatusOf({
   phase: Type.Optional(StringEnum(ROLLOUT_PHASES)),
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
   currentWave: Type.Optional(Type.String()),
   previousRelease: Type.Optional(Type.String()),
   waves: Type.Optional(Type.Array(WaveStatus, { maxItems: 21 })),

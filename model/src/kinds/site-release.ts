@@ -1,5 +1,5 @@
 /** SiteRelease: a versioned bundle of the services a local server runs, and their settings. */
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { type Static, Strict, StringEnum, StringMap, Type } from '../schema.ts';
 import { RELEASE_CHANNELS } from './site.ts';
@@ -29,9 +29,7 @@ export const SiteReleaseSpec = Strict({
 });
 export type SiteReleaseSpec = Static<typeof SiteReleaseSpec>;
 
-export const SiteReleaseStatus = Strict({
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
+export const SiteReleaseStatus = StatusOf({
   sitesRunning: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type SiteReleaseStatus = Static<typeof SiteReleaseStatus>;

@@ -4,7 +4,7 @@
  * validation/site-rules.ts (a schema cannot relate two fields).
  */
 import { FULL_SERVER_EGRESS_MBPS, MAX_BITRATE_MBPS, MAX_SUBSCRIBERS, MIN_BITRATE_MBPS } from '../capacity.ts';
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { KOREA_BOUNDS, REGION_CODES } from '../regions.ts';
 import { ObjectName, type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
@@ -98,10 +98,8 @@ export const SiteTelemetry = Strict({
   errors: Type.Integer({ minimum: 0 }),
 });
 
-export const SiteStatus = Strict({
+export const SiteStatus = StatusOf({
   phase: Type.Optional(StringEnum(SITE_PHASES)),
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
   lastHeartbeat: Type.Optional(Timestamp('When the site agent last reported.')),
   deployedRelease: Type.Optional(Type.String({ maxLength: 63 })),
   telemetry: Type.Optional(SiteTelemetry),

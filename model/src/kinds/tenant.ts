@@ -2,7 +2,7 @@
  * Tenant: a party that owns sites or content. Carriers, content providers and local service
  * operators (apartment operators, universities, hotels...) each see only what is theirs.
  */
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { type Static, Strict, StringEnum, Type } from '../schema.ts';
 
@@ -15,9 +15,7 @@ export const TenantSpec = Strict({
 });
 export type TenantSpec = Static<typeof TenantSpec>;
 
-export const TenantStatus = Strict({
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
+export const TenantStatus = StatusOf({
   sites: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type TenantStatus = Static<typeof TenantStatus>;

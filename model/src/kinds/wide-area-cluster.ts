@@ -3,7 +3,7 @@
  * it to the local servers of the regions it serves. Nodes are split by role; the system
  * interconnect is InfiniBand at 10 Gbps per port or more.
  */
-import { Conditions, type Resource } from '../common.ts';
+import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
 import { type Static, Strict, StringEnum, Type } from '../schema.ts';
@@ -42,10 +42,8 @@ export const WideAreaClusterSpec = Strict({
 });
 export type WideAreaClusterSpec = Static<typeof WideAreaClusterSpec>;
 
-export const WideAreaClusterStatus = Strict({
+export const WideAreaClusterStatus = StatusOf({
   phase: Type.Optional(StringEnum(CLUSTER_PHASES)),
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-  conditions: Type.Optional(Conditions),
   sites: Type.Optional(Type.Integer({ minimum: 0, description: 'Sites whose parent this is.' })),
 });
 export type WideAreaClusterStatus = Static<typeof WideAreaClusterStatus>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type WideAreaClusterSpec, wideAreaClusterKind } from '../kinds/wide-area-cluster.ts';
 import { wideAreaClusterRules } from './cluster-rules.ts';
-import type { Problem } from './problem.ts';
+import { assertProblems, type ExpectedProblem } from './expect-problems.ts';
 import { validateSpec } from './validate.ts';
 
 type ClusterMod = (spec: WideAreaClusterSpec) => void;
@@ -56,20 +56,7 @@ const withPortSpeed =
 interface Case {
   name: string;
   spec: WideAreaClusterSpec;
-  want: { path: string; message: string | RegExp }[];
-}
-
-function assertProblems(problems: Problem[], want: Case['want']): void {
-  const shown = JSON.stringify(problems);
-  assert.equal(problems.length, want.length, `expected ${want.length} problem(s), got ${shown}`);
-  for (const w of want) {
-    const ok = problems.some(
-      (p) =>
-        p.path === w.path &&
-        (typeof w.message === 'string' ? p.message.includes(w.message) : w.message.test(p.message)),
-    );
-    assert.ok(ok, `expected a problem at ${w.path} matching ${w.message}, got ${shown}`);
-  }
+  want: ExpectedProblem[];
 }
 
 describe('validateSpec(wideAreaClusterKind)', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type RolloutSpec, rolloutKind } from '../kinds/rollout.ts';
-import type { Problem } from './problem.ts';
+import { assertProblems, type ExpectedProblem } from './expect-problems.ts';
 import type { FleetReferences } from './reference-rules.ts';
 import { rolloutRules } from './rollout-rules.ts';
 import { validateSpec } from './validate.ts';
@@ -46,20 +46,7 @@ interface Case {
   name: string;
   spec: RolloutSpec;
   refs?: FleetReferences;
-  want: { path: string; message: string | RegExp }[];
-}
-
-function assertProblems(problems: Problem[], want: Case['want']): void {
-  const shown = JSON.stringify(problems);
-  assert.equal(problems.length, want.length, `expected ${want.length} problem(s), got ${shown}`);
-  for (const w of want) {
-    const ok = problems.some(
-      (p) =>
-        p.path === w.path &&
-        (typeof w.message === 'string' ? p.message.includes(w.message) : w.message.test(p.message)),
-    );
-    assert.ok(ok, `expected a problem at ${w.path} matching ${w.message}, got ${shown}`);
-  }
+  want: ExpectedProblem[];
 }
 
 const refsWith = (releases?: string[]): FleetReferences => ({

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { HARDWARE_PROFILES, type HardwareProfileName } from '../hardware-profiles.ts';
 import { type SiteSpec, siteKind } from '../kinds/site.ts';
 import { REGION_CODES } from '../regions.ts';
-import type { Problem } from './problem.ts';
+import { assertProblems, type ExpectedProblem } from './expect-problems.ts';
 import type { FleetReferences } from './reference-rules.ts';
 import { siteRules } from './site-rules.ts';
 import { validateSpec } from './validate.ts';
@@ -93,25 +93,7 @@ interface Case {
   name: string;
   spec: SiteSpec;
   /** Expected problems: path and a fragment (string) or pattern of the message. */
-  want: { path: string; message: string | RegExp }[];
-}
-
-function matches(p: Problem, want: Case['want'][number]): boolean {
-  if (p.path !== want.path) {
-    return false;
-  }
-  return typeof want.message === 'string' ? p.message.includes(want.message) : want.message.test(p.message);
-}
-
-function assertProblems(problems: Problem[], want: Case['want']): void {
-  const shown = JSON.stringify(problems);
-  assert.equal(problems.length, want.length, `expected ${want.length} problem(s), got ${shown}`);
-  for (const w of want) {
-    assert.ok(
-      problems.some((p) => matches(p, w)),
-      `expected a problem at ${w.path} matching ${w.message}, got ${shown}`,
-    );
-  }
+  want: ExpectedProblem[];
 }
 
 describe('validateSpec(siteKind): schema and site rules', () => {
