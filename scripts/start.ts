@@ -19,6 +19,7 @@ import {
   startHub,
   stopHub,
 } from '@smart-fleet/hub';
+import { jsonLogger, startManager } from '@smart-fleet/operators';
 import { parseInventory } from '@smart-fleet/model';
 
 const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
@@ -40,15 +41,17 @@ async function main(): Promise<void> {
   const progress = new ProgressLine('[fleet] sample fleet applied');
   const summary = await applyInventory(client, inventory, { onProgress: (c) => progress.update(c) });
   log(`[fleet] sample fleet: ${formatSummary(summary)}`);
+  const operators = await startManager({ client, log: jsonLogger({ component: 'smart-fleet-operators' }) });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
+  operators    site admission (metrics, health: ${operators.metricsUrl}/metrics, /readyz)
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A
   or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A
 ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : 'Ctrl-C exits; your cluster is left as it is.'}`);
-  await untilInterrupted(ownHub);
+  await untilInterrupted(ownHub).finally(() => operators.stop());
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);
   }

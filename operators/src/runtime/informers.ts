@@ -1,0 +1,95 @@
+/**
+ * Shared informers for fleet kinds: one list+watch per kind for the whole process, an
+ * in-memory cache every controller reads, and a periodic resync that re-offers every cached
+ * object to the handlers (so a missed or failed reconcile is retried even with no new event).
+ */
+import {
+  type Informer,
+  type KubernetesObject,
+  makeInformer,
+  type ObjectCache,
+} from '@kubernetes/client-node';
+import type { HubClient } from '@smart-fleet/hub';
+import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
+
+export type FleetInformer<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+
+export function objectKey(o: KubernetesObject): string {
+  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+export function splitKey(key: string): { namespace: string; name: string } {
+  const [namespace = '', name = ''] = key.split('/');
+  return { namespace, name };
+}
+
+export class SharedInformers {
+  readonly #client: HubClient;
+  readonly #namespace?: string;
+  readonly #informers = new Map<string, FleetInformer<KubernetesObject>>();
+  readonly #synced = new Set<string>();
+  #resync?: NodeJS.Timeout;
+
+  /** `namespace` limits every informer to one namespace; all namespaces when absent. */
+  constructor(client: HubClient, namespace?: string) {
+    this.#client = client;
+    this.#namespace = namespace;
+  }
+
+  /** The informer for a fleet kind across all namespaces, made on first use. */
+  for<T extends KubernetesObject>(kind: string): FleetInformer<T> {
+    const existing = this.#informers.get(kind);
+    if (existing) {
+      return existing as FleetInformer<T>;
+    }
+    const plural = ALL_KINDS.find((k) => k.kind === kind)?.plural;
+    if (!plural) {
+      throw new Error(`${kind} is not a fleet kind`);
+    }
+    const where = { group: API_GROUP, version: API_VERSION, plural };
+    const ns = this.#namespace;
+    const path = `/apis/${API_GROUP}/${API_VERSION}/${ns ? `namespaces/${ns}/` : ''}${plural}`;
+    const list = () =>
+      ns
+        ? this.#client.custom.listNamespacedCustomObject({ ...where, namespace: ns })
+        : this.#client.custom.listClusterCustomObject(where);
+    const informer = makeInformer<T>(this.#client.kc, path, list as never);
+    informer.on('connect', () => this.#synced.add(kind));
+    this.#informers.set(kind, informer as unknown as FleetInformer<KubernetesObject>);
+    return informer;
+  }
+
+  /** Starts every informer made so far and resolves once each has listed. */
+  async start(resyncMs = 5 * 60_000): Promise<void> {
+    await Promise.all([...this.#informers.values()].map((i) => i.start()));
+    this.#resync = setInterval(() => this.#offerAll(), resyncMs);
+  }
+
+  synced(): boolean {
+    return [...this.#informers.keys()].every((k) => this.#synced.has(k));
+  }
+
+  /** Handlers registered for resync, by kind. */
+  readonly #resyncHandlers = new Map<string, ((o: KubernetesObject) => void)[]>();
+
+  onResync<T extends KubernetesObject>(kind: string, handler: (o: T) => void): void {
+    const list = this.#resyncHandlers.get(kind) ?? [];
+    list.push(handler as (o: KubernetesObject) => void);
+    this.#resyncHandlers.set(kind, list);
+  }
+
+  #offerAll(): void {
+    for (const [kind, handlers] of this.#resyncHandlers) {
+      for (const object of this.#informers.get(kind)?.list() ?? []) {
+        for (const handler of handlers) {
+          handler(object);
+        }
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#resync);
+    await Promise.all([...this.#informers.values()].map((i) => i.stop()));
+  }
+}

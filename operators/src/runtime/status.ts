@@ -1,0 +1,41 @@
+/**
+ * Writes a custom object's status through the status subresource, only when it changed.
+ * A replace carries the resourceVersion read, so a write based on a stale read fails with a
+ * conflict (409) instead of overwriting; the controller then retries on fresh state.
+ */
+import type { HubClient } from '@smart-fleet/hub';
+import { API_GROUP, API_VERSION, type KindDefinition } from '@smart-fleet/model';
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+export interface StatusObject {
+  metadata: { name: string; namespace?: string; resourceVersion?: string };
+  status?: unknown;
+}
+
+/** True if a write was made. */
+export async function writeStatus<T extends StatusObject>(
+  client: HubClient,
+  kind: KindDefinition,
+  object: T,
+  status: unknown,
+): Promise<boolean> {
+  if (canonical(object.status ?? {}) === canonical(status)) {
+    return false;
+  }
+  await client.custom.replaceNamespacedCustomObjectStatus({
+    group: API_GROUP,
+    version: API_VERSION,
+    plural: kind.plural,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name,
+    body: { ...object, status },
+  });
+  return true;
+}
