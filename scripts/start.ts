@@ -19,8 +19,8 @@ import {
   startHub,
   stopHub,
 } from '@smart-fleet/hub';
-import { jsonLogger, startManager } from '@smart-fleet/operators';
 import { parseInventory } from '@smart-fleet/model';
+import { jsonLogger, startManager } from '@smart-fleet/operators';
 
 const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 const log = (line: string) => console.error(line);
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
-  operators    site admission (metrics, health: ${operators.metricsUrl}/metrics, /readyz)
+  operators    site admission and health; metrics ${operators.metricsUrl}/metrics, /readyz
+  agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A
   or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { applyInventory, type FleetResource, listAll, waitFor } from '@smart-fleet/hub';
+import { parseInventory } from '@smart-fleet/model';
+import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
+import type { Telemetry } from '../health/diagnosis.ts';
+import { type Manager, startManager } from '../manager.ts';
+import { silentLogger } from '../runtime/log.ts';
+
+const GRACE_MS = 3000;
+const calm: Telemetry = {
+  activeStreams: 40,
+  egressMbps: 800,
+  cacheHitRatio: 0.9,
+  storageUsedGB: 300,
+  acceleratorsHealthy: 4,
+  drmDenials: 0,
+  errors: 0,
+};
+
+type Status = {
+  phase?: string;
+  lastHeartbeat?: string;
+  conditions?: { type: string; status: string; reason: string }[];
+};
+const statusOf = (o: FleetResource | undefined) => (o as { status?: Status } | undefined)?.status ?? {};
+
+describe('site health from agent heartbeats, against a real kube-apiserver', () => {
+  let hub: TestHub;
+  let manager: Manager;
+  const namespace = uniqueNamespace('health');
+  let siteName = '';
+  let agentToken = '';
+
+  const post = (path: string, body: unknown, token?: string) =>
+    fetch(`${manager.ingestUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const heartbeat = (telemetry: Telemetry = calm, token = agentToken) =>
+    post('/v1/heartbeat', { namespace, site: siteName, telemetry, release: '1.0.0' }, token);
+  const site = async () =>
+    (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === siteName);
+  const untilPhase = (phase: string, beat?: () => Promise<unknown>) =>
+    waitFor(
+      async () => {
+        await beat?.();
+        const s = await site();
+        return statusOf(s).phase === phase && s;
+      },
+      { what: `phase ${phase}`, timeoutMs: 20000, intervalMs: 250 },
+    );
+
+  before(async () => {
+    hub = await testHub();
+    const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(smallFleet(namespace, 2)) }]);
+    assert.ok(parsed.inventory);
+    siteName = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    await applyInventory(hub.client, parsed.inventory);
+    manager = await startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      health: { graceMs: GRACE_MS, persistEveryMs: 60000 },
+    });
+  });
+
+  after(async () => {
+    await manager?.stop();
+  });
+
+  it('registers an agent once with its bootstrap token', async () => {
+    const secret = await waitFor(
+      () =>
+        hub.client.core
+          .readNamespacedSecret({ name: `${siteName}-bootstrap`, namespace })
+          .catch(() => undefined),
+      { what: 'bootstrap secret', timeoutMs: 20000 },
+    );
+    const bootstrapToken = Buffer.from(secret.data?.token ?? '', 'base64').toString();
+    const registered = await post('/v1/register', { namespace, site: siteName, bootstrapToken });
+    assert.equal(registered.status, 200);
+    agentToken = ((await registered.json()) as { token: string }).token;
+    assert.ok(agentToken.length >= 40);
+    const reused = await post('/v1/register', { namespace, site: siteName, bootstrapToken });
+    assert.equal(reused.status, 401, 'a bootstrap token worked twice');
+  });
+
+  it('refuses heartbeats with a wrong token or malformed telemetry, naming the field', async () => {
+    assert.equal((await heartbeat(calm, 'not-the-token')).status, 401);
+    const bad = await post(
+      '/v1/heartbeat',
+      { namespace, site: siteName, telemetry: { ...calm, egressMbps: -1 } },
+      agentToken,
+    );
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /telemetry\.egressMbps/);
+  });
+
+  it('a heartbeating site becomes Ready, and further heartbeats do not each write to the hub', async () => {
+    const ready = await untilPhase('Ready', () => heartbeat());
+    const rv = ready.metadata?.resourceVersion;
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await heartbeat()).status, 204);
+    }
+    const after = await site();
+    assert.equal(after?.metadata?.resourceVersion, rv, 'a heartbeat was written to etcd');
+  });
+
+  it('a silent site is marked Offline within the grace period, and recovers by itself', async () => {
+    assert.equal((await heartbeat()).status, 204);
+    const lastBeat = Date.now();
+    await untilPhase('Offline');
+    const detectedSeconds = (Date.now() - lastBeat) / 1000;
+    console.log(
+      `# offline detected ${detectedSeconds.toFixed(1)} s after the last heartbeat (grace ${GRACE_MS / 1000} s)`,
+    );
+    assert.ok(detectedSeconds < GRACE_MS / 1000 + 3, `offline detection took ${detectedSeconds} s`);
+    const reachable = statusOf(await site()).conditions?.find((c) => c.type === 'Reachable');
+    assert.equal(reachable?.reason, 'HeartbeatMissed');
+    await untilPhase('Ready', () => heartbeat());
+  });
+
+  it('saturated egress makes the site Degraded with a reason an operator can act on', async () => {
+    const degraded = await untilPhase('Degraded', () => heartbeat({ ...calm, egressMbps: 3900 }));
+    const healthy = statusOf(degraded).conditions?.find((c) => c.type === 'Healthy');
+    assert.equal(healthy?.status, 'False');
+    assert.match(healthy?.reason ?? '', /EgressSaturated/);
+    await untilPhase('Ready', () => heartbeat());
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Autonomous diagnosis: telemetry from a site's agent turned into findings an operator can act
+ * on. Pure; thresholds are a policy object so tests and deployments can set them.
+ */
+import type { Site } from '@smart-fleet/model';
+
+export interface Telemetry {
+  activeStreams: number;
+  egressMbps: number;
+  cacheHitRatio: number;
+  storageUsedGB: number;
+  acceleratorsHealthy: number;
+  drmDenials: number;
+  errors: number;
+}
+
+export interface DiagnosisPolicy {
+  saturation: number;
+  storageFull: number;
+  errorsPerHeartbeat: number;
+}
+
+export const DEFAULT_DIAGNOSIS: DiagnosisPolicy = {
+  saturation: 0.9,
+  storageFull: 0.95,
+  errorsPerHeartbeat: 50,
+};
+
+export interface Finding {
+  reason: 'EgressSaturated' | 'AcceleratorFailed' | 'StorageNearlyFull' | 'ErrorBurst';
+  message: string;
+}
+
+export function diagnose(site: Site, t: Telemetry, policy: DiagnosisPolicy = DEFAULT_DIAGNOSIS): Finding[] {
+  const findings: Finding[] = [];
+  const budget = site.spec.streaming.egressBudgetMbps;
+  if (t.egressMbps > policy.saturation * budget) {
+    findings.push({
+      reason: 'EgressSaturated',
+      message: `egress ${t.egressMbps} Mbps is over ${Math.round(policy.saturation * 100)}% of the ${budget} Mbps budget; move subscribers to lower bitrates or add a module`,
+    });
+  }
+  const accelerators = site.spec.hardware.accelerators;
+  if (t.acceleratorsHealthy < accelerators) {
+    findings.push({
+      reason: 'AcceleratorFailed',
+      message: `${accelerators - t.acceleratorsHealthy} of ${accelerators} stream accelerators failing; streams fall back to CPU, replace the module`,
+    });
+  }
+  const storage = site.spec.hardware.storageGB;
+  if (t.storageUsedGB > policy.storageFull * storage) {
+    findings.push({
+      reason: 'StorageNearlyFull',
+      message: `storage ${t.storageUsedGB} of ${storage} GB used; content placement will evict the long tail`,
+    });
+  }
+  if (t.errors > policy.errorsPerHeartbeat) {
+    findings.push({
+      reason: 'ErrorBurst',
+      message: `${t.errors} errors since the last heartbeat; check the site's service logs`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,130 @@
+/**
+ * The hub's agent endpoint. Sites sit behind NAT, so agents call in:
+ *   POST /v1/register   {namespace, site, bootstrapToken} -> {token}
+ *   POST /v1/heartbeat  Authorization: Bearer <token>, {namespace, site, telemetry, release?}
+ * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB; bad input gets a
+ * 4xx naming what is wrong; tokens are never logged.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../runtime/log.ts';
+import { type AgentCredentials, CredentialError } from './agent-credentials.ts';
+import type { Telemetry } from './diagnosis.ts';
+import type { HeartbeatStore } from './heartbeat-store.ts';
+
+const MAX_BODY = 64 * 1024;
+const TELEMETRY_FIELDS = [
+  'activeStreams',
+  'egressMbps',
+  'cacheHitRatio',
+  'storageUsedGB',
+  'acceleratorsHealthy',
+  'drmDenials',
+  'errors',
+] as const;
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) {
+      throw new HttpError(413, `body over ${MAX_BODY} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new Error('not an object');
+    }
+    return body as Record<string, unknown>;
+  } catch {
+    throw new HttpError(400, 'body must be a JSON object');
+  }
+}
+
+function text(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value === '') {
+    throw new HttpError(400, `${field} must be a non-empty string`);
+  }
+  return value;
+}
+
+function telemetryOf(body: Record<string, unknown>): Telemetry {
+  const t = body.telemetry as Record<string, unknown> | undefined;
+  if (typeof t !== 'object' || t === null) {
+    throw new HttpError(400, 'telemetry must be an object');
+  }
+  for (const field of TELEMETRY_FIELDS) {
+    if (typeof t[field] !== 'number' || !Number.isFinite(t[field]) || (t[field] as number) < 0) {
+      throw new HttpError(400, `telemetry.${field} must be a number >= 0`);
+    }
+  }
+  return Object.fromEntries(TELEMETRY_FIELDS.map((f) => [f, t[f]])) as unknown as Telemetry;
+}
+
+export interface IngestDeps {
+  credentials: AgentCredentials;
+  store: HeartbeatStore;
+  log: Logger;
+  now?: () => number;
+}
+
+async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status: number; body?: unknown }> {
+  if (req.method !== 'POST') {
+    throw new HttpError(405, 'POST only');
+  }
+  const body = await readJson(req);
+  const site = { namespace: text(body, 'namespace'), name: text(body, 'site') };
+  if (req.url === '/v1/register') {
+    const token = await deps.credentials.register(site, text(body, 'bootstrapToken'));
+    deps.log.info('agent registered', { site: `${site.namespace}/${site.name}` });
+    return { status: 200, body: { token } };
+  }
+  if (req.url === '/v1/heartbeat') {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !(await deps.credentials.verify(site, token))) {
+      throw new HttpError(401, 'unknown site or wrong agent token');
+    }
+    const release = typeof body.release === 'string' ? body.release : undefined;
+    deps.store.record(`${site.namespace}/${site.name}`, {
+      at: deps.now?.() ?? Date.now(),
+      telemetry: telemetryOf(body),
+      release,
+    });
+    return { status: 204 };
+  }
+  throw new HttpError(404, `no route ${req.url}`);
+}
+
+function reply(res: ServerResponse, status: number, body?: unknown): void {
+  res
+    .writeHead(status, { 'content-type': 'application/json' })
+    .end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+export function serveIngest(deps: IngestDeps, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    handle(req, deps).then(
+      (answer) => reply(res, answer.status, answer.body),
+      (error: unknown) => {
+        if (error instanceof HttpError || error instanceof CredentialError) {
+          reply(res, error instanceof HttpError ? error.status : 401, { error: error.message });
+          return;
+        }
+        deps.log.error('ingest failed', { error: error instanceof Error ? error.message : String(error) });
+        reply(res, 500, { error: 'internal error' });
+      },
+    );
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
