@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   const progress = new ProgressLine('[fleet] sample fleet applied');
   const summary = await applyInventory(client, inventory, { onProgress: (c) => progress.update(c) });
   log(`[fleet] sample fleet: ${formatSummary(summary)}`);
-  const operators = await startManager({ client, log: jsonLogger({ component: 'smart-fleet-operators' }) });
+  const operators = await startManager({
+    client,
+    log: jsonLogger({ component: 'smart-fleet-operators' }),
+    leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
+  });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}

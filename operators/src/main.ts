@@ -1,11 +1,21 @@
-/** `npm run operators`: the hub's controllers against $KUBECONFIG's cluster or the local hub. */
+/**
+ * `npm run operators`: the hub's controllers against $KUBECONFIG's cluster or the local hub.
+ * Run several for availability: they elect a leader on a Lease and only the leader acts; a
+ * replica that loses the lease exits so its supervisor restarts it as a standby.
+ */
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect } from '@smart-fleet/hub';
 import { startManager } from './manager.ts';
 import { jsonLogger } from './runtime/log.ts';
 
 const { values } = parseArgs({
-  options: { namespace: { type: 'string' }, 'metrics-port': { type: 'string' } },
+  options: {
+    namespace: { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'ingest-port': { type: 'string' },
+    'lease-namespace': { type: 'string' },
+  },
 });
 const log = jsonLogger({ component: 'smart-fleet-operators' });
 const manager = await startManager({
@@ -13,6 +23,15 @@ const manager = await startManager({
   log,
   namespace: values.namespace,
   metricsPort: Number(values['metrics-port'] ?? 9464),
+  ingestPort: Number(values['ingest-port'] ?? 9465),
+  leaderElection: {
+    namespace: values['lease-namespace'] ?? 'kube-system',
+    identity: `${hostname()}-${process.pid}`,
+    onLost: () => {
+      log.error('lost the leader lease; exiting');
+      process.exit(1);
+    },
+  },
 });
 const stop = () => {
   manager.stop().then(

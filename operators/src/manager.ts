@@ -11,6 +11,7 @@ import { HeartbeatStore } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
 import { type Controller, ControllerMetrics } from './runtime/controller.ts';
 import { SharedInformers } from './runtime/informers.ts';
+import { LeaderElector } from './runtime/leader-election.ts';
 import type { Logger } from './runtime/log.ts';
 import { Registry, serveMetrics } from './runtime/metrics.ts';
 
@@ -24,6 +25,17 @@ export interface ManagerOptions {
   /** Port for the agents' register/heartbeat endpoint on 127.0.0.1; 0 picks one. */
   ingestPort?: number;
   health?: HealthPolicy;
+  /** Run controllers only while holding this Lease; without it, this process always acts. */
+  leaderElection?: {
+    namespace: string;
+    name?: string;
+    identity: string;
+    leaseDurationMs?: number;
+    renewDeadlineMs?: number;
+    retryMs?: number;
+    /** Called once leadership is lost; controllers are already stopped (main exits). */
+    onLost?: () => void;
+  };
   now?: () => Date;
 }
 
@@ -31,7 +43,52 @@ export interface Manager {
   readonly metricsUrl: string;
   readonly ingestUrl: string;
   readonly registry: Registry;
+  /** True while this process's controllers act. */
+  leading(): boolean;
   stop(): Promise<void>;
+}
+
+export const OPERATORS_LEASE = 'smart-fleet-operators';
+
+/**
+ * Starts controllers now, or when the Lease is won. Informers and the agents' endpoint run on
+ * every replica (a standby's caches are warm); only the leader's workers reconcile. Events
+ * that arrive on a standby wait in its queues, and winning the lease re-offers every cached
+ * object, so nothing is missed at a failover.
+ */
+function leadOrStart(options: ManagerOptions, controllers: Controller[], informers: SharedInformers) {
+  const startAll = () => {
+    for (const c of controllers) {
+      c.start();
+    }
+    informers.resyncNow();
+  };
+  const le = options.leaderElection;
+  if (!le) {
+    startAll();
+    return { leading: () => true, stop: () => undefined };
+  }
+  let lost = false;
+  let stopping = false;
+  const elector = new LeaderElector({
+    ...le,
+    name: le.name ?? OPERATORS_LEASE,
+    client: options.client,
+    log: options.log,
+    onStartedLeading: startAll,
+    onStoppedLeading: () => {
+      lost = true;
+      void Promise.all(controllers.map((c) => c.stop())).then(() => (stopping ? undefined : le.onLost?.()));
+    },
+  });
+  elector.start();
+  return {
+    leading: () => elector.leading && !lost,
+    stop: () => {
+      stopping = true;
+      elector.stop();
+    },
+  };
 }
 
 export async function startManager(options: ManagerOptions): Promise<Manager> {
@@ -57,9 +114,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     health.controller,
   ];
   await informers.start();
-  for (const c of controllers) {
-    c.start();
-  }
+  const leadership = leadOrStart(options, controllers, informers);
   const server: Server = await serveMetrics(
     registry,
     { ready: () => informers.synced() },
@@ -83,7 +138,9 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     metricsUrl: urlOf(server),
     ingestUrl: urlOf(ingest),
     registry,
+    leading: leadership.leading,
     async stop() {
+      leadership.stop();
       health.stop();
       await informers.stop();
       await Promise.all(controllers.map((c) => c.stop()));

@@ -62,7 +62,7 @@ export class SharedInformers {
   /** Starts every informer made so far and resolves once each has listed. */
   async start(resyncMs = 5 * 60_000): Promise<void> {
     await Promise.all([...this.#informers.values()].map((i) => i.start()));
-    this.#resync = setInterval(() => this.#offerAll(), resyncMs);
+    this.#resync = setInterval(() => this.resyncNow(), resyncMs);
   }
 
   synced(): boolean {
@@ -78,7 +78,8 @@ export class SharedInformers {
     this.#resyncHandlers.set(kind, list);
   }
 
-  #offerAll(): void {
+  /** Offers every cached object to the resync handlers now (e.g. on becoming leader). */
+  resyncNow(): void {
     for (const [kind, handlers] of this.#resyncHandlers) {
       for (const object of this.#informers.get(kind)?.list() ?? []) {
         for (const handler of handlers) {
