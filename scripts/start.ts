@@ -20,7 +20,7 @@ import {
   stopHub,
 } from '@smart-fleet/hub';
 import { parseInventory } from '@smart-fleet/model';
-import { jsonLogger, startManager } from '@smart-fleet/operators';
+import { deregisterWebhook, jsonLogger, startManager } from '@smart-fleet/operators';
 
 const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 const log = (line: string) => console.error(line);
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const hub = ownHub ? await startHub({ dir: DEFAULT_HUB_DIR, ...DEFAULT_HUB_PORTS, log }) : undefined;
   const client = connect(hub?.kubeconfig);
   await installCrds(client, log);
+  // A registration left by an earlier run that died would refuse every fleet write.
+  await deregisterWebhook(client);
   const inputs = readInventoryFiles([SAMPLE_FLEET]);
   const namespace = parseInventory(inputs).inventory?.namespace ?? 'smart-fleet';
   const { inventory, problems } = parseInventory(inputs, {
@@ -45,12 +47,13 @@ async function main(): Promise<void> {
     client,
     log: jsonLogger({ component: 'smart-fleet-operators' }),
     leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
+    webhook: { deregisterOnStop: true },
   });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
-  operators    site admission and health; metrics ${operators.metricsUrl}/metrics, /readyz
+  operators    site admission and health, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A

@@ -13,6 +13,21 @@ type JsonSchema = Record<string, unknown>;
 /** Annotation on each CRD carrying a hash of its schema, so tools can tell a stale hub. */
 export const SCHEMA_HASH_ANNOTATION = `${API_GROUP}/schema-hash`;
 
+/** A field with a default is filled in by the API server, so clients need not send it. */
+function requiredWithoutDefaults(schema: JsonSchema): unknown {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = (schema.required as string[]).filter((name) => properties[name]?.default === undefined);
+  return required.length > 0 ? required : undefined;
+}
+
+function convertEntry(schema: JsonSchema, key: string, value: unknown): unknown {
+  if (key === 'properties') {
+    // `properties` maps field names to schemas: convert the schemas, keep the names.
+    return Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, toStructural(v)]));
+  }
+  return key === 'required' ? requiredWithoutDefaults(schema) : toStructural(value);
+}
+
 function toStructural(schema: unknown): unknown {
   if (Array.isArray(schema)) {
     return schema.map(toStructural);
@@ -22,14 +37,11 @@ function toStructural(schema: unknown): unknown {
   }
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === '$id' || (key === 'additionalProperties' && value === false)) {
-      continue;
+    const dropped = key === '$id' || (key === 'additionalProperties' && value === false);
+    const converted = dropped ? undefined : convertEntry(schema as JsonSchema, key, value);
+    if (converted !== undefined) {
+      out[key] = converted;
     }
-    // `properties` maps field names to schemas: convert the schemas, keep the names.
-    out[key] =
-      key === 'properties'
-        ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, toStructural(v)]))
-        : toStructural(value);
   }
   return out;
 }

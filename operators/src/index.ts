@@ -1,2 +1,3 @@
 export * from './manager.ts';
 export * from './runtime/log.ts';
+export { deregisterWebhook } from './webhook/webhook-server.ts';

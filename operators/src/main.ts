@@ -15,6 +15,7 @@ const { values } = parseArgs({
     'metrics-port': { type: 'string' },
     'ingest-port': { type: 'string' },
     'lease-namespace': { type: 'string' },
+    'webhook-port': { type: 'string' },
   },
 });
 const log = jsonLogger({ component: 'smart-fleet-operators' });
@@ -24,6 +25,7 @@ const manager = await startManager({
   namespace: values.namespace,
   metricsPort: Number(values['metrics-port'] ?? 9464),
   ingestPort: Number(values['ingest-port'] ?? 9465),
+  webhook: { port: Number(values['webhook-port'] ?? 9443) },
   leaderElection: {
     namespace: values['lease-namespace'] ?? 'kube-system',
     identity: `${hostname()}-${process.pid}`,

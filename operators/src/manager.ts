@@ -14,6 +14,7 @@ import { SharedInformers } from './runtime/informers.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
 import type { Logger } from './runtime/log.ts';
 import { Registry, serveMetrics } from './runtime/metrics.ts';
+import { startWebhook } from './webhook/webhook-server.ts';
 
 export interface ManagerOptions {
   client: HubClient;
@@ -36,6 +37,8 @@ export interface ManagerOptions {
     /** Called once leadership is lost; controllers are already stopped (main exits). */
     onLost?: () => void;
   };
+  /** Serve the validating admission webhook and register it with the API server. */
+  webhook?: { port?: number; deregisterOnStop?: boolean };
   now?: () => Date;
 }
 
@@ -125,6 +128,13 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     { credentials, store, log: options.log.child({ component: 'ingest' }) },
     options.ingestPort ?? 0,
   );
+  const webhook = options.webhook
+    ? await startWebhook({
+        client: options.client,
+        log: options.log.child({ component: 'webhook' }),
+        port: options.webhook.port,
+      })
+    : undefined;
   const urlOf = (s: Server) => {
     const address = s.address();
     return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -144,6 +154,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       health.stop();
       await informers.stop();
       await Promise.all(controllers.map((c) => c.stop()));
+      await webhook?.stop({ deregister: options.webhook?.deregisterOnStop });
       await Promise.all([server, ingest].map((s) => new Promise((resolve) => s.close(resolve))));
     },
   };
