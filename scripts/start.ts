@@ -4,6 +4,7 @@
  * the hub (its data stays for the next start). With KUBECONFIG set, it uses that cluster
  * instead and starts nothing locally.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyInventory,
@@ -20,7 +21,7 @@ import {
   stopHub,
 } from '@smart-fleet/hub';
 import { parseInventory } from '@smart-fleet/model';
-import { deregisterWebhook, jsonLogger, startManager } from '@smart-fleet/operators';
+import { deregisterWebhook, jsonLogger, localKek, startManager } from '@smart-fleet/operators';
 
 const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 const log = (line: string) => console.error(line);
@@ -48,12 +49,13 @@ async function main(): Promise<void> {
     log: jsonLogger({ component: 'smart-fleet-operators' }),
     leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
     webhook: { deregisterOnStop: true },
+    drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),
   });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
-  operators    site admission and health, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
+  operators    site admission and health, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A

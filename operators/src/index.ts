@@ -1,3 +1,4 @@
+export { localKek } from './drm/kek-source.ts';
 export * from './manager.ts';
 export * from './runtime/log.ts';
 export { deregisterWebhook } from './webhook/webhook-server.ts';

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect } from '@smart-fleet/hub';
+import { kekFromEnvironment } from './drm/kek-source.ts';
 import { startManager } from './manager.ts';
 import { jsonLogger } from './runtime/log.ts';
 
@@ -19,6 +20,9 @@ const { values } = parseArgs({
   },
 });
 const log = jsonLogger({ component: 'smart-fleet-operators' });
+if (!process.env.SMART_FLEET_DRM_KEK) {
+  log.info('SMART_FLEET_DRM_KEK is not set: the DRM key controller does not run');
+}
 const manager = await startManager({
   client: connect(),
   log,
@@ -26,6 +30,7 @@ const manager = await startManager({
   metricsPort: Number(values['metrics-port'] ?? 9464),
   ingestPort: Number(values['ingest-port'] ?? 9465),
   webhook: { port: Number(values['webhook-port'] ?? 9443) },
+  drm: kekFromEnvironment(),
   leaderElection: {
     namespace: values['lease-namespace'] ?? 'kube-system',
     identity: `${hostname()}-${process.pid}`,

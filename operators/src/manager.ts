@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { HubClient } from '@smart-fleet/hub';
+import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
 import { siteAdmissionController } from './controllers/site-admission.ts';
 import { type HealthPolicy, siteHealthController } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';
@@ -37,6 +38,8 @@ export interface ManagerOptions {
     /** Called once leadership is lost; controllers are already stopped (main exits). */
     onLost?: () => void;
   };
+  /** The key-encryption keys for DRM content keys; the DRM controller runs only with them. */
+  drm?: KekRing;
   /** Serve the validating admission webhook and register it with the API server. */
   webhook?: { port?: number; deregisterOnStop?: boolean };
   now?: () => Date;
@@ -115,6 +118,17 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       log: options.log.child({ controller: 'site-admission' }),
     }),
     health.controller,
+    ...(options.drm
+      ? [
+          drmKeysController({
+            ...options,
+            keks: options.drm,
+            informers,
+            metrics,
+            log: options.log.child({ controller: 'drm-keys' }),
+          }),
+        ]
+      : []),
   ];
   await informers.start();
   const leadership = leadOrStart(options, controllers, informers);

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { AuthorizationV1Api } from '@kubernetes/client-node';
+import { serverSideApply, waitFor } from '@smart-fleet/hub';
+import { GROUP_VERSION } from '@smart-fleet/model';
+import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
+import { openContentKey } from '../drm/envelope.ts';
+import { contentKeyContext, keySecretName, parseKeySecret, type StoredKey } from '../drm/key-secret.ts';
+import { type Manager, startManager } from '../manager.ts';
+import { silentLogger } from '../runtime/log.ts';
+import { REVOKE_ANNOTATION } from './drm-keys.ts';
+import { LICENSE_SERVICE_ACCOUNT } from './license-service-access.ts';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('DRM content keys against a real kube-apiserver', () => {
+  let hub: TestHub;
+  let manager: Manager;
+  const namespace = uniqueNamespace('drm');
+  const kek = randomBytes(32);
+  const keks = new Map([['kek-1', kek]]);
+  let clock = Date.now();
+  let ticks = 0;
+
+  const title = (annotations: Record<string, string> = {}) => ({
+    apiVersion: GROUP_VERSION,
+    kind: 'ContentTitle',
+    metadata: {
+      name: 'hd-documentary',
+      namespace,
+      annotations: { ...annotations, 'test/tick': String(ticks++) },
+    },
+    spec: {
+      owner: 'public-broadcaster',
+      drmPolicy: 'premium',
+      mpeg7: {
+        title: 'Seoul by night',
+        genre: ['documentary'],
+        creators: [],
+        language: 'ko',
+        durationSeconds: 3600,
+      },
+      renditions: [
+        { name: 'hd-20m', codec: 'H.264', bitrateMbps: 20, sizeMB: 9000 },
+        { name: 'sd-4m', codec: 'MPEG-2', bitrateMbps: 4, sizeMB: 1800 },
+      ],
+    },
+  });
+  const keys = async (): Promise<StoredKey[]> => {
+    const secret = await hub.client.core.readNamespacedSecret({
+      name: keySecretName('hd-documentary'),
+      namespace,
+    });
+    return parseKeySecret(secret).keys;
+  };
+  const until = (what: string, check: (k: StoredKey[]) => boolean) =>
+    waitFor(
+      async () => {
+        const k = await keys().catch(() => undefined);
+        return k && check(k) && k;
+      },
+      { what, timeoutMs: 20000, intervalMs: 200 },
+    );
+  const count = (k: StoredKey[], state: string) => k.filter((x) => x.state === state).length;
+
+  before(async () => {
+    hub = await testHub();
+    await hub.client.core.createNamespace({ body: { metadata: { name: namespace } } });
+    await serverSideApply(
+      hub.client,
+      {
+        apiVersion: GROUP_VERSION,
+        kind: 'DrmPolicy',
+        metadata: { name: 'premium', namespace },
+        spec: { keyScope: 'per-rendition', rotationDays: 1, licenseDurationHours: 2 },
+      } as never,
+      { fieldManager: 'test' },
+    );
+    manager = await startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      drm: { activeId: 'kek-1', keks },
+      now: () => new Date(clock),
+    });
+    await serverSideApply(hub.client, title() as never, { fieldManager: 'test' });
+  });
+
+  after(async () => {
+    await manager?.stop();
+  });
+
+  it('makes one sealed key per rendition; the Secret holds no plaintext key', async () => {
+    const k = await until('two active keys', (x) => count(x, 'active') === 2);
+    assert.deepEqual(k.map((x) => x.target).sort(), ['hd-20m', 'sd-4m']);
+    const secret = await hub.client.core.readNamespacedSecret({
+      name: keySecretName('hd-documentary'),
+      namespace,
+    });
+    const raw = JSON.stringify(secret) + Buffer.from(secret.data?.['keys.json'] ?? '', 'base64').toString();
+    for (const key of k) {
+      assert.ok(key.sealed, 'a live key without sealed material');
+      const plain = openContentKey({
+        keks,
+        sealed: key.sealed,
+        context: contentKeyContext({ namespace, title: 'hd-documentary', key }),
+      });
+      assert.equal(plain.length, 16);
+      for (const form of [plain.toString('hex'), plain.toString('base64'), plain.toString('base64url')]) {
+        assert.ok(!raw.includes(form), 'plaintext key material in the Secret');
+      }
+    }
+  });
+
+  it('rotates keys older than rotationDays and keeps the old ones retired for issued licenses', async () => {
+    clock += DAY + 60000;
+    await serverSideApply(hub.client, title() as never, { fieldManager: 'test' });
+    const k = await until('rotation', (x) => count(x, 'active') === 2 && count(x, 'retired') === 2);
+    assert.equal(k.length, 4);
+    clock += 3 * 3600 * 1000; // past licenseDurationHours: retired keys go
+    await serverSideApply(hub.client, title() as never, { fieldManager: 'test' });
+    await until('retired keys deleted', (x) => x.length === 2 && count(x, 'active') === 2);
+  });
+
+  it('revokes a key on request and replaces it', async () => {
+    const victim = (await keys()).find((x) => x.state === 'active');
+    assert.ok(victim);
+    await serverSideApply(hub.client, title({ [REVOKE_ANNOTATION]: victim.keyId }) as never, {
+      fieldManager: 'test',
+    });
+    const k = await until('revocation', (x) =>
+      x.some((y) => y.keyId === victim.keyId && y.state === 'revoked'),
+    );
+    assert.equal(count(k, 'active'), 2, 'the revoked key was not replaced');
+    assert.equal(
+      k.find((y) => y.keyId === victim.keyId)?.sealed,
+      undefined,
+      'a revoked key kept its material',
+    );
+  });
+
+  it('lets only the license service read the key Secret, and nothing else', async () => {
+    const authz = hub.client.kc.makeApiClient(AuthorizationV1Api);
+    const can = async (user: string, verb: string, name?: string) =>
+      (
+        await authz.createSubjectAccessReview({
+          body: { spec: { user, resourceAttributes: { namespace, verb, resource: 'secrets', name } } },
+        })
+      ).status?.allowed ?? false;
+    const license = `system:serviceaccount:${namespace}:${LICENSE_SERVICE_ACCOUNT}`;
+    assert.equal(await can(license, 'get', keySecretName('hd-documentary')), true);
+    assert.equal(await can(license, 'get', 'some-other-secret'), false);
+    assert.equal(await can(license, 'list'), false);
+    assert.equal(
+      await can(`system:serviceaccount:${namespace}:default`, 'get', keySecretName('hd-documentary')),
+      false,
+    );
+  });
+});
