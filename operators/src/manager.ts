@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { HubClient } from '@smart-fleet/hub';
+import { contentPlacementController } from './controllers/content-placement.ts';
 import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
 import { siteAdmissionController } from './controllers/site-admission.ts';
 import { type HealthPolicy, siteHealthController } from './controllers/site-health.ts';
@@ -118,6 +119,12 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       log: options.log.child({ controller: 'site-admission' }),
     }),
     health.controller,
+    contentPlacementController({
+      ...options,
+      informers,
+      metrics,
+      log: options.log.child({ controller: 'content-placement' }),
+    }),
     ...(options.drm
       ? [
           drmKeysController({

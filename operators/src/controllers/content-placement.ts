@@ -1,0 +1,143 @@
+/**
+ * Hierarchical content distribution: plans, for a whole namespace at once, what every local
+ * server pre-positions from its wide-area cluster (the most demanded titles everywhere, the
+ * long tail by regional demand, within each site's storage; see placement/planner.ts), and
+ * keeps one ContentPlacement per site in step with the plan: written only when its titles
+ * change, removed when its site goes. Any change to a title's demand or renditions, or to a
+ * site's storage or region, re-plans; bursts of changes are batched into one plan.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { forEachLimited, type HubClient, serverSideApply } from '@smart-fleet/hub';
+import {
+  API_GROUP,
+  API_VERSION,
+  type ContentPlacement,
+  type ContentTitle,
+  contentPlacementKind,
+  GROUP_VERSION,
+  type Site,
+} from '@smart-fleet/model';
+import { fillWindowFor } from '../placement/fill-window.ts';
+import { planPlacements, type SitePlan, toPlacementSpec } from '../placement/planner.ts';
+import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
+import type { SharedInformers } from '../runtime/informers.ts';
+import type { Logger } from '../runtime/log.ts';
+import { writeStatus } from '../runtime/status.ts';
+
+export const CONTENT_PLACEMENT = 'content-placement';
+export const PLACEMENT_MANAGER = 'smart-fleet-placement';
+const BATCH_MS = 500;
+
+interface Deps {
+  client: HubClient;
+  informers: SharedInformers;
+  log: Logger;
+  metrics: ControllerMetrics;
+}
+
+type Obj<T> = T & KubernetesObject;
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+function placementFor(site: Obj<Site>, plan: SitePlan): ContentPlacement {
+  return {
+    apiVersion: GROUP_VERSION,
+    kind: 'ContentPlacement',
+    metadata: {
+      name: site.metadata.name,
+      namespace: site.metadata.namespace,
+      labels: {
+        [`${API_GROUP}/site`]: site.metadata.name,
+        [`${API_GROUP}/region`]: site.spec.location.region,
+      },
+    },
+    spec: toPlacementSpec(plan, fillWindowFor(site.metadata.name)),
+  };
+}
+
+export function contentPlacementController(deps: Deps): Controller {
+  const { client, informers, log } = deps;
+  const sites = informers.for<Obj<Site>>('Site');
+  const titles = informers.for<Obj<ContentTitle>>('ContentTitle');
+  const placements = informers.for<Obj<ContentPlacement>>('ContentPlacement');
+
+  const write = async (site: Obj<Site>, plan: SitePlan) => {
+    const desired = placementFor(site, plan);
+    const live = placements.get(site.metadata.name, site.metadata.namespace);
+    if (live && canonical(live.spec) === canonical(desired.spec)) {
+      return false;
+    }
+    const owner = {
+      apiVersion: GROUP_VERSION,
+      kind: 'Site',
+      name: site.metadata.name,
+      uid: site.metadata.uid ?? '',
+    };
+    const applied = await serverSideApply(
+      client,
+      { ...desired, metadata: { ...desired.metadata, ownerReferences: [owner] } } as never,
+      { fieldManager: PLACEMENT_MANAGER, force: true },
+    );
+    const status = { ...(live?.status ?? {}), state: 'Pending', plannedMB: plan.plannedMB, filledMB: 0 };
+    await writeStatus(client, contentPlacementKind, applied as unknown as ContentPlacement, status);
+    return true;
+  };
+
+  const removeOrphans = async (namespace: string, planned: ReadonlySet<string>) => {
+    for (const p of placements.list(namespace)) {
+      if (!planned.has(p.metadata.name)) {
+        await client.custom.deleteNamespacedCustomObject({
+          group: API_GROUP,
+          version: API_VERSION,
+          namespace,
+          plural: contentPlacementKind.plural,
+          name: p.metadata.name,
+        });
+      }
+    }
+  };
+
+  const reconcile = async (namespace: string) => {
+    const live = sites.list(namespace).filter((s) => s.status?.phase !== 'Decommissioned');
+    const started = performance.now();
+    const plan = planPlacements({ titles: titles.list(namespace), sites: live });
+    const byName = new Map(live.map((s) => [s.metadata.name, s]));
+    let written = 0;
+    await forEachLimited(plan.sites, 16, async (sitePlan) => {
+      const site = byName.get(sitePlan.site);
+      if (site && (await write(site, sitePlan))) {
+        written++;
+      }
+    });
+    await removeOrphans(namespace, new Set(plan.sites.map((p) => p.site)));
+    log.info('placement planned', {
+      namespace,
+      sites: plan.sites.length,
+      titles: titles.list(namespace).length,
+      written,
+      planMs: Math.round(performance.now() - started),
+    });
+    return undefined;
+  };
+
+  const controller = new Controller({
+    name: CONTENT_PLACEMENT,
+    reconcile,
+    log,
+    metrics: deps.metrics,
+    workers: 1,
+  });
+  const replan = (o: KubernetesObject) => controller.queue.addAfter(o.metadata?.namespace ?? '', BATCH_MS);
+  for (const verb of ['add', 'update', 'delete'] as const) {
+    titles.on(verb, replan);
+    sites.on(verb, replan);
+  }
+  informers.onResync('Site', replan);
+  return controller;
+}
