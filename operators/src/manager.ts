@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { HubClient } from '@smart-fleet/hub';
 import { contentPlacementController } from './controllers/content-placement.ts';
 import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
+import { rolloutController } from './controllers/rollout.ts';
 import { siteAdmissionController } from './controllers/site-admission.ts';
 import { type HealthPolicy, siteHealthController } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';
@@ -111,6 +112,13 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     policy: options.health,
     log: options.log.child({ controller: 'site-health' }),
   });
+  const rollouts = rolloutController({
+    client: options.client,
+    informers,
+    store,
+    metrics,
+    log: options.log.child({ controller: 'rollouts' }),
+  });
   const controllers: Controller[] = [
     siteAdmissionController({
       ...options,
@@ -119,6 +127,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       log: options.log.child({ controller: 'site-admission' }),
     }),
     health.controller,
+    rollouts.controller,
     contentPlacementController({
       ...options,
       informers,
@@ -173,6 +182,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     async stop() {
       leadership.stop();
       health.stop();
+      rollouts.stop();
       await informers.stop();
       await Promise.all(controllers.map((c) => c.stop()));
       await webhook?.stop({ deregister: options.webhook?.deregisterOnStop });

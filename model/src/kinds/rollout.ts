@@ -60,6 +60,7 @@ export const WaveStatus = Strict({
   sitesHealthy: Type.Integer({ minimum: 0 }),
   state: StringEnum(['Pending', 'Updating', 'Baking', 'Passed', 'Failed'] as const),
   startedAt: Type.Optional(Timestamp('When the wave started.')),
+  bakingSince: Type.Optional(Timestamp('Since when every site of the wave runs the release healthily.')),
   finishedAt: Type.Optional(Timestamp('When the wave finished.')),
 });
 

@@ -101,7 +101,11 @@ export const SiteTelemetry = Strict({
 export const SiteStatus = StatusOf({
   phase: Type.Optional(StringEnum(SITE_PHASES)),
   lastHeartbeat: Type.Optional(Timestamp('When the site agent last reported.')),
-  deployedRelease: Type.Optional(Type.String({ maxLength: 63 })),
+  deployedRelease: Type.Optional(Type.String({ maxLength: 63, description: 'The release the agent reports running.' })),
+  targetRelease: Type.Optional(
+    Type.String({ maxLength: 63, description: 'The SiteRelease a rollout wants here; the agent pulls it.' }),
+  ),
+  previousRelease: Type.Optional(Type.String({ maxLength: 63, description: 'What to roll back to.' })),
   telemetry: Type.Optional(SiteTelemetry),
 });
 export type SiteStatus = Static<typeof SiteStatus>;
@@ -125,6 +129,7 @@ export const siteKind = defineKind({
     { name: 'Subscribers', type: 'integer', jsonPath: '.spec.subscriberCap' },
     { name: 'Egress-Mbps', type: 'integer', jsonPath: '.spec.streaming.egressBudgetMbps' },
     { name: 'Release', type: 'string', jsonPath: '.status.deployedRelease' },
+    { name: 'Target', type: 'string', jsonPath: '.status.targetRelease', priority: 1 },
     { name: 'Tenant', type: 'string', jsonPath: '.spec.tenant', priority: 1 },
     { name: 'Heartbeat', type: 'date', jsonPath: '.status.lastHeartbeat', priority: 1 },
     AGE_COLUMN,

@@ -134,10 +134,24 @@ export function contentPlacementController(deps: Deps): Controller {
     workers: 1,
   });
   const replan = (o: KubernetesObject) => controller.queue.addAfter(o.metadata?.namespace ?? '', BATCH_MS);
+  // Site status changes all the time (heartbeats, phases); only a new spec can change the plan.
+  const generations = new Map<string, number | undefined>();
+  const replanOnSpec = (o: KubernetesObject) => {
+    const key = `${o.metadata?.namespace}/${o.metadata?.name}`;
+    if (generations.get(key) !== o.metadata?.generation) {
+      generations.set(key, o.metadata?.generation);
+      replan(o);
+    }
+  };
   for (const verb of ['add', 'update', 'delete'] as const) {
     titles.on(verb, replan);
-    sites.on(verb, replan);
   }
+  sites.on('add', replanOnSpec);
+  sites.on('update', replanOnSpec);
+  sites.on('delete', (o) => {
+    generations.delete(`${o.metadata?.namespace}/${o.metadata?.name}`);
+    replan(o);
+  });
   informers.onResync('Site', replan);
   return controller;
 }

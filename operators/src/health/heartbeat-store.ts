@@ -9,6 +9,8 @@ export interface Heartbeat {
   at: number;
   telemetry: Telemetry;
   release?: string;
+  /** A release the agent tried and could not bring up. */
+  failedRelease?: string;
 }
 
 export class HeartbeatStore {

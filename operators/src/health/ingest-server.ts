@@ -1,7 +1,8 @@
 /**
  * The hub's agent endpoint. Sites sit behind NAT, so agents call in:
  *   POST /v1/register   {namespace, site, bootstrapToken} -> {token}
- *   POST /v1/heartbeat  Authorization: Bearer <token>, {namespace, site, telemetry, release?}
+ *   POST /v1/heartbeat  Authorization: Bearer <token>,
+ *                       {namespace, site, telemetry, release?, failedRelease?}
  * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB; bad input gets a
  * 4xx naming what is wrong; tokens are never logged.
  */
@@ -95,11 +96,13 @@ async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status:
     if (!token || !(await deps.credentials.verify(site, token))) {
       throw new HttpError(401, 'unknown site or wrong agent token');
     }
-    const release = typeof body.release === 'string' ? body.release : undefined;
+    const optional = (field: string) =>
+      typeof body[field] === 'string' ? (body[field] as string) : undefined;
     deps.store.record(`${site.namespace}/${site.name}`, {
       at: deps.now?.() ?? Date.now(),
       telemetry: telemetryOf(body),
-      release,
+      release: optional('release'),
+      failedRelease: optional('failedRelease'),
     });
     return { status: 204 };
   }
