@@ -27,6 +27,7 @@ export interface HubInfo {
   kubeconfig: string;
   server: string;
   version: string;
+  etcdPort: number;
   pids: { etcd: number; apiserver: number; controllerManager: number };
 }
 
@@ -239,7 +240,7 @@ export async function startHub(o: HubOptions): Promise<HubInfo> {
     user: 'smart-fleet-admin',
     contextName: 'smart-fleet-hub',
   });
-  const info: HubInfo = { dir: o.dir, kubeconfig, ...components };
+  const info: HubInfo = { dir: o.dir, kubeconfig, etcdPort: o.etcdPort, ...components };
   writeFileSync(join(o.dir, STATE_FILE), JSON.stringify(info, null, 2));
   log(
     `[hub] kube-apiserver ${info.version} ready at ${info.server} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -259,6 +260,49 @@ async function stopStrays(dir: string): Promise<void> {
     }
   });
   await Promise.all(strays.map((pid) => stopProcess(Number(pid))));
+}
+
+export interface ExtraApiserver {
+  kubeconfig: string;
+  server: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Another kube-apiserver on the hub's etcd under its own key prefix: a separate cluster as far
+ * as any client can tell, for the price of one process. Tests use these as the local servers'
+ * own clusters. Same CA and credentials as the hub.
+ */
+export async function startExtraApiserver(o: {
+  hubDir: string;
+  name: string;
+  port: number;
+}): Promise<ExtraApiserver> {
+  const info = readState(o.hubDir);
+  if (!info) {
+    throw new Error(`no hub is running in ${o.hubDir}`);
+  }
+  const pki = await ensurePki(join(o.hubDir, 'pki'));
+  const tc = await ensureToolchain(() => {});
+  const dir = join(o.hubDir, 'extra', o.name);
+  mkdirSync(dir, { recursive: true });
+  const opts: HubOptions = { dir, apiserverPort: o.port, etcdPort: info.etcdPort, etcdPeerPort: 0 };
+  const log = join(dir, 'kube-apiserver.log');
+  const args = [...apiserverArgs(opts, pki), `--etcd-prefix=/extra/${o.name}`];
+  const child = startDetached(tc.kubeApiserver, args, log);
+  const server = `https://127.0.0.1:${o.port}`;
+  const adminTls: TlsFiles = { ca: pki.caCert, ...pki.cert('admin') };
+  const ready = async () => (await httpsGet(`${server}/readyz`, adminTls)).status === 200;
+  await awaitReady({ name: `kube-apiserver ${o.name}`, log, process: child, timeoutMs: 90000, ready });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, {
+    server,
+    caFile: pki.caCert,
+    ...certFiles(pki, 'admin'),
+    user: 'smart-fleet-admin',
+    contextName: o.name,
+  });
+  return { kubeconfig, server, stop: () => stopProcess(child.pid) };
 }
 
 /** Stops the hub in `dir`; false if none was running. Data stays for the next start. */

@@ -3,14 +3,17 @@
  * Prometheus metrics and health endpoints. `npm start` runs one beside the local hub.
  */
 import type { Server } from 'node:http';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { HubClient } from '@smart-fleet/hub';
+import type { ContentPlacement, Site, SiteRelease } from '@smart-fleet/model';
+import { type Bundle, makeBundle } from './agent/bundle.ts';
 import { contentPlacementController } from './controllers/content-placement.ts';
 import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
 import { rolloutController } from './controllers/rollout.ts';
 import { siteAdmissionController } from './controllers/site-admission.ts';
 import { type HealthPolicy, siteHealthController } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';
-import { HeartbeatStore } from './health/heartbeat-store.ts';
+import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
 import { type Controller, ControllerMetrics } from './runtime/controller.ts';
 import { SharedInformers } from './runtime/informers.ts';
@@ -50,6 +53,8 @@ export interface ManagerOptions {
 export interface Manager {
   readonly metricsUrl: string;
   readonly ingestUrl: string;
+  /** Telemetry samples received from a site (`namespace/name`), live and replayed. */
+  telemetry(site: string): readonly TelemetrySample[];
   readonly registry: Registry;
   /** True while this process's controllers act. */
   leading(): boolean;
@@ -57,6 +62,28 @@ export interface Manager {
 }
 
 export const OPERATORS_LEASE = 'smart-fleet-operators';
+
+type Obj<T> = T & KubernetesObject;
+
+/** Bundles for agents, from the informer caches: no API-server read per pull. */
+function bundles(informers: SharedInformers) {
+  const sites = informers.for<Obj<Site>>('Site');
+  const releases = informers.for<Obj<SiteRelease>>('SiteRelease');
+  const placements = informers.for<Obj<ContentPlacement>>('ContentPlacement');
+  return ({ namespace, name }: { namespace: string; name: string }): Bundle | undefined => {
+    const site = sites.get(name, namespace);
+    if (!site) {
+      return undefined;
+    }
+    const target = site.status?.targetRelease;
+    const release = target ? releases.get(target, namespace) : undefined;
+    return makeBundle({
+      site: { name, namespace, spec: site.spec },
+      release: release ? { name: release.metadata.name, spec: release.spec } : undefined,
+      placement: placements.get(name, namespace)?.spec,
+    });
+  };
+}
 
 /**
  * Starts controllers now, or when the Lease is won. Informers and the agents' endpoint run on
@@ -155,7 +182,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   );
   const credentials = new AgentCredentials(options.client);
   const ingest: Server = await serveIngest(
-    { credentials, store, log: options.log.child({ component: 'ingest' }) },
+    { credentials, store, log: options.log.child({ component: 'ingest' }), bundleFor: bundles(informers) },
     options.ingestPort ?? 0,
   );
   const webhook = options.webhook
@@ -177,6 +204,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   return {
     metricsUrl: urlOf(server),
     ingestUrl: urlOf(ingest),
+    telemetry: (site) => store.history(site),
     registry,
     leading: leadership.leading,
     async stop() {

@@ -10,11 +10,13 @@ import { connect, freePort, type HubClient, installCrds, startHub, stopHub } fro
 export interface TestHub {
   client: HubClient;
   kubeconfig: string;
+  /** The hub's directory: extra API servers (site clusters) start from it. */
+  dir: string;
 }
 
 let shared: Promise<TestHub> | undefined;
 
-async function privateHub(): Promise<string> {
+async function privateHub(): Promise<{ kubeconfig: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-test-hub-'));
   const info = await startHub({
     dir,
@@ -31,16 +33,19 @@ async function privateHub(): Promise<string> {
       void stopHub(dir, () => {}).finally(() => rmSync(dir, { recursive: true, force: true }));
     }
   });
-  return info.kubeconfig;
+  return { kubeconfig: info.kubeconfig, dir };
 }
 
 /** A client for the test hub, with the fleet CRDs installed. */
 export function testHub(): Promise<TestHub> {
   shared ??= (async () => {
-    const kubeconfig = process.env.SMART_FLEET_TEST_KUBECONFIG ?? (await privateHub());
+    const fromRunner = process.env.SMART_FLEET_TEST_KUBECONFIG;
+    const { kubeconfig, dir } = fromRunner
+      ? { kubeconfig: fromRunner, dir: process.env.SMART_FLEET_TEST_HUB_DIR ?? '' }
+      : await privateHub();
     const client = connect(kubeconfig);
     await installCrds(client, () => {});
-    return { client, kubeconfig };
+    return { client, kubeconfig, dir };
   })();
   return shared;
 }

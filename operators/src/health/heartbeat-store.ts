@@ -13,18 +13,40 @@ export interface Heartbeat {
   failedRelease?: string;
 }
 
+/** Telemetry samples kept per site for series and replays: a day at one per minute. */
+export const HISTORY_LIMIT = 1440;
+
+export interface TelemetrySample {
+  at: number;
+  telemetry: Telemetry;
+}
+
 export class HeartbeatStore {
   readonly #last = new Map<string, Heartbeat>();
+  readonly #history = new Map<string, TelemetrySample[]>();
   readonly #listeners: ((key: string) => void)[] = [];
 
   record(key: string, heartbeat: Heartbeat): void {
     const first = !this.#last.has(key);
     this.#last.set(key, heartbeat);
+    this.addSamples(key, [{ at: heartbeat.at, telemetry: heartbeat.telemetry }]);
     if (first) {
       for (const listener of this.#listeners) {
         listener(key);
       }
     }
+  }
+
+  /** Adds samples (live or replayed by an agent after an outage), oldest dropped past the limit. */
+  addSamples(key: string, samples: readonly TelemetrySample[]): void {
+    const list = this.#history.get(key) ?? [];
+    list.push(...samples);
+    list.sort((a, b) => a.at - b.at);
+    this.#history.set(key, list.length > HISTORY_LIMIT ? list.slice(-HISTORY_LIMIT) : list);
+  }
+
+  history(key: string): readonly TelemetrySample[] {
+    return this.#history.get(key) ?? [];
   }
 
   get(key: string): Heartbeat | undefined {

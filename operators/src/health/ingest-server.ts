@@ -1,6 +1,9 @@
 /**
  * The hub's agent endpoint. Sites sit behind NAT, so agents call in:
  *   POST /v1/register   {namespace, site, bootstrapToken} -> {token}
+ *   GET  /v1/bundle?namespace=&site=   Authorization: Bearer <token> -> the desired bundle
+ *   POST /v1/telemetry  Authorization: Bearer <token>, {namespace, site, samples: [{at, telemetry}]}
+ *                       (what an agent buffered while the hub was unreachable)
  *   POST /v1/heartbeat  Authorization: Bearer <token>,
  *                       {namespace, site, telemetry, release?, failedRelease?}
  * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB; bad input gets a
@@ -77,10 +80,52 @@ export interface IngestDeps {
   credentials: AgentCredentials;
   store: HeartbeatStore;
   log: Logger;
+  /** The desired bundle for a site (release, site values, placement), from the hub's caches. */
+  bundleFor?: (site: { namespace: string; name: string }) => unknown;
   now?: () => number;
 }
 
+const MAX_REPLAY = 5000;
+
+function samplesOf(body: Record<string, unknown>): { at: number; telemetry: Telemetry }[] {
+  if (!Array.isArray(body.samples) || body.samples.length > MAX_REPLAY) {
+    throw new HttpError(400, `samples must be a list of at most ${MAX_REPLAY}`);
+  }
+  return body.samples.map((raw: unknown, i: number) => {
+    const sample = (raw ?? {}) as Record<string, unknown>;
+    if (typeof sample.at !== 'number' || !Number.isFinite(sample.at)) {
+      throw new HttpError(400, `samples[${i}].at must be a time in milliseconds`);
+    }
+    return { at: sample.at, telemetry: telemetryOf(sample) };
+  });
+}
+
+async function authenticated(
+  req: IncomingMessage,
+  deps: IngestDeps,
+  site: { namespace: string; name: string },
+) {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!token || !(await deps.credentials.verify(site, token))) {
+    throw new HttpError(401, 'unknown site or wrong agent token');
+  }
+}
+
+async function bundle(req: IncomingMessage, deps: IngestDeps): Promise<{ status: number; body?: unknown }> {
+  const query = new URL(req.url ?? '', 'http://agent').searchParams;
+  const site = { namespace: query.get('namespace') ?? '', name: query.get('site') ?? '' };
+  await authenticated(req, deps, site);
+  const found = deps.bundleFor?.(site);
+  if (!found) {
+    throw new HttpError(404, `no bundle for ${site.namespace}/${site.name}`);
+  }
+  return { status: 200, body: found };
+}
+
 async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status: number; body?: unknown }> {
+  if (req.method === 'GET' && req.url?.startsWith('/v1/bundle?')) {
+    return bundle(req, deps);
+  }
   if (req.method !== 'POST') {
     throw new HttpError(405, 'POST only');
   }
@@ -91,11 +136,14 @@ async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status:
     deps.log.info('agent registered', { site: `${site.namespace}/${site.name}` });
     return { status: 200, body: { token } };
   }
+  if (req.url === '/v1/telemetry') {
+    await authenticated(req, deps, site);
+    const samples = samplesOf(body);
+    deps.store.addSamples(`${site.namespace}/${site.name}`, samples);
+    return { status: 200, body: { accepted: samples.length } };
+  }
   if (req.url === '/v1/heartbeat') {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !(await deps.credentials.verify(site, token))) {
-      throw new HttpError(401, 'unknown site or wrong agent token');
-    }
+    await authenticated(req, deps, site);
     const optional = (field: string) =>
       typeof body[field] === 'string' ? (body[field] as string) : undefined;
     deps.store.record(`${site.namespace}/${site.name}`, {

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AppsV1Api } from '@kubernetes/client-node';
+import {
+  apiStatusCode,
+  applyInventory,
+  connect,
+  type ExtraApiserver,
+  freePort,
+  type HubClient,
+  listAll,
+  serverSideApply,
+  startExtraApiserver,
+  waitFor,
+} from '@smart-fleet/hub';
+import { API_GROUP, API_VERSION, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
+import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
+import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
+import { type Manager, startManager } from '../manager.ts';
+import { silentLogger } from '../runtime/log.ts';
+import { SITE_NAMESPACE } from './render.ts';
+import { SiteAgent } from './site-agent.ts';
+
+const telemetry = {
+  activeStreams: 12,
+  egressMbps: 300,
+  cacheHitRatio: 0.8,
+  storageUsedGB: 200,
+  acceleratorsHealthy: 4,
+  drmDenials: 0,
+  errors: 0,
+};
+
+describe('the site agent, with its own cluster, against the hub', () => {
+  let hub: TestHub;
+  let manager: Manager;
+  let siteCluster: ExtraApiserver;
+  let siteClient: HubClient;
+  let proxy: CuttableProxy;
+  let agent: SiteAgent;
+  const namespace = uniqueNamespace('agent');
+  let site = '';
+
+  const release = (name: string, services: string[]) =>
+    serverSideApply(
+      hub.client,
+      {
+        apiVersion: GROUP_VERSION,
+        kind: 'SiteRelease',
+        metadata: { name, namespace },
+        spec: {
+          version: `1.0.${name.length}`,
+          services: services.map((s) => ({ name: s, image: `smart/${s}:${name}` })),
+        },
+      } as never,
+      { fieldManager: 'test' },
+    );
+  /** Moves the site to a release as a rollout would (status.targetRelease), retrying conflicts. */
+  const target = (name: string) =>
+    waitFor(
+      async () => {
+        const live = (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site);
+        const status = { ...((live as { status?: object }).status ?? {}), targetRelease: name };
+        try {
+          await hub.client.custom.replaceNamespacedCustomObjectStatus({
+            group: API_GROUP,
+            version: API_VERSION,
+            namespace,
+            plural: 'sites',
+            name: site,
+            body: { ...live, status },
+          });
+          return true;
+        } catch (error) {
+          if (apiStatusCode(error) === 409) {
+            return false;
+          }
+          throw error;
+        }
+      },
+      { what: 'target release written', timeoutMs: 10000 },
+    );
+  const deployments = async () =>
+    (
+      await siteClient.kc
+        .makeApiClient(AppsV1Api)
+        .listNamespacedDeployment({ namespace: SITE_NAMESPACE })
+        .catch(() => ({ items: [] }))
+    ).items
+      .map((d) => `${d.metadata?.name}@${d.metadata?.labels?.['smartfleet.io/release']}`)
+      .sort();
+
+  before(async () => {
+    hub = await testHub();
+    siteCluster = await startExtraApiserver({ hubDir: hub.dir, name: namespace, port: await freePort() });
+    siteClient = connect(siteCluster.kubeconfig);
+    const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(smallFleet(namespace, 2)) }]);
+    assert.ok(parsed.inventory);
+    await applyInventory(hub.client, parsed.inventory);
+    site = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    await release('r1', ['streaming-edge', 'cache', 'license-proxy']);
+    await release('r2', ['streaming-edge', 'license-proxy']);
+    manager = await startManager({ client: hub.client, namespace, log: silentLogger });
+    const secret = await waitFor(
+      () =>
+        hub.client.core.readNamespacedSecret({ name: `${site}-bootstrap`, namespace }).catch(() => undefined),
+      { what: 'bootstrap secret', timeoutMs: 20000 },
+    );
+    proxy = new CuttableProxy(manager.ingestUrl);
+    await proxy.restore();
+    agent = new SiteAgent({
+      hubUrl: proxy.url,
+      namespace,
+      site,
+      stateDir: mkdtempSync(join(tmpdir(), 'agent-')),
+      siteClient,
+      bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
+      telemetry: () => telemetry,
+      log: silentLogger,
+      heartbeatMs: 300,
+      bufferLimit: 1000,
+    });
+  });
+
+  after(async () => {
+    agent?.stop();
+    await proxy?.cut();
+    await manager?.stop();
+    await siteCluster?.stop();
+  });
+
+  it('registers, pulls its release and applies it to the site cluster; the hub sees it running', async () => {
+    await target('r1');
+    await agent.start();
+    await waitFor(
+      async () => (await deployments()).join() === 'cache@r1,license-proxy@r1,streaming-edge@r1',
+      {
+        what: 'r1 on the site cluster',
+        timeoutMs: 20000,
+      },
+    );
+    const values = await siteClient.core.readNamespacedConfigMap({
+      name: 'site-values',
+      namespace: SITE_NAMESPACE,
+    });
+    assert.equal(values.data?.site, site);
+    await waitFor(
+      async () =>
+        (
+          (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site) as {
+            status?: { deployedRelease?: string };
+          }
+        )?.status?.deployedRelease === 'r1',
+      { what: 'the hub to see r1 running', timeoutMs: 20000 },
+    );
+  });
+
+  it('applies a new release and prunes what it no longer has', async () => {
+    await target('r2');
+    await waitFor(async () => (await deployments()).join() === 'license-proxy@r2,streaming-edge@r2', {
+      what: 'r2 on the site cluster, cache pruned',
+      timeoutMs: 20000,
+    });
+  });
+
+  it('serves on while the hub is unreachable, buffers telemetry on disk and replays all of it', async () => {
+    const before = await deployments();
+    await proxy.cut();
+    await waitFor(async () => agent.bufferedSamples >= 5, {
+      what: 'five buffered samples',
+      timeoutMs: 20000,
+    });
+    assert.deepEqual(await deployments(), before, 'the site cluster changed while the hub was away');
+    assert.equal(agent.runningRelease, 'r2');
+    const pending = agent.buffered().map((s) => s.at);
+    await proxy.restore();
+    await waitFor(async () => agent.bufferedSamples === 0, { what: 'the buffer to drain', timeoutMs: 20000 });
+    const history = new Set(manager.telemetry(`${namespace}/${site}`).map((s) => s.at));
+    const lost = pending.filter((at) => !history.has(at));
+    console.log(`# ${pending.length} samples buffered during the outage, ${lost.length} lost after replay`);
+    assert.deepEqual(lost, []);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The site agent: one per local server. Sites sit behind NAT, so it calls the hub: it
+ * registers once with its bootstrap token (keeping the credential it gets in its state
+ * directory), then every heartbeat it pulls its desired bundle, applies it to the site's own
+ * cluster with server-side apply and prunes what the bundle no longer has, and reports
+ * heartbeats with the release it runs (or the one that failed). While the hub is unreachable it
+ * keeps serving on the last bundle it applied and buffers telemetry on disk (bounded), replayed
+ * when the hub answers again.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { type HubClient, serverSideApply } from '@smart-fleet/hub';
+import type { Telemetry } from '../health/diagnosis.ts';
+import type { TelemetrySample } from '../health/heartbeat-store.ts';
+import type { Logger } from '../runtime/log.ts';
+import type { Bundle } from './bundle.ts';
+import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
+import { TelemetryBuffer } from './telemetry-buffer.ts';
+
+export interface SiteAgentOptions {
+  hubUrl: string;
+  namespace: string;
+  site: string;
+  stateDir: string;
+  /** The site's own cluster. */
+  siteClient: HubClient;
+  bootstrapToken?: string;
+  telemetry: () => Telemetry;
+  log: Logger;
+  heartbeatMs?: number;
+  bufferLimit?: number;
+}
+
+interface Applied {
+  revision: string;
+  release?: string;
+}
+
+export class SiteAgent {
+  readonly #o: SiteAgentOptions;
+  readonly #buffer: TelemetryBuffer;
+  #token = '';
+  #applied?: Applied;
+  #failedRelease?: string;
+  #timer?: NodeJS.Timeout;
+  #stopped = false;
+
+  constructor(options: SiteAgentOptions) {
+    this.#o = options;
+    mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    this.#buffer = new TelemetryBuffer(join(options.stateDir, 'telemetry.jsonl'), options.bufferLimit);
+    const saved = join(options.stateDir, 'applied.json');
+    this.#applied = existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as Applied) : undefined;
+  }
+
+  get runningRelease(): string | undefined {
+    return this.#applied?.release;
+  }
+
+  get bufferedSamples(): number {
+    return this.#buffer.read().length;
+  }
+
+  /** The samples waiting for the hub, oldest first. */
+  buffered(): TelemetrySample[] {
+    return this.#buffer.read();
+  }
+
+  async start(): Promise<void> {
+    this.#token = await this.#credential();
+    await this.tick();
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(): void {
+    if (!this.#stopped) {
+      this.#timer = setTimeout(() => {
+        void this.tick().finally(() => this.#schedule());
+      }, this.#o.heartbeatMs ?? 5000);
+    }
+  }
+
+  async #credential(): Promise<string> {
+    const file = join(this.#o.stateDir, 'agent-token');
+    if (existsSync(file)) {
+      return readFileSync(file, 'utf8').trim();
+    }
+    if (!this.#o.bootstrapToken) {
+      throw new Error(`no agent credential in ${this.#o.stateDir} and no bootstrap token to register with`);
+    }
+    const res = await this.#call('POST', '/v1/register', { bootstrapToken: this.#o.bootstrapToken });
+    const token = ((await res.json()) as { token: string }).token;
+    writeFileSync(file, token, { mode: 0o600 });
+    this.#o.log.info('registered with the hub', { site: this.#o.site });
+    return token;
+  }
+
+  async #call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<Response> {
+    const query =
+      method === 'GET'
+        ? `?namespace=${encodeURIComponent(this.#o.namespace)}&site=${encodeURIComponent(this.#o.site)}`
+        : '';
+    const res = await fetch(`${this.#o.hubUrl}${path}${query}`, {
+      method,
+      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify({ namespace: this.#o.namespace, site: this.#o.site, ...body }) : undefined,
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) {
+      throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+    }
+    return res;
+  }
+
+  /** One round: pull and apply, then report (or buffer). Never throws: a site keeps serving. */
+  async tick(): Promise<void> {
+    const bundle = await this.#call('GET', '/v1/bundle')
+      .then((r) => r.json() as Promise<Bundle>)
+      .catch(() => undefined);
+    if (bundle && bundle.revision !== this.#applied?.revision) {
+      await this.#apply(bundle);
+    }
+    const sample = { at: Date.now(), telemetry: this.#o.telemetry() };
+    const reported = bundle !== undefined && (await this.#report(sample));
+    if (!reported) {
+      this.#buffer.append(sample);
+    }
+  }
+
+  async #report(sample: { at: number; telemetry: Telemetry }): Promise<boolean> {
+    try {
+      await this.#call('POST', '/v1/heartbeat', {
+        telemetry: sample.telemetry,
+        release: this.#applied?.release,
+        failedRelease: this.#failedRelease,
+      });
+      const backlog = this.#buffer.read();
+      if (backlog.length > 0) {
+        await this.#call('POST', '/v1/telemetry', { samples: backlog });
+        this.#buffer.drop(backlog.length);
+        this.#o.log.info('replayed buffered telemetry', { site: this.#o.site, samples: backlog.length });
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #apply(bundle: Bundle): Promise<void> {
+    const objects = renderBundle(bundle);
+    try {
+      for (const object of objects) {
+        await serverSideApply(this.#o.siteClient, object as never, {
+          fieldManager: AGENT_MANAGER,
+          force: true,
+        });
+      }
+      await this.#prune(new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`)));
+      this.#applied = { revision: bundle.revision, release: bundle.release?.name };
+      this.#failedRelease = undefined;
+      writeFileSync(join(this.#o.stateDir, 'applied.json'), JSON.stringify(this.#applied));
+      this.#o.log.info('applied bundle', {
+        site: this.#o.site,
+        revision: bundle.revision,
+        release: bundle.release?.name,
+      });
+    } catch (error) {
+      this.#failedRelease = bundle.release?.name;
+      this.#o.log.error('bundle failed to apply', { site: this.#o.site, error: String(error) });
+    }
+  }
+
+  async #prune(keep: ReadonlySet<string>): Promise<void> {
+    const labelSelector = `${MANAGED_LABEL}=${AGENT_MANAGER}`;
+    const apps = this.#o.siteClient.kc.makeApiClient(AppsV1Api);
+    const namespace = SITE_NAMESPACE;
+    for (const d of (await apps.listNamespacedDeployment({ namespace, labelSelector })).items) {
+      if (!keep.has(`Deployment/${d.metadata?.name}`)) {
+        await apps.deleteNamespacedDeployment({ name: d.metadata?.name ?? '', namespace });
+      }
+    }
+    for (const c of (await this.#o.siteClient.core.listNamespacedConfigMap({ namespace, labelSelector }))
+      .items) {
+      if (!keep.has(`ConfigMap/${c.metadata?.name}`)) {
+        await this.#o.siteClient.core.deleteNamespacedConfigMap({ name: c.metadata?.name ?? '', namespace });
+      }
+    }
+  }
+}
