@@ -22,6 +22,7 @@ import {
 } from '@smart-fleet/hub';
 import { parseInventory } from '@smart-fleet/model';
 import { deregisterWebhook, jsonLogger, localKek, startManager } from '@smart-fleet/operators';
+import { startSampleAgents } from './sample-agents.ts';
 
 const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 const log = (line: string) => console.error(line);
@@ -51,17 +52,32 @@ async function main(): Promise<void> {
     webhook: { deregisterOnStop: true },
     drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),
   });
+  // Two apartment sites get real agents with their own clusters (local hub only: they need its etcd).
+  const agents = hub
+    ? await startSampleAgents({
+        client,
+        hubDir: hub.dir,
+        ingestUrl: operators.ingestUrl,
+        sites: inventory.objects
+          .filter((o) => o.kind === 'Site' && o.spec.kind === 'apartment-complex')
+          .slice(0, 2),
+      })
+    : undefined;
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
-  operators    site admission and health, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
+  operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
+  live sites   ${agents ? `${agents.sites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A
   or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A
 ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : 'Ctrl-C exits; your cluster is left as it is.'}`);
-  await untilInterrupted(ownHub).finally(() => operators.stop());
+  await untilInterrupted(ownHub).finally(async () => {
+    await agents?.stop();
+    await operators.stop();
+  });
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);
   }

@@ -311,10 +311,9 @@ export async function stopHub(dir: string, log: (line: string) => void = console
   if (!state) {
     return false;
   }
-  // Reverse start order: controllers first, etcd last, so nothing writes to a closed store.
-  for (const component of [...COMPONENTS].reverse()) {
-    await stopProcess(state.pids[component]);
-  }
+  // The API server and the controllers first (together), etcd last, so nothing writes to a closed store.
+  await Promise.all([stopProcess(state.pids.controllerManager), stopProcess(state.pids.apiserver)]);
+  await stopProcess(state.pids.etcd);
   rmSync(join(dir, STATE_FILE));
   log(`[hub] stopped (${dir}); data kept for the next start`);
   return true;

@@ -1,3 +1,5 @@
+export { SiteAgent } from './agent/site-agent.ts';
+export { syntheticTelemetry } from './agent/synthetic-telemetry.ts';
 export { localKek } from './drm/kek-source.ts';
 export * from './manager.ts';
 export * from './runtime/log.ts';

@@ -101,7 +101,9 @@ export const SiteTelemetry = Strict({
 export const SiteStatus = StatusOf({
   phase: Type.Optional(StringEnum(SITE_PHASES)),
   lastHeartbeat: Type.Optional(Timestamp('When the site agent last reported.')),
-  deployedRelease: Type.Optional(Type.String({ maxLength: 63, description: 'The release the agent reports running.' })),
+  deployedRelease: Type.Optional(
+    Type.String({ maxLength: 63, description: 'The release the agent reports running.' }),
+  ),
   targetRelease: Type.Optional(
     Type.String({ maxLength: 63, description: 'The SiteRelease a rollout wants here; the agent pulls it.' }),
   ),
