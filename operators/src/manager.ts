@@ -65,6 +65,12 @@ export const OPERATORS_LEASE = 'smart-fleet-operators';
 
 type Obj<T> = T & KubernetesObject;
 
+function notDecommissioned(informers: SharedInformers) {
+  const sites = informers.for<Obj<Site>>('Site');
+  return ({ namespace, name }: { namespace: string; name: string }) =>
+    sites.get(name, namespace)?.spec.lifecycle !== 'Decommissioned';
+}
+
 /** Bundles for agents, from the informer caches: no API-server read per pull. */
 function bundles(informers: SharedInformers) {
   const sites = informers.for<Obj<Site>>('Site');
@@ -182,7 +188,13 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   );
   const credentials = new AgentCredentials(options.client);
   const ingest: Server = await serveIngest(
-    { credentials, store, log: options.log.child({ component: 'ingest' }), bundleFor: bundles(informers) },
+    {
+      credentials,
+      store,
+      log: options.log.child({ component: 'ingest' }),
+      bundleFor: bundles(informers),
+      siteActive: notDecommissioned(informers),
+    },
     options.ingestPort ?? 0,
   );
   const webhook = options.webhook

@@ -20,6 +20,8 @@ export const SITE_PHASES = [
   'Decommissioned',
 ] as const;
 export const RELEASE_CHANNELS = ['stable', 'beta', 'canary'] as const;
+/** What an operator asks of a site: in service, being taken out (no new rollouts, no new content), or gone. */
+export const SITE_LIFECYCLES = ['Active', 'Draining', 'Decommissioned'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const Location = Strict({
@@ -85,6 +87,7 @@ export const SiteSpec = Strict({
   releaseChannel: StringEnum(RELEASE_CHANNELS, { default: 'stable' }),
   maintenanceWindow: MaintenanceWindow,
   tenant: ObjectName('The Tenant that owns the site.'),
+  lifecycle: StringEnum(SITE_LIFECYCLES, { default: 'Active' }),
 });
 export type SiteSpec = Static<typeof SiteSpec>;
 

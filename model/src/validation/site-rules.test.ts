@@ -28,6 +28,7 @@ function site(...mods: SiteMod[]): SiteSpec {
     releaseChannel: 'stable',
     maintenanceWindow: { days: ['mon'], start: '02:00', durationMinutes: 120, timeZone: 'Asia/Seoul' },
     tenant: 'national-telecom',
+    lifecycle: 'Active',
   };
   for (const mod of mods) {
     mod(spec);

@@ -104,7 +104,8 @@ export function contentPlacementController(deps: Deps): Controller {
   };
 
   const reconcile = async (namespace: string) => {
-    const live = sites.list(namespace).filter((s) => s.status?.phase !== 'Decommissioned');
+    // Draining and decommissioned sites get no new content; their placements go.
+    const live = sites.list(namespace).filter((s) => (s.spec.lifecycle ?? 'Active') === 'Active');
     const started = performance.now();
     const plan = planPlacements({ titles: titles.list(namespace), sites: live });
     const byName = new Map(live.map((s) => [s.metadata.name, s]));

@@ -59,6 +59,39 @@ describe('admissionStatus', () => {
     });
   }
 
+  const lifecycles: {
+    name: string;
+    lifecycle: 'Active' | 'Draining' | 'Decommissioned';
+    phase?: SiteStatus['phase'];
+    want: string;
+  }[] = [
+    {
+      name: 'a drain request takes a Ready site to Draining',
+      lifecycle: 'Draining',
+      phase: 'Ready',
+      want: 'Draining',
+    },
+    {
+      name: 'decommissioning takes it to Decommissioned',
+      lifecycle: 'Decommissioned',
+      phase: 'Draining',
+      want: 'Decommissioned',
+    },
+    {
+      name: 'a drained site put back in service provisions again',
+      lifecycle: 'Active',
+      phase: 'Draining',
+      want: 'Provisioning',
+    },
+  ];
+  for (const c of lifecycles) {
+    it(c.name, () => {
+      const s0 = site(c.phase ? { phase: c.phase } : undefined);
+      s0.spec = { ...s0.spec, lifecycle: c.lifecycle };
+      assert.equal(admissionStatus(s0, [], now).phase, c.want);
+    });
+  }
+
   it('names the refused fields in the condition message', () => {
     const status = admissionStatus(
       site(),

@@ -8,6 +8,22 @@ import { setCondition } from '../runtime/conditions.ts';
 export const ADMITTED = 'Admitted';
 export const BOOTSTRAP_ISSUED = 'BootstrapCredentialIssued';
 
+/**
+ * An operator's lifecycle request wins (Draining, Decommissioned); a site put back in service
+ * provisions again; admission moves a new site on to Provisioning. Ready, Degraded and Offline
+ * belong to the health controller.
+ */
+function phaseFor(site: Site, phase: SiteStatus['phase'], admitted: boolean): SiteStatus['phase'] {
+  const lifecycle = site.spec.lifecycle ?? 'Active';
+  if (lifecycle !== 'Active') {
+    return lifecycle;
+  }
+  if (phase === undefined || phase === 'Pending' || phase === 'Draining' || phase === 'Decommissioned') {
+    return admitted ? 'Provisioning' : 'Pending';
+  }
+  return phase;
+}
+
 export function admissionStatus(site: Site, problems: readonly Problem[], now: Date): SiteStatus {
   const status: SiteStatus = structuredClone(site.status ?? {});
   const generation = site.metadata.generation;
@@ -31,10 +47,7 @@ export function admissionStatus(site: Site, problems: readonly Problem[], now: D
         },
     now,
   );
-  if (status.phase === undefined || status.phase === 'Pending') {
-    // Admission moves a new site on to Provisioning; later phases belong to the health controller.
-    status.phase = admitted ? 'Provisioning' : 'Pending';
-  }
+  status.phase = phaseFor(site, status.phase, admitted);
   if (generation !== undefined) {
     status.observedGeneration = generation;
   }

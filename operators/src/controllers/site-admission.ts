@@ -6,14 +6,14 @@
  * event naming the fields; it stays Pending until its spec is fixed.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { HubClient } from '@smart-fleet/hub';
+import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
 import { type FleetReferences, type Site, type SiteStatus, siteKind, validateSpec } from '@smart-fleet/model';
 import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
 import { recordEvent } from '../runtime/events.ts';
 import { objectKey, type SharedInformers, splitKey } from '../runtime/informers.ts';
 import type { Logger } from '../runtime/log.ts';
 import { writeStatus } from '../runtime/status.ts';
-import { ensureBootstrapCredential } from './bootstrap-credential.ts';
+import { bootstrapSecretName, ensureBootstrapCredential } from './bootstrap-credential.ts';
 import { ADMITTED, admissionStatus, withBootstrapIssued } from './site-admission-status.ts';
 
 export const SITE_ADMISSION = 'site-admission';
@@ -39,6 +39,18 @@ function referencesIn(informers: SharedInformers, namespace: string): FleetRefer
   };
 }
 
+/** A decommissioned site's agent may no longer register or call in. */
+async function revokeCredentials(client: HubClient, site: Site): Promise<void> {
+  const namespace = site.metadata.namespace ?? '';
+  for (const name of [bootstrapSecretName(site), `${site.metadata.name}-agent`]) {
+    await client.core.deleteNamespacedSecret({ name, namespace }).catch((error: unknown) => {
+      if (apiStatusCode(error) !== 404) {
+        throw error;
+      }
+    });
+  }
+}
+
 export function siteAdmissionController(deps: Deps): Controller {
   const { client, informers, log } = deps;
   const now = deps.now ?? (() => new Date());
@@ -55,6 +67,15 @@ export function siteAdmissionController(deps: Deps): Controller {
     return withBootstrapIssued(status, issued.secretName, issued.expiresAt, now());
   };
 
+  /** Provisioning sites get a bootstrap credential; decommissioned ones lose every credential. */
+  const credentialsFor = async (site: Site, verdict: SiteStatus, admitted: boolean): Promise<SiteStatus> => {
+    if (site.spec.lifecycle === 'Decommissioned') {
+      await revokeCredentials(client, site);
+      return verdict;
+    }
+    return admitted && verdict.phase === 'Provisioning' ? issueCredential(site, verdict) : verdict;
+  };
+
   const reconcile = async (key: string) => {
     const { namespace, name } = splitKey(key);
     const site = sites.get(name, namespace);
@@ -62,11 +83,7 @@ export function siteAdmissionController(deps: Deps): Controller {
       return undefined; // gone: its bootstrap Secret goes with it (owner reference)
     }
     const problems = validateSpec(siteKind, site.spec, referencesIn(informers, namespace));
-    const verdict = admissionStatus(site, problems, now());
-    const status =
-      problems.length === 0 && verdict.phase === 'Provisioning'
-        ? await issueCredential(site, verdict)
-        : verdict;
+    const status = await credentialsFor(site, admissionStatus(site, problems, now()), problems.length === 0);
     const wasRefused = site.status?.conditions?.find((c) => c.type === ADMITTED)?.status === 'False';
     if (!(await writeStatus(client, siteKind, site, status))) {
       return undefined;

@@ -130,4 +130,32 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
     assert.match(healthy?.reason ?? '', /EgressSaturated/);
     await untilPhase('Ready', () => heartbeat());
   });
+  it('drained on request, the site stays Draining while it heartbeats; decommissioned, it may no longer call in', async () => {
+    const setLifecycle = async (lifecycle: string) => {
+      const live = await site();
+      await hub.client.custom.patchNamespacedCustomObject({
+        group: 'smartfleet.io',
+        version: 'v1alpha1',
+        namespace,
+        plural: 'sites',
+        name: siteName,
+        body: [{ op: 'replace', path: '/spec/lifecycle', value: lifecycle }],
+      });
+      return live;
+    };
+    await setLifecycle('Draining');
+    await untilPhase('Draining', () => heartbeat());
+    assert.equal((await heartbeat()).status, 204);
+    assert.equal(statusOf(await site()).phase, 'Draining');
+    await setLifecycle('Decommissioned');
+    await untilPhase('Decommissioned');
+    await waitFor(async () => (await heartbeat()).status === 403, {
+      what: 'heartbeats refused',
+      timeoutMs: 10000,
+    });
+    const agentSecret = await hub.client.core
+      .readNamespacedSecret({ name: `${siteName}-agent`, namespace })
+      .catch(() => undefined);
+    assert.equal(agentSecret, undefined, 'the agent credential survived decommissioning');
+  });
 });

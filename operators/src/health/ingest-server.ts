@@ -82,6 +82,8 @@ export interface IngestDeps {
   log: Logger;
   /** The desired bundle for a site (release, site values, placement), from the hub's caches. */
   bundleFor?: (site: { namespace: string; name: string }) => unknown;
+  /** False for a site that may no longer call in (decommissioned). */
+  siteActive?: (site: { namespace: string; name: string }) => boolean;
   now?: () => number;
 }
 
@@ -108,6 +110,9 @@ async function authenticated(
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (!token || !(await deps.credentials.verify(site, token))) {
     throw new HttpError(401, 'unknown site or wrong agent token');
+  }
+  if (deps.siteActive && !deps.siteActive(site)) {
+    throw new HttpError(403, `site ${site.namespace}/${site.name} is decommissioned`);
   }
 }
 

@@ -31,7 +31,8 @@ const CHANNEL_ORDER: Record<string, number> = { canary: 0, beta: 1, stable: 2 };
 /** The canary wave, then each wave up to its cumulative percentage of the selected sites. */
 export function planWaves(spec: RolloutSpec, sites: readonly Site[]): WavePlan[] {
   const selected = sites
-    .filter((s) => selects(spec.selector, s) && s.status?.phase !== 'Decommissioned')
+    // Sites being taken out of service get no new releases.
+    .filter((s) => selects(spec.selector, s) && (s.spec.lifecycle ?? 'Active') === 'Active')
     .sort(
       (a, b) =>
         (CHANNEL_ORDER[a.metadata.labels?.[LABELS.channel] ?? a.spec.releaseChannel] ?? 3) -
