@@ -29,6 +29,8 @@ export class SharedInformers {
   readonly #informers = new Map<string, FleetInformer<KubernetesObject>>();
   readonly #synced = new Set<string>();
   #resync?: NodeJS.Timeout;
+  #stopped = false;
+  readonly #restarts = new Set<NodeJS.Timeout>();
 
   /** `namespace` limits every informer to one namespace; all namespaces when absent. */
   constructor(client: HubClient, namespace?: string) {
@@ -55,8 +57,36 @@ export class SharedInformers {
         : this.#client.custom.listClusterCustomObject(where);
     const informer = makeInformer<T>(this.#client.kc, path, list as never);
     informer.on('connect', () => this.#synced.add(kind));
+    this.#restartOnError(kind, informer as unknown as FleetInformer<KubernetesObject>);
     this.#informers.set(kind, informer as unknown as FleetInformer<KubernetesObject>);
     return informer;
+  }
+
+  /**
+   * client-node's informer stops for good on a watch or list error (a dropped connection, an
+   * API-server restart): it only reports the error. So each is restarted here with backoff
+   * (1 s doubling to 30 s) until it lists and watches again; it resumes from the last
+   * resourceVersion it saw, or relists if that is too old, so no change is missed.
+   */
+  #restartOnError(kind: string, informer: FleetInformer<KubernetesObject>): void {
+    let delay = 1000;
+    informer.on('connect', () => {
+      delay = 1000;
+    });
+    informer.on('error', () => {
+      if (this.#stopped) {
+        return;
+      }
+      this.#synced.delete(kind);
+      const timer = setTimeout(() => {
+        this.#restarts.delete(timer);
+        if (!this.#stopped) {
+          informer.start().catch(() => undefined); // a failed start reports another error
+        }
+      }, delay);
+      this.#restarts.add(timer);
+      delay = Math.min(delay * 2, 30000);
+    });
   }
 
   /** Starts every informer made so far and resolves once each has listed. */
@@ -90,7 +120,11 @@ export class SharedInformers {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#resync);
+    for (const timer of this.#restarts) {
+      clearTimeout(timer);
+    }
     await Promise.all([...this.#informers.values()].map((i) => i.stop()));
   }
 }
