@@ -152,6 +152,13 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     metrics,
     log: options.log.child({ controller: 'rollouts' }),
   });
+  const placement = contentPlacementController({
+    ...options,
+    informers,
+    metrics,
+    store,
+    log: options.log.child({ controller: 'content-placement' }),
+  });
   const controllers: Controller[] = [
     siteAdmissionController({
       ...options,
@@ -161,12 +168,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     }),
     health.controller,
     rollouts.controller,
-    contentPlacementController({
-      ...options,
-      informers,
-      metrics,
-      log: options.log.child({ controller: 'content-placement' }),
-    }),
+    placement.controller,
     ...(options.drm
       ? [
           drmKeysController({
@@ -223,6 +225,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       leadership.stop();
       health.stop();
       rollouts.stop();
+      placement.stop();
       await informers.stop();
       await Promise.all(controllers.map((c) => c.stop()));
       await webhook?.stop({ deregister: options.webhook?.deregisterOnStop });

@@ -21,6 +21,7 @@ import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
+import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
 import { silentLogger } from '../runtime/log.ts';
 import { SITE_NAMESPACE } from './render.ts';
 import { SiteAgent } from './site-agent.ts';
@@ -102,6 +103,9 @@ describe('the site agent, with its own cluster, against the hub', () => {
     assert.ok(parsed.inventory);
     await applyInventory(hub.client, parsed.inventory);
     site = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    for (const title of syntheticCatalog({ titles: 6, seed: 9, namespace })) {
+      await serverSideApply(hub.client, title as never, { fieldManager: 'test' });
+    }
     await release('r1', ['streaming-edge', 'cache', 'license-proxy']);
     await release('r2', ['streaming-edge', 'license-proxy']);
     manager = await startManager({ client: hub.client, namespace, log: silentLogger });
@@ -123,6 +127,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
       log: silentLogger,
       heartbeatMs: 300,
       bufferLimit: 1000,
+      fillRateMBps: 20000,
     });
   });
 
@@ -157,6 +162,25 @@ describe('the site agent, with its own cluster, against the hub', () => {
         )?.status?.deployedRelease === 'r1',
       { what: 'the hub to see r1 running', timeoutMs: 20000 },
     );
+  });
+
+  it('pre-positions its content placement and the hub tracks the fill to Filled', async () => {
+    const placement = await waitFor(
+      async () => {
+        const p = (await listAll(hub.client, 'ContentPlacement', namespace)).find(
+          (x) => x.metadata?.name === site,
+        ) as { status?: { state?: string; filledMB?: number; plannedMB?: number } } | undefined;
+        return p?.status?.state === 'Filled' && p;
+      },
+      { what: 'the placement Filled', timeoutMs: 30000, intervalMs: 250 },
+    );
+    assert.ok((placement.status?.plannedMB ?? 0) > 0);
+    assert.equal(placement.status?.filledMB, placement.status?.plannedMB);
+    const onSite = await siteClient.core.readNamespacedConfigMap({
+      name: 'content-placement',
+      namespace: SITE_NAMESPACE,
+    });
+    assert.ok((JSON.parse(onSite.data?.['placement.json'] ?? '{}') as { titles?: unknown[] }).titles?.length);
   });
 
   it('applies a new release and prunes what it no longer has', async () => {

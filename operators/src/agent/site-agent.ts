@@ -30,6 +30,11 @@ export interface SiteAgentOptions {
   log: Logger;
   heartbeatMs?: number;
   bufferLimit?: number;
+  /**
+   * Pull rate from the wide-area distribution nodes, MB/s. The content fetch itself belongs to
+   * the site's cache service; the agent tracks and reports its progress.
+   */
+  fillRateMBps?: number;
 }
 
 interface Applied {
@@ -43,6 +48,7 @@ export class SiteAgent {
   #token = '';
   #applied?: Applied;
   #failedRelease?: string;
+  #fill?: { plannedMB: number; filledMB: number };
   #timer?: NodeJS.Timeout;
   #stopped = false;
 
@@ -126,10 +132,18 @@ export class SiteAgent {
     if (bundle && bundle.revision !== this.#applied?.revision) {
       await this.#apply(bundle);
     }
+    this.#advanceFill();
     const sample = { at: Date.now(), telemetry: this.#o.telemetry() };
     const reported = bundle !== undefined && (await this.#report(sample));
     if (!reported) {
       this.#buffer.append(sample);
+    }
+  }
+
+  #advanceFill(): void {
+    if (this.#fill) {
+      const step = (this.#o.fillRateMBps ?? 100) * ((this.#o.heartbeatMs ?? 5000) / 1000);
+      this.#fill = { ...this.#fill, filledMB: Math.min(this.#fill.plannedMB, this.#fill.filledMB + step) };
     }
   }
 
@@ -139,6 +153,7 @@ export class SiteAgent {
         telemetry: sample.telemetry,
         release: this.#applied?.release,
         failedRelease: this.#failedRelease,
+        fill: this.#fill,
       });
       const backlog = this.#buffer.read();
       if (backlog.length > 0) {
@@ -163,6 +178,8 @@ export class SiteAgent {
       }
       await this.#prune(new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`)));
       this.#applied = { revision: bundle.revision, release: bundle.release?.name };
+      const plannedMB = (bundle.placement?.titles ?? []).reduce((sum, t) => sum + t.sizeMB, 0);
+      this.#fill = { plannedMB, filledMB: Math.min(this.#fill?.filledMB ?? 0, plannedMB) };
       this.#failedRelease = undefined;
       writeFileSync(join(this.#o.stateDir, 'applied.json'), JSON.stringify(this.#applied));
       this.#o.log.info('applied bundle', {

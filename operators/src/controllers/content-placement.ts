@@ -17,6 +17,7 @@ import {
   GROUP_VERSION,
   type Site,
 } from '@smart-fleet/model';
+import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { fillWindowFor } from '../placement/fill-window.ts';
 import { planPlacements, type SitePlan, toPlacementSpec } from '../placement/planner.ts';
 import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
@@ -33,6 +34,28 @@ interface Deps {
   informers: SharedInformers;
   log: Logger;
   metrics: ControllerMetrics;
+  /** Agents' heartbeats carry their fill progress. */
+  store?: HeartbeatStore;
+}
+
+const FILL_TICK_MS = 2000;
+
+type FillState = NonNullable<ContentPlacement['status']>['state'];
+
+/** The placement status a fill report calls for, if it differs enough to be worth a write. */
+export function fillStatus(
+  current: ContentPlacement['status'],
+  fill: { plannedMB: number; filledMB: number },
+  reportedAt: number,
+): ContentPlacement['status'] | undefined {
+  const state: FillState = fill.filledMB >= fill.plannedMB ? 'Filled' : 'Filling';
+  const filledMB = Math.round(fill.filledMB);
+  const step = Math.max(1, 0.1 * fill.plannedMB); // write progress in 10% steps, not every report
+  if (current?.state === state && Math.abs((current.filledMB ?? 0) - filledMB) < step) {
+    return undefined;
+  }
+  const lastReport = new Date(reportedAt).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { ...(current ?? {}), state, filledMB, plannedMB: Math.round(fill.plannedMB), lastReport };
 }
 
 type Obj<T> = T & KubernetesObject;
@@ -61,7 +84,7 @@ function placementFor(site: Obj<Site>, plan: SitePlan): ContentPlacement {
   };
 }
 
-export function contentPlacementController(deps: Deps): Controller {
+export function contentPlacementController(deps: Deps): { controller: Controller; stop: () => void } {
   const { client, informers, log } = deps;
   const sites = informers.for<Obj<Site>>('Site');
   const titles = informers.for<Obj<ContentTitle>>('ContentTitle');
@@ -134,6 +157,15 @@ export function contentPlacementController(deps: Deps): Controller {
     metrics: deps.metrics,
     workers: 1,
   });
+  const fillTick = setInterval(() => {
+    for (const p of placements.list()) {
+      const beat = deps.store?.get(`${p.metadata.namespace}/${p.metadata.name}`);
+      const next = beat?.fill && fillStatus(p.status, beat.fill, beat.at);
+      if (next) {
+        writeStatus(client, contentPlacementKind, p, next).catch(() => undefined); // retried next tick
+      }
+    }
+  }, FILL_TICK_MS);
   const replan = (o: KubernetesObject) => controller.queue.addAfter(o.metadata?.namespace ?? '', BATCH_MS);
   // Site status changes all the time (heartbeats, phases); only a new spec can change the plan.
   const generations = new Map<string, number | undefined>();
@@ -154,5 +186,5 @@ export function contentPlacementController(deps: Deps): Controller {
     replan(o);
   });
   informers.onResync('Site', replan);
-  return controller;
+  return { controller, stop: () => clearInterval(fillTick) };
 }

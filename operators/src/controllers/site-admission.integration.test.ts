@@ -126,6 +126,24 @@ describe('site admission against a real kube-apiserver', () => {
     assert.equal(conditionOf(admitted, 'Admitted')?.status, 'True');
   });
 
+  it('holds a finalizer on each site and, when a site is deleted, revokes its credentials before letting it go', async () => {
+    const victim = objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    const live = await site(victim);
+    assert.deepEqual(live?.metadata?.finalizers, ['smartfleet.io/site-credentials']);
+    await hub.client.custom.deleteNamespacedCustomObject({
+      group: 'smartfleet.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'sites',
+      name: victim,
+    });
+    await until('the site gone', async () => (await site(victim)) === undefined);
+    const secret = await hub.client.core
+      .readNamespacedSecret({ name: `${victim}-bootstrap`, namespace })
+      .catch(() => undefined);
+    assert.equal(secret, undefined, 'the bootstrap credential outlived its site');
+  });
+
   it('counts reconciles in /metrics and is ready', async () => {
     const metrics = await (await fetch(`${manager.metricsUrl}/metrics`)).text();
     const match = /smartfleet_reconcile_total\{controller="site-admission",result="success"\} (\d+)/.exec(

@@ -10,6 +10,7 @@ import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
 import { type FleetReferences, type Site, type SiteStatus, siteKind, validateSpec } from '@smart-fleet/model';
 import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
 import { recordEvent } from '../runtime/events.ts';
+import { addFinalizer, removeFinalizer } from '../runtime/finalizers.ts';
 import { objectKey, type SharedInformers, splitKey } from '../runtime/informers.ts';
 import type { Logger } from '../runtime/log.ts';
 import { writeStatus } from '../runtime/status.ts';
@@ -17,6 +18,7 @@ import { bootstrapSecretName, ensureBootstrapCredential } from './bootstrap-cred
 import { ADMITTED, admissionStatus, withBootstrapIssued } from './site-admission-status.ts';
 
 export const SITE_ADMISSION = 'site-admission';
+export const CREDENTIALS_FINALIZER = 'smartfleet.io/site-credentials';
 
 interface Deps {
   client: HubClient;
@@ -79,9 +81,16 @@ export function siteAdmissionController(deps: Deps): Controller {
   const reconcile = async (key: string) => {
     const { namespace, name } = splitKey(key);
     const site = sites.get(name, namespace);
-    if (!site || site.metadata.deletionTimestamp) {
-      return undefined; // gone: its bootstrap Secret goes with it (owner reference)
+    if (!site) {
+      return undefined;
     }
+    if (site.metadata.deletionTimestamp) {
+      // Going: its agent must not keep calling in with a credential that outlives it.
+      await revokeCredentials(client, site);
+      await removeFinalizer(client, siteKind, site, CREDENTIALS_FINALIZER);
+      return undefined;
+    }
+    await addFinalizer(client, siteKind, site, CREDENTIALS_FINALIZER);
     const problems = validateSpec(siteKind, site.spec, referencesIn(informers, namespace));
     const status = await credentialsFor(site, admissionStatus(site, problems, now()), problems.length === 0);
     const wasRefused = site.status?.conditions?.find((c) => c.type === ADMITTED)?.status === 'False';

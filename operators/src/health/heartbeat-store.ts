@@ -11,6 +11,8 @@ export interface Heartbeat {
   release?: string;
   /** A release the agent tried and could not bring up. */
   failedRelease?: string;
+  /** How far the site has pre-positioned its content placement. */
+  fill?: { plannedMB: number; filledMB: number };
 }
 
 /** Telemetry samples kept per site for series and replays: a day at one per minute. */

@@ -76,6 +76,18 @@ function telemetryOf(body: Record<string, unknown>): Telemetry {
   return Object.fromEntries(TELEMETRY_FIELDS.map((f) => [f, t[f]])) as unknown as Telemetry;
 }
 
+function fillOf(body: Record<string, unknown>): { plannedMB: number; filledMB: number } | undefined {
+  const fill = body.fill as Record<string, unknown> | undefined;
+  if (fill === undefined) {
+    return undefined;
+  }
+  const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (typeof fill !== 'object' || fill === null || !ok(fill.plannedMB) || !ok(fill.filledMB)) {
+    throw new HttpError(400, 'fill must be {plannedMB, filledMB}, numbers >= 0');
+  }
+  return { plannedMB: fill.plannedMB as number, filledMB: fill.filledMB as number };
+}
+
 export interface IngestDeps {
   credentials: AgentCredentials;
   store: HeartbeatStore;
@@ -156,6 +168,7 @@ async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status:
       telemetry: telemetryOf(body),
       release: optional('release'),
       failedRelease: optional('failedRelease'),
+      fill: fillOf(body),
     });
     return { status: 204 };
   }
