@@ -42,7 +42,7 @@ async function withHub(run: (env: NodeJS.ProcessEnv) => number): Promise<number>
     return run({
       ...process.env,
       SMART_FLEET_TEST_KUBECONFIG: hub.kubeconfig,
-      SMART_FLEET_TEST_HUB_VERSION: hub.version,
+      SMART_FLEET_TEST_HUB_DIR: hub.dir,
     });
   } finally {
     await stopHub(dir, () => {});

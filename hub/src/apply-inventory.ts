@@ -6,7 +6,7 @@
  * inventory refuses it before any object lands.
  */
 import type { FleetObject, ParsedInventory } from '@smart-fleet/model';
-import { INVENTORY_MANAGER } from '@smart-fleet/model';
+import { canonicalJson, INVENTORY_MANAGER } from '@smart-fleet/model';
 import { staleCrds } from './crds.ts';
 import { type FleetResource, listAll } from './hub-references.ts';
 import { apiErrorMessage, apiStatusCode, type HubClient, serverSideApply } from './kube-client.ts';
@@ -28,19 +28,10 @@ export interface ApplySummary {
   seconds: number;
 }
 
-/** JSON with sorted keys, so equal values compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
 function upToDate(desired: FleetObject, live: FleetResource): boolean {
   const labels = live.metadata?.labels ?? {};
   const labelsMatch = Object.entries(desired.metadata.labels).every(([k, v]) => labels[k] === v);
-  return labelsMatch && canonical(desired.spec) === canonical(live.spec);
+  return labelsMatch && canonicalJson(desired.spec) === canonicalJson(live.spec);
 }
 
 async function ensureNamespace(client: HubClient, name: string, dryRun: boolean): Promise<void> {

@@ -2,6 +2,7 @@ export * from './capacity.ts';
 export * from './common.ts';
 export * from './crd.ts';
 export * from './crd-manifests.ts';
+export * from './determinism.ts';
 export * from './hardware-profiles.ts';
 export * from './inventory/index.ts';
 export * from './kind.ts';

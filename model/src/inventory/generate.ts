@@ -5,6 +5,7 @@
  * fed by six wide-area clusters. The same options always give the same inventory.
  */
 import { hardwareEgressLimitMbps, hardwareSubscriberLimit } from '../capacity.ts';
+import { seededRandom } from '../determinism.ts';
 import { type HardwareProfileName, hardwareProfile } from '../hardware-profiles.ts';
 import { KOREA_BOUNDS, REGIONS, type Region } from '../regions.ts';
 import {
@@ -67,18 +68,6 @@ const TENANTS: readonly InventoryEntry[] = [
 ];
 const APARTMENT_TENANTS = ['national-telecom', 'metro-cable', 'apartment-operators'] as const;
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Splits `total` over regions by population, largest remainders first, so counts sum exactly. */
 export function apportionByPopulation(total: number): Map<Region, number> {
@@ -211,7 +200,7 @@ function sitesOf(shape: SiteShape, total: number, r: () => number): InventoryEnt
 export function generateFleet(options: FleetGeneratorOptions = {}): InventoryDocument {
   const apartments = options.apartments ?? NATIONAL_FLEET.apartments;
   const schools = options.schools ?? NATIONAL_FLEET.schools;
-  const r = random(options.seed ?? 2005);
+  const r = seededRandom(options.seed ?? 2005);
   return {
     apiVersion: INVENTORY_API_VERSION,
     kind: INVENTORY_KIND,

@@ -13,6 +13,7 @@ import {
   API_VERSION,
   type ContentPlacement,
   type ContentTitle,
+  canonicalJson,
   contentPlacementKind,
   GROUP_VERSION,
   type Site,
@@ -60,14 +61,6 @@ export function fillStatus(
 
 type Obj<T> = T & KubernetesObject;
 
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
 function placementFor(site: Obj<Site>, plan: SitePlan): ContentPlacement {
   return {
     apiVersion: GROUP_VERSION,
@@ -93,7 +86,7 @@ export function contentPlacementController(deps: Deps): { controller: Controller
   const write = async (site: Obj<Site>, plan: SitePlan) => {
     const desired = placementFor(site, plan);
     const live = placements.get(site.metadata.name, site.metadata.namespace);
-    if (live && canonical(live.spec) === canonical(desired.spec)) {
+    if (live && canonicalJson(live.spec) === canonicalJson(desired.spec)) {
       return false;
     }
     const owner = {

@@ -7,7 +7,14 @@
  * demand figures at all, like a release nobody has watched yet. The same options always give
  * the same catalog.
  */
-import { CODECS, type ContentTitle, type ContentTitleSpec, GROUP_VERSION, REGIONS } from '@smart-fleet/model';
+import {
+  CODECS,
+  type ContentTitle,
+  type ContentTitleSpec,
+  GROUP_VERSION,
+  REGIONS,
+  seededRandom,
+} from '@smart-fleet/model';
 
 export interface SyntheticCatalogOptions {
   titles: number;
@@ -43,18 +50,6 @@ const WORDS = ['Blue', 'River', 'Winter', 'Harbour', 'Mountain', 'Letters', 'Nig
 const PEOPLE = ['Kim Ji-woo', 'Lee Min-jun', 'Park Seo-yeon', 'Choi Ha-eun', 'Jung Do-hyun', 'Kang Yu-na'];
 /** Home region that holds a regional title's views, the rest spread nationally. */
 const HOME_SHARE = 0.8;
-
-/** mulberry32, as the fleet generator uses: small, fast, the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(items: readonly T[], r: () => number): T {
   return items[Math.floor(r() * items.length)] as T;
@@ -125,7 +120,7 @@ function shuffledRanks(n: number, r: () => number): number[] {
 }
 
 export function syntheticCatalog(options: SyntheticCatalogOptions): ContentTitle[] {
-  const r = random(options.seed ?? 1983);
+  const r = seededRandom(options.seed ?? 1983);
   const exponent = options.zipfExponent ?? 0.9;
   const top = options.topViewsPerDay ?? 200_000;
   const regionalShare = options.regionalShare ?? 0.25;

@@ -4,15 +4,7 @@
  * conflict (409) instead of overwriting; the controller then retries on fresh state.
  */
 import type { HubClient } from '@smart-fleet/hub';
-import { API_GROUP, API_VERSION, type KindDefinition } from '@smart-fleet/model';
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
+import { API_GROUP, API_VERSION, canonicalJson, type KindDefinition } from '@smart-fleet/model';
 
 export interface StatusObject {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
@@ -26,7 +18,7 @@ export async function writeStatus<T extends StatusObject>(
   object: T,
   status: unknown,
 ): Promise<boolean> {
-  if (canonical(object.status ?? {}) === canonical(status)) {
+  if (canonicalJson(object.status ?? {}) === canonicalJson(status)) {
     return false;
   }
   await client.custom.replaceNamespacedCustomObjectStatus({
