@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { applyInventory, type FleetResource, listAll, serverSideApply, waitFor } from '@smart-fleet/hub';
+import {
+  applyInventory,
+  connect,
+  type ExtraApiserver,
+  type FleetResource,
+  freePort,
+  listAll,
+  serverSideApply,
+  startExtraApiserver,
+  waitFor,
+} from '@smart-fleet/hub';
 import { GROUP_VERSION, parseInventory } from '@smart-fleet/model';
-import { FakeAgents } from '../../../test/support/fake-agents.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
+import { SiteAgent } from '../agent/site-agent.ts';
 import { type Manager, startManager } from '../manager.ts';
 import { jsonLogger, silentLogger } from '../runtime/log.ts';
 
@@ -17,21 +30,42 @@ type Status = {
 };
 const statusOf = (o: FleetResource | undefined) => (o as { status?: Status } | undefined)?.status ?? {};
 
-describe('rollouts in waves, with agents reporting over the real endpoint', () => {
+const telemetry = {
+  activeStreams: 10,
+  egressMbps: 500,
+  cacheHitRatio: 0.9,
+  storageUsedGB: 100,
+  acceleratorsHealthy: 4,
+  drmDenials: 0,
+  errors: 0,
+};
+
+describe('rollouts in waves, each site with its own cluster and a real agent', () => {
   let hub: TestHub;
   let manager: Manager;
-  let agents: FakeAgents;
+  const agents: SiteAgent[] = [];
+  const clusters: ExtraApiserver[] = [];
   const namespace = uniqueNamespace('rollout');
   let siteNames: string[] = [];
 
-  const release = (name: string, version: string) =>
+  /** A bad release carries a setting its site clusters refuse (not a valid ConfigMap key): its apply fails there. */
+  const release = (name: string, version: string, bad = false) =>
     serverSideApply(
       hub.client,
       {
         apiVersion: GROUP_VERSION,
         kind: 'SiteRelease',
         metadata: { name, namespace },
-        spec: { version, services: [{ name: 'streaming-edge', image: `smart/edge:${version}` }] },
+        spec: {
+          version,
+          services: [
+            {
+              name: 'streaming-edge',
+              image: `smart/edge:${version}`,
+              settings: bad ? { 'not a key!': 'x' } : { MAX_STREAMS: '2000' },
+            },
+          ],
+        },
       } as never,
       { fieldManager: 'test' },
     );
@@ -71,34 +105,53 @@ describe('rollouts in waves, with agents reporting over the real endpoint', () =
 
   before(async () => {
     hub = await testHub();
-    const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(smallFleet(namespace, 6)) }]);
+    const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(smallFleet(namespace, 3)) }]);
     assert.ok(parsed.inventory);
     await applyInventory(hub.client, parsed.inventory);
     siteNames = parsed.inventory.objects.filter((o) => o.kind === 'Site').map((o) => o.metadata.name);
-    await Promise.all([release('r1', '1.0.0'), release('r2', '1.1.0'), release('r-bad', '1.2.0')]);
-    manager = await startManager({
-      client: hub.client,
-      namespace,
-      log: process.env.DEBUG_OPS ? jsonLogger() : silentLogger,
-    });
-    await waitFor(
-      async () =>
-        (await listAll(hub.client, 'Site', namespace)).every((s) => statusOf(s).phase === 'Provisioning'),
-      { what: 'sites admitted', timeoutMs: 20000 },
+    await Promise.all([release('r2', '1.1.0'), release('r-bad', '1.2.0', true)]);
+    manager = await startManager({ client: hub.client, namespace, log: silentLogger });
+    clusters.push(
+      ...(await Promise.all(
+        siteNames.map(async (name) =>
+          startExtraApiserver({
+            hubDir: hub.dir,
+            name: `${namespace}-${name}`.slice(0, 60),
+            port: await freePort(),
+          }),
+        ),
+      )),
     );
-    agents = new FakeAgents({
-      client: hub.client,
-      ingestUrl: manager.ingestUrl,
-      namespace,
-      initialRelease: 'r1',
-      failReleases: new Set(['r-bad']),
-    });
-    await agents.start(siteNames);
+    for (const [i, site] of siteNames.entries()) {
+      const secret = await waitFor(
+        () =>
+          hub.client.core
+            .readNamespacedSecret({ name: `${site}-bootstrap`, namespace })
+            .catch(() => undefined),
+        { what: `bootstrap secret of ${site}`, timeoutMs: 20000 },
+      );
+      const agent = new SiteAgent({
+        hubUrl: manager.ingestUrl,
+        namespace,
+        site,
+        stateDir: mkdtempSync(join(tmpdir(), 'agent-')),
+        siteClient: connect(clusters[i]?.kubeconfig),
+        bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
+        telemetry: () => telemetry,
+        log: silentLogger,
+        heartbeatMs: 300,
+      });
+      await agent.start();
+      agents.push(agent);
+    }
   });
 
   after(async () => {
-    agents?.stop();
+    for (const agent of agents) {
+      agent.stop();
+    }
     await manager?.stop();
+    await Promise.all(clusters.map((c) => c.stop()));
   });
 
   it('a Rollout naming an unknown release gets a condition saying why and moves no site', async () => {
