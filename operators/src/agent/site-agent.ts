@@ -11,12 +11,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { type HubClient, serverSideApply } from '@smart-fleet/hub';
+import { WEEKDAYS } from '@smart-fleet/model';
 import type { Telemetry } from '../health/diagnosis.ts';
 import type { TelemetrySample } from '../health/heartbeat-store.ts';
+import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { Bundle } from './bundle.ts';
 import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
 import { TelemetryBuffer } from './telemetry-buffer.ts';
+
+/** Fill windows are off-peak hours in the fleet's local time, every day. */
+const FILL_TIME_ZONE = 'Asia/Seoul';
 
 export interface SiteAgentOptions {
   hubUrl: string;
@@ -35,6 +40,8 @@ export interface SiteAgentOptions {
    * the site's cache service; the agent tracks and reports its progress.
    */
   fillRateMBps?: number;
+  /** Fill at any hour instead of only inside the placement's off-peak window (demos, tests). */
+  fillAnytime?: boolean;
 }
 
 interface Applied {
@@ -49,6 +56,7 @@ export class SiteAgent {
   #applied?: Applied;
   #failedRelease?: string;
   #fill?: { plannedMB: number; filledMB: number };
+  #fillWindow?: { start: string; durationMinutes: number };
   #timer?: NodeJS.Timeout;
   #stopped = false;
 
@@ -141,7 +149,12 @@ export class SiteAgent {
   }
 
   #advanceFill(): void {
-    if (this.#fill) {
+    const window = this.#fillWindow;
+    const offPeak =
+      this.#o.fillAnytime ||
+      !window ||
+      inMaintenanceWindow({ ...window, days: [...WEEKDAYS], timeZone: FILL_TIME_ZONE }, new Date());
+    if (this.#fill && offPeak) {
       const step = (this.#o.fillRateMBps ?? 100) * ((this.#o.heartbeatMs ?? 5000) / 1000);
       this.#fill = { ...this.#fill, filledMB: Math.min(this.#fill.plannedMB, this.#fill.filledMB + step) };
     }
@@ -179,6 +192,7 @@ export class SiteAgent {
       await this.#prune(new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`)));
       this.#applied = { revision: bundle.revision, release: bundle.release?.name };
       const plannedMB = (bundle.placement?.titles ?? []).reduce((sum, t) => sum + t.sizeMB, 0);
+      this.#fillWindow = bundle.placement?.fillWindow;
       this.#fill = { plannedMB, filledMB: Math.min(this.#fill?.filledMB ?? 0, plannedMB) };
       this.#failedRelease = undefined;
       writeFileSync(join(this.#o.stateDir, 'applied.json'), JSON.stringify(this.#applied));
