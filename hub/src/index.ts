@@ -4,6 +4,7 @@ export * from './hub-references.ts';
 export * from './inventory-files.ts';
 export * from './kube-client.ts';
 export * from './local-hub.ts';
+export { makeServingCert, type ServingCert } from './pki.ts';
 export * from './pool.ts';
 export * from './ports.ts';
 export * from './progress.ts';

@@ -4,7 +4,8 @@
  * the controller-manager; and the service-account signing key. Everything authenticates with
  * TLS client certificates, as a production control plane does.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './run.ts';
 
@@ -19,8 +20,8 @@ export interface Pki {
 
 export type CertName = 'etcd-server' | 'apiserver-etcd-client' | 'apiserver' | 'admin' | 'controller-manager';
 
-interface CertRequest {
-  name: CertName;
+interface CertRequest<N extends string = CertName> {
+  name: N;
   subject: string;
   usage: 'serverAuth' | 'clientAuth' | 'serverAuth,clientAuth';
 }
@@ -37,7 +38,8 @@ const CERTS: readonly CertRequest[] = [
 const SANS = 'DNS:localhost,IP:127.0.0.1';
 const DAYS = '825';
 
-async function issue(dir: string, req: CertRequest): Promise<void> {
+/** Issues `<name>.crt`/`<name>.key` in `dir`, signed by the CA there (`ca.crt`, `ca.key`). */
+async function issue(dir: string, req: CertRequest<string>): Promise<void> {
   const key = join(dir, `${req.name}.key`);
   const csr = join(dir, `${req.name}.csr`);
   const crt = join(dir, `${req.name}.crt`);
@@ -102,12 +104,8 @@ function complete(pki: Pki): boolean {
   return files.every((f) => existsSync(f));
 }
 
-/** Makes the PKI under `dir` unless a complete one is already there. */
-export async function ensurePki(dir: string): Promise<Pki> {
-  const pki = paths(dir);
-  if (complete(pki)) {
-    return pki;
-  }
+/** A private CA in `dir` (ca.crt, ca.key). */
+async function makeCa(dir: string, commonName: string): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await run('openssl', [
     'req',
@@ -117,18 +115,50 @@ export async function ensurePki(dir: string): Promise<Pki> {
     'rsa:2048',
     '-nodes',
     '-keyout',
-    pki.caKey,
+    join(dir, 'ca.key'),
     '-out',
-    pki.caCert,
+    join(dir, 'ca.crt'),
     '-days',
     DAYS,
     '-subj',
-    '/CN=smart-fleet-hub-ca',
+    `/CN=${commonName}`,
     '-addext',
     'basicConstraints=critical,CA:TRUE',
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
+}
+
+export interface ServingCert {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+/**
+ * A serving certificate for 127.0.0.1/localhost under a private CA made for it, returned in
+ * memory: for servers the API server calls (admission webhooks), which it trusts through the
+ * CA passed as caBundle. The temporary directory is removed at once.
+ */
+export async function makeServingCert(commonName: string): Promise<ServingCert> {
+  const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-cert-'));
+  try {
+    await makeCa(dir, `${commonName}-ca`);
+    await issue(dir, { name: 'tls', subject: `/CN=${commonName}`, usage: 'serverAuth' });
+    const read = (f: string) => readFileSync(join(dir, f));
+    return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Makes the PKI under `dir` unless a complete one is already there. */
+export async function ensurePki(dir: string): Promise<Pki> {
+  const pki = paths(dir);
+  if (complete(pki)) {
+    return pki;
+  }
+  await makeCa(dir, 'smart-fleet-hub-ca');
   for (const req of CERTS) {
     await issue(dir, req);
   }

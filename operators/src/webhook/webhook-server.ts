@@ -5,11 +5,10 @@
  */
 import { createServer, type Server } from 'node:https';
 import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import { apiStatusCode, type HubClient, makeServingCert } from '@smart-fleet/hub';
 import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
 import type { Logger } from '../runtime/log.ts';
 import { type AdmissionRequest, review } from './admission.ts';
-import { makeServingCert } from './serving-cert.ts';
 
 export const WEBHOOK_NAME = `validate.${API_GROUP}`;
 const MAX_BODY = 3 * 1024 * 1024;
@@ -67,7 +66,7 @@ export async function deregisterWebhook(client: HubClient, name = WEBHOOK_NAME):
 }
 
 export async function startWebhook(o: WebhookOptions): Promise<Webhook> {
-  const tls = makeServingCert();
+  const tls = await makeServingCert('smart-fleet-webhook');
   const server = await serve(o.log, o.port ?? 0, tls);
   const address = server.address();
   const url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/validate`;
