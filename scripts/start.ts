@@ -35,10 +35,7 @@ async function main(): Promise<void> {
   // A registration left by an earlier run that died would refuse every fleet write.
   await deregisterWebhook(client);
   const inputs = readInventoryFiles([SAMPLE_FLEET]);
-  const namespace = parseInventory(inputs).inventory?.namespace ?? 'smart-fleet';
-  const { inventory, problems } = parseInventory(inputs, {
-    existing: await hubReferences(client, namespace),
-  });
+  const { inventory, problems } = parseInventory(inputs, { existing: await hubReferences(client) });
   if (!inventory) {
     throw new Error(`the sample fleet has problems: ${problems.map((p) => p.message).join('; ')}`);
   }

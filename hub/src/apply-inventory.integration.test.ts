@@ -5,11 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type FleetObject, GROUP_VERSION, type InventoryDocument, parseInventory } from '@smart-fleet/model';
+import {
+  type FleetObject,
+  GROUP_VERSION,
+  type InventoryDocument,
+  type ParseOptions,
+  parseInventory,
+} from '@smart-fleet/model';
 import { editSite, smallFleet, toYaml } from '../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { applyInventory } from './apply-inventory.ts';
-import { type hubReferences, listAll } from './hub-references.ts';
+import { listAll } from './hub-references.ts';
 
 /** name -> resourceVersion of every fleet object in the namespace: any write changes it. */
 async function snapshot(hub: TestHub, namespace: string): Promise<Map<string, string>> {
@@ -35,7 +41,7 @@ function fleetApply(hub: TestHub, doc: InventoryDocument): { status: number; std
   return { status: result.status ?? 1, stderr: result.stderr, file };
 }
 
-function parse(doc: InventoryDocument, existing?: Awaited<ReturnType<typeof hubReferences>>) {
+function parse(doc: InventoryDocument, existing?: ParseOptions['existing']) {
   return parseInventory([{ file: 'fleet.yaml', text: toYaml(doc) }], { existing });
 }
 

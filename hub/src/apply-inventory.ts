@@ -71,7 +71,7 @@ async function applyWithRetry(client: HubClient, object: FleetObject, dryRun: bo
         return false;
       }
     },
-    { what: `apply of ${describe(object)}`, timeoutMs: 30000, abortReason: () => undefined },
+    { what: `apply of ${describe(object)}`, timeoutMs: 30000 },
   ).catch((error: Error & { final?: boolean }) => {
     throw new Error(error.final ? error.message : `${error.message}: ${apiErrorMessage(lastError)}`);
   });

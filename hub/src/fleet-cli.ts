@@ -90,12 +90,7 @@ function validate(files: string[]): number {
 async function apply(files: string[], values: Values): Promise<number> {
   const inputs = readInventoryFiles(files);
   const client = connect();
-  // Namespace first from an offline parse, so references can be looked up where they will live.
-  const offline = parseInventory(inputs);
-  const namespace = offline.inventory?.namespace ?? values.namespace ?? 'smart-fleet';
-  const { inventory, problems } = parseInventory(inputs, {
-    existing: await hubReferences(client, namespace),
-  });
+  const { inventory, problems } = parseInventory(inputs, { existing: await hubReferences(client) });
   if (!inventory) {
     return reportProblems(problems);
   }

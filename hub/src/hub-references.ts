@@ -17,46 +17,60 @@ export interface FleetResource extends KubernetesObject {
 export async function listAll(
   client: HubClient,
   kind: string,
-  namespace: string,
+  /** All namespaces when absent. */
+  namespace?: string,
   pageSize = 500,
 ): Promise<FleetResource[]> {
   const plural = ALL_KINDS.find((k) => k.kind === kind)?.plural;
   if (!plural) {
     throw new Error(`${kind} is not a fleet kind`);
   }
+  const where = { group: API_GROUP, version: API_VERSION, plural };
+  const page = (token?: string) => {
+    const paging = { ...where, limit: pageSize, _continue: token };
+    return (
+      namespace === undefined
+        ? client.custom.listClusterCustomObject(paging)
+        : client.custom.listNamespacedCustomObject({ ...paging, namespace })
+    ) as Promise<{ items: FleetResource[]; metadata?: { continue?: string } }>;
+  };
   const items: FleetResource[] = [];
   let token: string | undefined;
   do {
-    const page = (await client.custom.listNamespacedCustomObject({
-      group: API_GROUP,
-      version: API_VERSION,
-      namespace,
-      plural,
-      limit: pageSize,
-      _continue: token,
-    })) as { items: FleetResource[]; metadata?: { continue?: string } };
-    items.push(...page.items);
-    token = page.metadata?.continue || undefined;
+    const list = await page(token);
+    items.push(...list.items);
+    token = list.metadata?.continue || undefined;
   } while (token);
   return items;
 }
 
-export async function hubReferences(client: HubClient, namespace: string): Promise<FleetReferences> {
-  const [clusters, tenants, releases] = await Promise.all(
-    ['WideAreaCluster', 'Tenant', 'SiteRelease'].map((kind) =>
-      listAll(client, kind, namespace).catch((error: unknown) => {
-        if (apiStatusCode(error) === 404) {
-          return [];
-        }
-        throw error;
-      }),
-    ),
+const NO_REFERENCES: FleetReferences = { clusters: new Map(), tenants: new Set(), releases: new Set() };
+
+/**
+ * What exists in the hub that inventories may refer to, by namespace: one cluster-wide list of
+ * each (small) kind, so an inventory is parsed once whatever namespace it declares.
+ */
+export async function hubReferences(client: HubClient): Promise<(namespace: string) => FleetReferences> {
+  const [clusters = [], tenants = [], releases = []] = await Promise.all(
+    ['WideAreaCluster', 'Tenant', 'SiteRelease'].map((kind) => listAll(client, kind)),
   );
-  return {
-    clusters: new Map(
-      (clusters ?? []).map((c) => [c.metadata?.name ?? '', { regions: (c.spec?.regions as string[]) ?? [] }]),
-    ),
-    tenants: new Set((tenants ?? []).map((t) => t.metadata?.name ?? '')),
-    releases: new Set((releases ?? []).map((r) => r.metadata?.name ?? '')),
+  const byNamespace = new Map<string, FleetReferences>();
+  const refsIn = (o: FleetResource) => {
+    const ns = o.metadata?.namespace ?? '';
+    const refs = byNamespace.get(ns) ?? { clusters: new Map(), tenants: new Set(), releases: new Set() };
+    byNamespace.set(ns, refs);
+    return refs;
   };
+  for (const c of clusters) {
+    (refsIn(c).clusters as Map<string, { regions: readonly string[] }>).set(c.metadata?.name ?? '', {
+      regions: (c.spec?.regions as string[]) ?? [],
+    });
+  }
+  for (const t of tenants) {
+    (refsIn(t).tenants as Set<string>).add(t.metadata?.name ?? '');
+  }
+  for (const r of releases) {
+    (refsIn(r).releases as Set<string>).add(r.metadata?.name ?? '');
+  }
+  return (namespace) => byNamespace.get(namespace) ?? NO_REFERENCES;
 }

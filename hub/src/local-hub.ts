@@ -3,13 +3,13 @@
  * everywhere, client-certificate authentication and RBAC. Processes run detached, so the hub
  * outlives the command that started it; state.json in the hub directory records them.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpsGet, type TlsFiles } from './https-probe.ts';
 import { isAlive, logTail, type StartedProcess, startDetached, stopProcess } from './hub-process.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
-import { ensurePki, type Pki } from './pki.ts';
+import { ensurePki, type Pki, pkiAt } from './pki.ts';
 import { portInUse } from './ports.ts';
 import { ensureToolchain, type Toolchain } from './toolchain.ts';
 import { waitFor } from './wait.ts';
@@ -250,7 +250,6 @@ export async function startHub(o: HubOptions): Promise<HubInfo> {
 
 /** After a failed start, stop whatever did start (found by its command line naming this dir). */
 async function stopStrays(dir: string): Promise<void> {
-  const { readdirSync } = await import('node:fs');
   const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   const strays = pids.filter((pid) => {
     try {
@@ -333,7 +332,7 @@ export async function hubStatus(dir: string): Promise<HubStatus> {
   if (alive.length !== COMPONENTS.length) {
     return { state: 'stale', dir, info, alive };
   }
-  const pki = await ensurePki(join(dir, 'pki'));
+  const pki = pkiAt(join(dir, 'pki')); // asking must not make certificates
   const ready = await httpsGet(`${info.server}/readyz`, { ca: pki.caCert, ...pki.cert('admin') }).then(
     (r) => r.status === 200,
     () => false,

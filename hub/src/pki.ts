@@ -82,7 +82,8 @@ async function issue(dir: string, req: CertRequest<string>): Promise<void> {
   ]);
 }
 
-function paths(dir: string): Pki {
+/** Where the PKI under `dir` keeps its files (made by ensurePki). */
+export function pkiAt(dir: string): Pki {
   return {
     dir,
     caCert: join(dir, 'ca.crt'),
@@ -154,7 +155,7 @@ export async function makeServingCert(commonName: string): Promise<ServingCert> 
 
 /** Makes the PKI under `dir` unless a complete one is already there. */
 export async function ensurePki(dir: string): Promise<Pki> {
-  const pki = paths(dir);
+  const pki = pkiAt(dir);
   if (complete(pki)) {
     return pki;
   }

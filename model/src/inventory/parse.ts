@@ -26,8 +26,11 @@ export interface InventoryInput {
 }
 
 export interface ParseOptions {
-  /** Objects already in the hub that inventory entries may refer to. */
-  existing?: FleetReferences;
+  /**
+   * Objects already in the hub that inventory entries may refer to: fixed, or by namespace
+   * (the inventory's namespace is known only once its files are read).
+   */
+  existing?: FleetReferences | ((namespace: string) => FleetReferences);
 }
 
 export interface ParsedInventory {
@@ -265,7 +268,8 @@ export function parseInventory(
   const namespace = namespaceOf(sources, sink);
   const candidates = sources.flatMap(({ source, body }) => collectCandidates(source, body, sink));
   checkDuplicates(candidates, sink);
-  const refs = referencesOf(candidates, options.existing);
+  const existing = typeof options.existing === 'function' ? options.existing(namespace) : options.existing;
+  const refs = referencesOf(candidates, existing);
   const objects = candidates.map((c) => checkCandidate(c, refs, namespace, sink));
   if (sink.problems.length > 0) {
     return { problems: sink.problems };

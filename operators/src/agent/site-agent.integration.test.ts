@@ -19,22 +19,13 @@ import {
 import { API_GROUP, API_VERSION, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
 import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
 import { silentLogger } from '../runtime/log.ts';
 import { SITE_NAMESPACE } from './render.ts';
 import { SiteAgent } from './site-agent.ts';
-
-const telemetry = {
-  activeStreams: 12,
-  egressMbps: 300,
-  cacheHitRatio: 0.8,
-  storageUsedGB: 200,
-  acceleratorsHealthy: 4,
-  drmDenials: 0,
-  errors: 0,
-};
 
 describe('the site agent, with its own cluster, against the hub', () => {
   let hub: TestHub;
@@ -123,7 +114,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
       stateDir: mkdtempSync(join(tmpdir(), 'agent-')),
       siteClient,
       bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
-      telemetry: () => telemetry,
+      telemetry: () => calmTelemetry,
       log: silentLogger,
       heartbeatMs: 300,
       bufferLimit: 1000,

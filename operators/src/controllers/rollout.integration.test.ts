@@ -16,6 +16,7 @@ import {
 } from '@smart-fleet/hub';
 import { GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { SiteAgent } from '../agent/site-agent.ts';
 import { type Manager, startManager } from '../manager.ts';
@@ -29,16 +30,6 @@ type Status = {
   waves?: { name: string; state: string }[];
 };
 const statusOf = (o: FleetResource | undefined) => (o as { status?: Status } | undefined)?.status ?? {};
-
-const telemetry = {
-  activeStreams: 10,
-  egressMbps: 500,
-  cacheHitRatio: 0.9,
-  storageUsedGB: 100,
-  acceleratorsHealthy: 4,
-  drmDenials: 0,
-  errors: 0,
-};
 
 describe('rollouts in waves, each site with its own cluster and a real agent', () => {
   let hub: TestHub;
@@ -137,7 +128,7 @@ describe('rollouts in waves, each site with its own cluster and a real agent', (
         stateDir: mkdtempSync(join(tmpdir(), 'agent-')),
         siteClient: connect(clusters[i]?.kubeconfig),
         bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
-        telemetry: () => telemetry,
+        telemetry: () => calmTelemetry,
         log: silentLogger,
         heartbeatMs: 300,
       });

@@ -228,6 +228,10 @@ export interface ApplyOptions {
   now: Date;
 }
 
+function activeKey(action: KeyTarget & { keyId: string }, at: string): KeyRecord {
+  return { keyId: action.keyId, scope: action.scope, target: action.target, createdAt: at, state: 'active' };
+}
+
 function applyOne(records: Map<string, KeyRecord>, action: KeyAction, at: string): void {
   const subject = action.type === 'rotate' ? action.retires : action.keyId;
   const existing = records.get(subject);
@@ -236,23 +240,11 @@ function applyOne(records: Map<string, KeyRecord>, action: KeyAction, at: string
   }
   switch (action.type) {
     case 'create':
-      records.set(action.keyId, {
-        keyId: action.keyId,
-        scope: action.scope,
-        target: action.target,
-        createdAt: at,
-        state: 'active',
-      });
+      records.set(action.keyId, activeKey(action, at));
       return;
     case 'rotate':
       records.set(subject, { ...(existing as KeyRecord), state: 'retired', retiredAt: at });
-      records.set(action.keyId, {
-        keyId: action.keyId,
-        scope: action.scope,
-        target: action.target,
-        createdAt: at,
-        state: 'active',
-      });
+      records.set(action.keyId, activeKey(action, at));
       return;
     case 'retire':
       records.set(subject, { ...(existing as KeyRecord), state: 'retired', retiredAt: at });

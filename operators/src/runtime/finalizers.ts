@@ -4,7 +4,8 @@
  * `test` step, so a concurrent change to the list fails the patch instead of being overwritten.
  */
 import type { HubClient } from '@smart-fleet/hub';
-import { API_GROUP, API_VERSION, type KindDefinition } from '@smart-fleet/model';
+import type { KindDefinition } from '@smart-fleet/model';
+import { objectRef } from './object-ref.ts';
 
 export interface Finalizable {
   metadata: { name: string; namespace?: string; finalizers?: string[] };
@@ -16,14 +17,7 @@ function patch(
   object: Finalizable,
   body: object[],
 ): Promise<unknown> {
-  return client.custom.patchNamespacedCustomObject({
-    group: API_GROUP,
-    version: API_VERSION,
-    plural: kind.plural,
-    namespace: object.metadata.namespace ?? '',
-    name: object.metadata.name,
-    body,
-  });
+  return client.custom.patchNamespacedCustomObject({ ...objectRef(kind, object), body });
 }
 
 export async function addFinalizer(

@@ -4,7 +4,8 @@
  * conflict (409) instead of overwriting; the controller then retries on fresh state.
  */
 import type { HubClient } from '@smart-fleet/hub';
-import { API_GROUP, API_VERSION, canonicalJson, type KindDefinition } from '@smart-fleet/model';
+import { canonicalJson, type KindDefinition } from '@smart-fleet/model';
+import { objectRef } from './object-ref.ts';
 
 export interface StatusObject {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
@@ -22,11 +23,7 @@ export async function writeStatus<T extends StatusObject>(
     return false;
   }
   await client.custom.replaceNamespacedCustomObjectStatus({
-    group: API_GROUP,
-    version: API_VERSION,
-    plural: kind.plural,
-    namespace: object.metadata.namespace ?? '',
-    name: object.metadata.name,
+    ...objectRef(kind, object),
     body: { ...object, status },
   });
   return true;
