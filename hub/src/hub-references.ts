@@ -1,7 +1,7 @@
 /** What already exists in a hub namespace that inventory entries may refer to. */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ALL_KINDS, API_GROUP, API_VERSION, type FleetReferences } from '@smart-fleet/model';
-import { apiStatusCode, type HubClient } from './kube-client.ts';
+import type { HubClient } from './kube-client.ts';
 
 export interface FleetResource extends KubernetesObject {
   spec?: Record<string, unknown>;

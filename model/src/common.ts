@@ -20,6 +20,16 @@ export const LABELS = {
   managedBy: 'app.kubernetes.io/managed-by',
 } as const;
 
+/** Annotation keys: operator requests and acknowledgements that are not part of a spec. */
+export const ANNOTATIONS = {
+  /** On a Site: titles an operator placed there by hand (comma-separated), kept whatever the plan says. */
+  pinnedTitles: `${API_GROUP}/pinned-titles`,
+  /** On a Site: titles an operator removed from it (comma-separated), never placed there. */
+  excludedTitles: `${API_GROUP}/excluded-titles`,
+  /** On a Site, Rollout or WideAreaCluster: which of its alerts were acknowledged, by whom, when (JSON). */
+  acknowledgedAlerts: `${API_GROUP}/acknowledged-alerts`,
+} as const;
+
 export const Condition = Strict({
   type: Type.String({
     minLength: 1,

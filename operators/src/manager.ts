@@ -63,6 +63,19 @@ export interface Manager {
 
 export const OPERATORS_LEASE = 'smart-fleet-operators';
 
+/** The API's read of per-site telemetry series: GET ?site=ns/a&site=ns/b (at most 200 sites). */
+export const TELEMETRY_SERIES_PATH = '/v1/telemetry-series';
+const MAX_SERIES_SITES = 200;
+
+function telemetrySeries(store: HeartbeatStore, url: URL) {
+  const sites = url.searchParams.getAll('site');
+  if (sites.length > MAX_SERIES_SITES) {
+    return { code: 400, body: `at most ${MAX_SERIES_SITES} sites per request`, type: 'text/plain' };
+  }
+  const series = Object.fromEntries(sites.map((site) => [site, store.history(site)]));
+  return { code: 200, body: JSON.stringify({ series }), type: 'application/json' };
+}
+
 type Obj<T> = T & KubernetesObject;
 
 function notDecommissioned(informers: SharedInformers) {
@@ -187,6 +200,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     registry,
     { ready: () => informers.synced() },
     options.metricsPort ?? 0,
+    { [TELEMETRY_SERIES_PATH]: (url) => telemetrySeries(store, url) },
   );
   const credentials = new AgentCredentials(options.client);
   const ingest: Server = await serveIngest(

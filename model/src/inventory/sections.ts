@@ -41,7 +41,8 @@ function expandSite(spec: Record<string, unknown>): Problem[] {
   return [];
 }
 
-function siteLabels(spec: SiteSpec): Record<string, string> {
+/** The labels a site carries so selectors and indexes need no spec parsing. */
+export function siteLabels(spec: SiteSpec): Record<string, string> {
   return {
     [LABELS.region]: spec.location.region,
     [LABELS.siteKind]: spec.kind,

@@ -8,10 +8,17 @@ import {
   serverSideApply,
   waitFor,
 } from '@smart-fleet/hub';
-import { type ContentTitle, type FleetObject, parseInventory } from '@smart-fleet/model';
+import {
+  ANNOTATIONS,
+  type ContentTitle,
+  type FleetObject,
+  GROUP_VERSION,
+  parseInventory,
+} from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
+import { type PlacementSite, type PlacementTitle, planPlacements } from '../placement/planner.ts';
 import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
 import { silentLogger } from '../runtime/log.ts';
 
@@ -90,5 +97,69 @@ describe('content placement against a real kube-apiserver', () => {
       },
       { what: 're-plan to put the hot title first', timeoutMs: 30000, intervalMs: 250 },
     );
+  });
+
+  it("honours a site's pinned and excluded titles, and returns to the plan when they are removed", async () => {
+    // The plan for the objects as the API server has them now (an earlier test changed demand).
+    const live = await listAll(hub.client, 'Site', namespace);
+    const library = (await listAll(hub.client, 'ContentTitle', namespace)) as unknown as PlacementTitle[];
+    const plan = planPlacements({ titles: library, sites: live as unknown as PlacementSite[] });
+    // The smallest site: the one that leaves titles out for a pin to bring in.
+    const smallest = plan.sites.reduce((a, b) => (b.budgetMB < a.budgetMB ? b : a));
+    const name = smallest.site;
+    const site = sites.find((s) => s.metadata.name === name);
+    assert.ok(site);
+    const planned = smallest.titles.map((t) => t.title);
+    assert.ok(planned.length > 1, `fixture: ${name} is planned fewer than two titles`);
+    const titlesOf = (p: Placement | undefined) => p?.spec.titles.map((t) => t.title);
+    const placementOf = async () => (await placements()).find((x) => x.spec.site === name);
+    const sizeMB = (t: PlacementTitle) => t.spec.renditions.reduce((sum, r) => sum + r.sizeMB, 0);
+    const [pin] = library
+      .filter((t) => !planned.includes(t.metadata.name))
+      .sort((a, b) => sizeMB(a) - sizeMB(b));
+    assert.ok(pin, `fixture: ${name} is planned every title`);
+    const pinned = pin.metadata.name;
+    const excluded = planned[0] as string;
+    await waitFor(async () => titlesOf(await placementOf())?.join() === planned.join(), {
+      what: `${name}'s placement to match the plan`,
+      timeoutMs: 30000,
+      intervalMs: 250,
+    });
+
+    const annotate = (annotations?: Record<string, string>) =>
+      serverSideApply(
+        hub.client,
+        { apiVersion: GROUP_VERSION, kind: 'Site', metadata: { name, namespace, annotations } } as never,
+        { fieldManager: 'test-overrides' },
+      );
+    await annotate({
+      [ANNOTATIONS.pinnedTitles]: ` ${pinned} , no-such-title`,
+      [ANNOTATIONS.excludedTitles]: excluded,
+    });
+    const overridden = await waitFor(
+      async () => {
+        const p = await placementOf();
+        const titles = titlesOf(p) ?? [];
+        const used = p?.spec.titles.reduce((sum, t) => sum + t.sizeMB, 0);
+        return titles[0] === pinned && !titles.includes(excluded) && p?.status?.plannedMB === used && p;
+      },
+      {
+        what: `${name}'s placement to lead with ${pinned} and drop ${excluded}`,
+        timeoutMs: 30000,
+        intervalMs: 250,
+      },
+    );
+    const titles = titlesOf(overridden) ?? [];
+    assert.ok(!titles.includes('no-such-title'));
+    assert.equal(new Set(titles).size, titles.length, 'a title is listed twice');
+    assert.ok((overridden.status?.plannedMB ?? 0) <= budgetMB(site), 'the pin overflowed the site');
+
+    // Applying without the annotations takes back the ones this field manager set.
+    await annotate();
+    await waitFor(async () => titlesOf(await placementOf())?.join() === planned.join(), {
+      what: `${name}'s placement to return to the plan`,
+      timeoutMs: 30000,
+      intervalMs: 250,
+    });
   });
 });

@@ -3,12 +3,15 @@
  * server pre-positions from its wide-area cluster (the most demanded titles everywhere, the
  * long tail by regional demand, within each site's storage; see placement/planner.ts), and
  * keeps one ContentPlacement per site in step with the plan: written only when its titles
- * change, removed when its site goes. Any change to a title's demand or renditions, or to a
- * site's storage or region, re-plans; bursts of changes are batched into one plan.
+ * change, removed when its site goes. Operators' pins and exclusions (Site annotations; see
+ * placement/overrides.ts) are applied to each site's plan before it is written. Any change to
+ * a title's demand or renditions, to a site's storage or region, or to its pins or exclusions,
+ * re-plans; bursts of changes are batched into one plan.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { forEachLimited, type HubClient, serverSideApply } from '@smart-fleet/hub';
 import {
+  ANNOTATIONS,
   API_GROUP,
   API_VERSION,
   type ContentPlacement,
@@ -20,7 +23,8 @@ import {
 } from '@smart-fleet/model';
 import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { fillWindowFor } from '../placement/fill-window.ts';
-import { planPlacements, type SitePlan, toPlacementSpec } from '../placement/planner.ts';
+import { applyOverrides, overridesOf } from '../placement/overrides.ts';
+import { type PlacementTitle, planPlacements, type SitePlan, toPlacementSpec } from '../placement/planner.ts';
 import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
 import type { SharedInformers } from '../runtime/informers.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -119,16 +123,33 @@ export function contentPlacementController(deps: Deps): { controller: Controller
     }
   };
 
+  /** The site's plan with its operators' pins and exclusions applied; a pin left out is logged. */
+  const withOverrides = (site: Obj<Site>, plan: SitePlan, library: ReadonlyMap<string, PlacementTitle>) => {
+    const overrides = overridesOf(site.metadata.annotations);
+    const { plan: final, unplaced } = applyOverrides(plan, overrides, library, site);
+    for (const title of unplaced) {
+      log.info('pinned title left out: too big for the site, or no rendition it may hold', {
+        namespace: site.metadata.namespace,
+        site: site.metadata.name,
+        title,
+        budgetMB: plan.budgetMB,
+      });
+    }
+    return final;
+  };
+
   const reconcile = async (namespace: string) => {
     // Draining and decommissioned sites get no new content; their placements go.
     const live = sites.list(namespace).filter((s) => (s.spec.lifecycle ?? 'Active') === 'Active');
     const started = performance.now();
-    const plan = planPlacements({ titles: titles.list(namespace), sites: live });
+    const library = titles.list(namespace);
+    const plan = planPlacements({ titles: library, sites: live });
     const byName = new Map(live.map((s) => [s.metadata.name, s]));
+    const byTitle = new Map(library.map((t) => [t.metadata.name, t]));
     let written = 0;
     await forEachLimited(plan.sites, 16, async (sitePlan) => {
       const site = byName.get(sitePlan.site);
-      if (site && (await write(site, sitePlan))) {
+      if (site && (await write(site, withOverrides(site, sitePlan, byTitle)))) {
         written++;
       }
     });
@@ -136,7 +157,7 @@ export function contentPlacementController(deps: Deps): { controller: Controller
     log.info('placement planned', {
       namespace,
       sites: plan.sites.length,
-      titles: titles.list(namespace).length,
+      titles: library.length,
       written,
       planMs: Math.round(performance.now() - started),
     });
@@ -160,12 +181,20 @@ export function contentPlacementController(deps: Deps): { controller: Controller
     }
   }, FILL_TICK_MS);
   const replan = (o: KubernetesObject) => controller.queue.addAfter(o.metadata?.namespace ?? '', BATCH_MS);
-  // Site status changes all the time (heartbeats, phases); only a new spec can change the plan.
-  const generations = new Map<string, number | undefined>();
+  // Site status changes all the time (heartbeats, phases); only a new spec, or new pins or
+  // exclusions, can change the plan. Annotations leave the generation as it is, so both count.
+  const planInputs = new Map<string, string>();
+  const planInputOf = ({ metadata }: KubernetesObject) =>
+    JSON.stringify([
+      metadata?.generation,
+      metadata?.annotations?.[ANNOTATIONS.pinnedTitles],
+      metadata?.annotations?.[ANNOTATIONS.excludedTitles],
+    ]);
   const replanOnSpec = (o: KubernetesObject) => {
     const key = `${o.metadata?.namespace}/${o.metadata?.name}`;
-    if (generations.get(key) !== o.metadata?.generation) {
-      generations.set(key, o.metadata?.generation);
+    const input = planInputOf(o);
+    if (planInputs.get(key) !== input) {
+      planInputs.set(key, input);
       replan(o);
     }
   };
@@ -175,7 +204,7 @@ export function contentPlacementController(deps: Deps): { controller: Controller
   sites.on('add', replanOnSpec);
   sites.on('update', replanOnSpec);
   sites.on('delete', (o) => {
-    generations.delete(`${o.metadata?.namespace}/${o.metadata?.name}`);
+    planInputs.delete(`${o.metadata?.namespace}/${o.metadata?.name}`);
     replan(o);
   });
   informers.onResync('Site', replan);

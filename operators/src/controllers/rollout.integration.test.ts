@@ -20,7 +20,7 @@ import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { SiteAgent } from '../agent/site-agent.ts';
 import { type Manager, startManager } from '../manager.ts';
-import { jsonLogger, silentLogger } from '../runtime/log.ts';
+import { silentLogger } from '../runtime/log.ts';
 
 type Status = {
   phase?: string;

@@ -92,16 +92,32 @@ export interface HealthChecks {
   ready: () => boolean;
 }
 
-/** Serves /metrics, /healthz and /readyz on loopback; port 0 picks a free port. */
-export function serveMetrics(registry: Registry, health: HealthChecks, port: number): Promise<Server> {
-  const routes: Record<string, () => { code: number; body: string; type?: string }> = {
+export interface RouteAnswer {
+  code: number;
+  body: string;
+  type?: string;
+}
+
+/** Read-only routes beside the metrics (by path; the query string is the handler's). */
+export type ExtraRoutes = Record<string, (url: URL) => RouteAnswer>;
+
+/** Serves /metrics, /healthz, /readyz and `extra` on loopback; port 0 picks a free port. */
+export function serveMetrics(
+  registry: Registry,
+  health: HealthChecks,
+  port: number,
+  extra: ExtraRoutes = {},
+): Promise<Server> {
+  const routes: ExtraRoutes = {
+    ...extra,
     '/metrics': () => ({ code: 200, body: registry.render(), type: 'text/plain; version=0.0.4' }),
     '/healthz': () => ({ code: 200, body: 'ok\n' }),
     '/readyz': () => (health.ready() ? { code: 200, body: 'ok\n' } : { code: 503, body: 'not ready\n' }),
   };
   const server = createServer((req, res) => {
-    const route = routes[req.url ?? ''];
-    const answer = route ? route() : { code: 404, body: '' };
+    const url = new URL(req.url ?? '/', 'http://operators');
+    const route = req.method === 'GET' ? routes[url.pathname] : undefined;
+    const answer = route ? route(url) : { code: 404, body: '' };
     res.writeHead(answer.code, { 'content-type': answer.type ?? 'text/plain' }).end(answer.body);
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));

@@ -1,0 +1,38 @@
+/**
+ * Who is calling. Staff come with an OIDC/JWT bearer token and a role; partners come with an
+ * API key bound to one tenant and a set of read scopes. Every resolver decides from this alone.
+ */
+export const STAFF_ROLES = ['operator', 'noc'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** What a partner key may read; a key carries a subset. */
+export const PARTNER_SCOPES = ['sites:read', 'content:read', 'telemetry:read'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
+
+export type Principal =
+  | {
+      kind: 'staff';
+      /** The token's subject. */
+      id: string;
+      role: StaffRole;
+      /** For logs and audit annotations: the token's name or email claim, else the subject. */
+      display: string;
+    }
+  | {
+      kind: 'partner';
+      /** The API key's id (not its secret). */
+      id: string;
+      tenant: string;
+      scopes: ReadonlySet<PartnerScope>;
+      display: string;
+    };
+
+/** A request that could not be authenticated; `message` is safe to return to the caller. */
+export class AuthError extends Error {
+  readonly status: number;
+  constructor(message: string, status = 401) {
+    super(message);
+    this.name = 'AuthError';
+    this.status = status;
+  }
+}

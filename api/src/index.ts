@@ -1,0 +1,5 @@
+export { type DevIssuer, devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
+export type { Principal } from './auth/principal.ts';
+export type { OidcConfig } from './auth/staff-tokens.ts';
+export * from './local-defaults.ts';
+export { type ApiServer, type ApiServerOptions, startApiServer } from './server.ts';

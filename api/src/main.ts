@@ -1,0 +1,97 @@
+/**
+ * `npm run api`: the GraphQL API against $KUBECONFIG's cluster or the local hub.
+ *   npm run api -- serve [--port 16080] [--host 127.0.0.1] [--oidc-issuer URL --oidc-audience AUD
+ *                        [--oidc-jwks-url URL]] [--operators-url URL] [--keys-namespace NS]
+ *                        [--partner-operations FILE.json]
+ *     Without --oidc-issuer it trusts the local development issuer (started here unless
+ *     npm start already runs one).
+ *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
+ *     Prints a development bearer token from the local issuer's key.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { connect } from '@smart-fleet/hub';
+import { jsonLogger } from '@smart-fleet/operators';
+import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
+import { STAFF_ROLES } from './auth/principal.ts';
+import type { OidcConfig } from './auth/staff-tokens.ts';
+import { LOCAL_API_PORT, LOCAL_ISSUER, LOCAL_ISSUER_DIR, LOCAL_ISSUER_PORT } from './local-defaults.ts';
+import { startApiServer } from './server.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'oidc-issuer': { type: 'string' },
+    'oidc-audience': { type: 'string' },
+    'oidc-jwks-url': { type: 'string' },
+    'operators-url': { type: 'string' },
+    'keys-namespace': { type: 'string' },
+    'partner-operations': { type: 'string' },
+    role: { type: 'string', default: 'operator' },
+    sub: { type: 'string', default: 'developer' },
+    hours: { type: 'string', default: '8' },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`npm run api: ${message}`);
+  process.exit(2);
+}
+
+async function token(): Promise<void> {
+  if (!(STAFF_ROLES as readonly string[]).includes(values.role)) {
+    fail(`--role must be one of ${STAFF_ROLES.join(', ')}, not ${values.role}`);
+  }
+  const sign = await devTokenSigner(LOCAL_ISSUER_DIR, LOCAL_ISSUER);
+  console.log(await sign({ sub: values.sub, roles: [values.role], ttlSeconds: Number(values.hours) * 3600 }));
+}
+
+async function oidc(): Promise<{ config: OidcConfig; stop?: () => Promise<void> }> {
+  const issuer = values['oidc-issuer'];
+  if (issuer) {
+    const audience = values['oidc-audience'] ?? fail('--oidc-audience is required with --oidc-issuer');
+    return { config: { issuer, audience, jwksUrl: values['oidc-jwks-url'] } };
+  }
+  const dev = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(() => undefined);
+  // Port taken: npm start (or another API) serves the development issuer already.
+  return dev
+    ? { config: dev.config, stop: dev.stop }
+    : { config: { issuer: LOCAL_ISSUER, audience: 'smart-fleet-api', jwksUrl: `${LOCAL_ISSUER}/jwks.json` } };
+}
+
+async function serve(): Promise<void> {
+  const log = jsonLogger({ component: 'smart-fleet-api' });
+  const { config, stop: stopIssuer } = await oidc();
+  const operationsFile = values['partner-operations'];
+  const api = await startApiServer({
+    client: connect(),
+    oidc: config,
+    port: Number(values.port ?? LOCAL_API_PORT),
+    host: values.host,
+    operatorsUrl: values['operators-url'],
+    keysNamespace: values['keys-namespace'],
+    partnerOperations: operationsFile
+      ? (JSON.parse(readFileSync(operationsFile, 'utf8')) as Record<string, string>)
+      : undefined,
+    log,
+  });
+  console.error(`GraphQL API at ${api.url} (GraphiQL in a browser); a token: npm run api -- token`);
+  const shutdown = async () => {
+    await api.stop();
+    await stopIssuer?.();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+const command = positionals[0] ?? 'serve';
+if (command === 'token') {
+  await token();
+} else if (command === 'serve') {
+  await serve();
+} else {
+  fail(`unknown command ${command} (serve or token)`);
+}

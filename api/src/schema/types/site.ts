@@ -1,0 +1,109 @@
+/**
+ * Site: a local server. Its spec and status types are generated from the model; the fields
+ * here join it to the rest of the fleet (tenant, cluster, placement, alerts, telemetry).
+ */
+import { SITE_PHASES, type Site, SiteSpec, SiteStatus } from '@smart-fleet/model';
+import type { ApiContext } from '../../context.ts';
+import { type Alert, siteAlerts } from '../../view/alerts.ts';
+import { siteKey, sitePhase } from '../../view/site-index.ts';
+import { builder } from '../builder.ts';
+import { modelEnum, modelObjectType } from '../model-types.ts';
+import { AlertRef, ClusterRef, PlacementRef, SiteRef, TenantRef } from '../refs.ts';
+import { metaFields } from './common.ts';
+import { SITE_TREE, STAFF, STAFF_ONLY_FIELDS, siteScopes, TELEMETRY_TREE } from './scopes.ts';
+
+export const SitePhaseEnum = modelEnum(SITE_PHASES, 'SitePhase');
+const SiteSpecRef = modelObjectType(SiteSpec, 'SiteSpec', {
+  authScopes: SITE_TREE,
+  fieldScopes: STAFF_ONLY_FIELDS,
+});
+const SiteStatusRef = modelObjectType(SiteStatus, 'SiteStatus', {
+  authScopes: SITE_TREE,
+  fieldScopes: STAFF_ONLY_FIELDS,
+});
+
+/** Whether the caller may see this site at all: loaders answer "no such site" otherwise. */
+export function canSeeSite(context: ApiContext, site: Site): boolean {
+  const p = context.principal;
+  return p.kind === 'staff' || (p.scopes.has('sites:read') && p.tenant === site.spec.tenant);
+}
+
+export function visibleSite(context: ApiContext, key: string): Site | null {
+  const site = context.view.sites.get(key);
+  return site && canSeeSite(context, site) ? site : null;
+}
+
+const TelemetryPoint = builder
+  .objectRef<{ at: number; telemetry: Record<string, number> }>('TelemetryPoint')
+  .implement({
+    description: 'One telemetry sample a site agent reported.',
+    authScopes: TELEMETRY_TREE,
+    fields: (t) => ({
+      at: t.field({ type: 'DateTime', resolve: (s) => new Date(s.at) }),
+      activeStreams: t.int({ resolve: (s) => s.telemetry.activeStreams ?? 0 }),
+      egressMbps: t.float({ resolve: (s) => s.telemetry.egressMbps ?? 0 }),
+      cacheHitRatio: t.float({ resolve: (s) => s.telemetry.cacheHitRatio ?? 0 }),
+      storageUsedGB: t.float({ resolve: (s) => s.telemetry.storageUsedGB ?? 0 }),
+      acceleratorsHealthy: t.int({ resolve: (s) => s.telemetry.acceleratorsHealthy ?? 0 }),
+      drmDenials: t.int({ resolve: (s) => s.telemetry.drmDenials ?? 0 }),
+      errors: t.int({ resolve: (s) => s.telemetry.errors ?? 0 }),
+    }),
+  });
+
+builder.node(SiteRef, {
+  description: 'A local SMART server at an apartment complex, campus, school, hotel or office building.',
+  id: { resolve: (site) => siteKey(site) },
+  loadOne: (key, context) => visibleSite(context, key),
+  authScopes: (site) => siteScopes(site.spec.tenant),
+  fields: (t) => ({
+    ...metaFields(t),
+    phase: t.field({ type: SitePhaseEnum, resolve: (site) => sitePhase(site) as never }),
+    spec: t.field({ type: SiteSpecRef, resolve: (site) => site.spec as never }),
+    status: t.field({
+      type: SiteStatusRef,
+      nullable: true,
+      resolve: (site) => (site.status ?? null) as never,
+    }),
+    tenant: t.field({
+      type: TenantRef,
+      nullable: true,
+      resolve: (site, _args, context) =>
+        context.view.get('Tenant', site.metadata.namespace ?? '', site.spec.tenant) ?? null,
+    }),
+    cluster: t.field({
+      type: ClusterRef,
+      nullable: true,
+      authScopes: STAFF,
+      description: 'The wide-area cluster that feeds the site.',
+      resolve: (site, _args, context) =>
+        context.view.get('WideAreaCluster', site.metadata.namespace ?? '', site.spec.parentCluster) ?? null,
+    }),
+    placement: t.field({
+      type: PlacementRef,
+      nullable: true,
+      authScopes: STAFF,
+      description: 'What the site pre-positions, and how far its fill has got.',
+      resolve: (site, _args, context) =>
+        context.view.get('ContentPlacement', site.metadata.namespace ?? '', site.metadata.name) ?? null,
+    }),
+    alerts: t.field({
+      type: [AlertRef],
+      authScopes: STAFF,
+      description: 'What is wrong with the site now.',
+      resolve: (site): Alert[] => siteAlerts(site),
+    }),
+    telemetrySeries: t.field({
+      type: [TelemetryPoint],
+      nullable: true,
+      description: 'Samples the site reported (a day at most), oldest first; from the operators.',
+      authScopes: TELEMETRY_TREE,
+      args: { since: t.arg({ type: 'DateTime', required: false }) },
+      complexity: 20,
+      resolve: async (site, args, context) => {
+        const samples = await context.siteSeries.load(siteKey(site));
+        const since = args.since ? Date.parse(args.since) : 0;
+        return samples.filter((s) => s.at >= since) as never;
+      },
+    }),
+  }),
+});

@@ -1,0 +1,175 @@
+/**
+ * The API's read model: every fleet object in memory, fed by one list+watch per kind, with the
+ * sites indexed for the console's filters and sorts. Queries never wait on the API server;
+ * writes go to the API server and come back through the watch (a mutation waits for that, see
+ * hub-writes.ts, so a client reads its own writes). Changes are published for subscriptions.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { HubClient } from '@smart-fleet/hub';
+import type { FleetReferences, Rollout, Site, WideAreaCluster } from '@smart-fleet/model';
+import { SharedInformers } from '@smart-fleet/operators';
+import { type Alert, clusterAlerts, rolloutAlerts, siteAlerts } from './alerts.ts';
+import { ChangeFeed } from './change-feed.ts';
+import { SummaryCache } from './fleet-summary.ts';
+import { RegionSeries } from './region-series.ts';
+import { SiteIndex, siteKey, sitePhase } from './site-index.ts';
+
+export const VIEW_KINDS = [
+  'Tenant',
+  'WideAreaCluster',
+  'Site',
+  'SiteRelease',
+  'Rollout',
+  'DrmPolicy',
+  'ContentTitle',
+  'ContentPlacement',
+] as const;
+export type ViewKind = (typeof VIEW_KINDS)[number];
+
+export interface SitePhaseChange {
+  site: Site;
+  from: string;
+  to: string;
+  at: string;
+}
+
+export type FleetEvents = {
+  sitePhase: SitePhaseChange;
+  rollout: Rollout;
+  alert: Alert;
+  /** An object of any kind changed: mutations wait on this to read their own writes. */
+  changed: { kind: ViewKind; key: string; resourceVersion: string };
+};
+
+type Obj = KubernetesObject & { metadata: { name: string; namespace?: string } };
+
+const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+export interface FleetViewOptions {
+  namespace?: string;
+  /** How often per-region telemetry is sampled into series; default one minute. */
+  seriesIntervalMs?: number;
+}
+
+export class FleetView {
+  readonly sites = new SiteIndex();
+  readonly summaries: SummaryCache;
+  readonly regionSeries: RegionSeries;
+  readonly events = new ChangeFeed<FleetEvents>();
+  readonly #informers: SharedInformers;
+  readonly #alerts = new Map<string, Alert[]>();
+  #started = false;
+
+  constructor(client: HubClient, options: FleetViewOptions = {}) {
+    this.#informers = new SharedInformers(client, options.namespace);
+    this.summaries = new SummaryCache(this.sites);
+    this.regionSeries = new RegionSeries(this.summaries, options.seriesIntervalMs);
+    for (const kind of VIEW_KINDS) {
+      const informer = this.#informers.for<Obj>(kind);
+      informer.on('add', (o) => this.#changed(kind, o));
+      informer.on('update', (o) => this.#changed(kind, o));
+      informer.on('delete', (o) => this.#deleted(kind, o));
+    }
+  }
+
+  /** Lists every kind and starts watching; resolves once all have listed. */
+  async start(): Promise<void> {
+    await this.#informers.start();
+    this.#started = true;
+    this.regionSeries.start();
+  }
+
+  async stop(): Promise<void> {
+    this.regionSeries.stop();
+    await this.#informers.stop();
+  }
+
+  ready(): boolean {
+    return this.#started && this.#informers.synced();
+  }
+
+  list<T>(kind: Exclude<ViewKind, 'Site'>, namespace?: string): T[] {
+    const all = this.#informers.for<Obj>(kind).list() as T[];
+    return namespace === undefined ? all : all.filter((o) => (o as Obj).metadata.namespace === namespace);
+  }
+
+  get<T>(kind: ViewKind, namespace: string, name: string): T | undefined {
+    if (kind === 'Site') {
+      return this.sites.get(`${namespace}/${name}`) as T | undefined;
+    }
+    return this.#informers.for<Obj>(kind).get(name, namespace) as T | undefined;
+  }
+
+  /** What a site or rollout written into `namespace` may refer to, for the shared rules. */
+  references(namespace: string): FleetReferences {
+    const names = (kind: Exclude<ViewKind, 'Site'>) =>
+      new Set(this.list<Obj>(kind, namespace).map((o) => o.metadata.name));
+    return {
+      clusters: new Map(
+        this.list<WideAreaCluster>('WideAreaCluster', namespace).map((c) => [
+          c.metadata.name,
+          { regions: c.spec.regions },
+        ]),
+      ),
+      tenants: names('Tenant'),
+      releases: names('SiteRelease'),
+    };
+  }
+
+  /** Every current alert, newest first. */
+  alerts(): Alert[] {
+    return [...this.#alerts.values()].flat().sort((a, b) => b.since.localeCompare(a.since));
+  }
+
+  #changed(kind: ViewKind, object: Obj): void {
+    if (kind === 'Site') {
+      this.#siteChanged(object as unknown as Site);
+    } else if (kind === 'Rollout') {
+      this.events.publish('rollout', object as unknown as Rollout);
+      this.#trackAlerts(kind, object, rolloutAlerts(object as unknown as Rollout));
+    } else if (kind === 'WideAreaCluster') {
+      this.#trackAlerts(kind, object, clusterAlerts(object as unknown as WideAreaCluster));
+    }
+    this.events.publish('changed', {
+      kind,
+      key: keyOf(object),
+      resourceVersion: object.metadata.resourceVersion ?? '',
+    });
+  }
+
+  #siteChanged(site: Site): void {
+    const key = siteKey(site);
+    const before = this.sites.get(key);
+    this.sites.upsert(site);
+    const from = before ? sitePhase(before) : undefined;
+    const to = sitePhase(site);
+    if (from !== undefined && from !== to) {
+      this.events.publish('sitePhase', { site, from, to, at: new Date().toISOString() });
+    }
+    this.#trackAlerts('Site', site as unknown as Obj, siteAlerts(site));
+  }
+
+  #deleted(kind: ViewKind, object: Obj): void {
+    if (kind === 'Site') {
+      this.sites.remove(keyOf(object));
+    }
+    this.#alerts.delete(`${kind}/${keyOf(object)}`);
+    this.events.publish('changed', { kind, key: keyOf(object), resourceVersion: '' });
+  }
+
+  /** Keeps the object's current alerts and publishes the ones not seen before. */
+  #trackAlerts(kind: ViewKind, object: Obj, current: Alert[]): void {
+    const slot = `${kind}/${keyOf(object)}`;
+    const before = new Set((this.#alerts.get(slot) ?? []).map((a) => a.id));
+    if (current.length === 0) {
+      this.#alerts.delete(slot);
+    } else {
+      this.#alerts.set(slot, current);
+    }
+    for (const a of current) {
+      if (!before.has(a.id) && this.#started) {
+        this.events.publish('alert', a);
+      }
+    }
+  }
+}

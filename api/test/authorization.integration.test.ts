@@ -1,0 +1,288 @@
+/**
+ * The authorization matrix against a real hub: every role against every query and mutation,
+ * partner-hidden fields, and a partner reaching for another tenant's site every way there is.
+ * A mutation allowed to a role is sent with a target that does not exist, so passing the
+ * authorization check shows as a typed NotFoundError and nothing is written.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { listAll, waitFor } from '@smart-fleet/hub';
+import type { Site } from '@smart-fleet/model';
+import {
+  type ApiHarness,
+  apiHarness,
+  type Caller,
+  type GraphqlAnswer,
+  writeSiteStatus,
+} from '../../test/support/api-server.ts';
+
+let h: ApiHarness;
+let sites: Site[];
+let tenantA: string;
+let tenantB: string;
+const callers: Record<string, Caller> = {};
+
+before(async () => {
+  h = await apiHarness({ sites: 40, prefix: 'api-authz' });
+  sites = (await listAll(h.hub.client, 'Site', h.namespace)) as unknown as Site[];
+  const tenants = [...new Set(sites.map((s) => s.spec.tenant))].sort();
+  assert.ok(tenants.length >= 2, 'the fixture has sites of two tenants');
+  [tenantA = '', tenantB = ''] = tenants;
+  await reportedHealthy(siteOf(tenantA));
+  Object.assign(callers, {
+    operator: h.operator,
+    noc: h.noc,
+    partner: await h.partnerKey(tenantA, ['sites:read', 'content:read', 'telemetry:read']),
+    contentPartner: await h.partnerKey(tenantA, ['content:read']),
+  });
+});
+after(() => h?.stop());
+
+type Role = 'operator' | 'noc' | 'partner' | 'contentPartner';
+const ROLES: Role[] = ['operator', 'noc', 'partner', 'contentPartner'];
+const STAFF: Role[] = ['operator', 'noc'];
+
+interface Case {
+  name: string;
+  query: string;
+  allowed: Role[];
+}
+
+const ns = () => h.namespace;
+const QUERIES: (() => Case)[] = [
+  () => ({
+    name: 'sites',
+    query: '{ sites(first: 2) { totalCount } }',
+    allowed: ['operator', 'noc', 'partner'],
+  }),
+  () => ({
+    name: 'site',
+    query: `{ site(namespace: "${ns()}", name: "${siteOf(tenantA).metadata.name}") { name } }`,
+    allowed: ['operator', 'noc', 'partner'],
+  }),
+  () => ({
+    name: 'fleetSummary',
+    query: '{ fleetSummary { sites } }',
+    allowed: ['operator', 'noc', 'partner'],
+  }),
+  () => ({ name: 'tenants', query: '{ tenants { totalCount } }', allowed: ROLES }),
+  () => ({
+    name: 'contentTitles',
+    query: '{ contentTitles { totalCount } }',
+    allowed: ['operator', 'noc', 'partner', 'contentPartner'],
+  }),
+  () => ({ name: 'wideAreaClusters', query: '{ wideAreaClusters { totalCount } }', allowed: STAFF }),
+  () => ({ name: 'siteReleases', query: '{ siteReleases { totalCount } }', allowed: STAFF }),
+  () => ({ name: 'rollouts', query: '{ rollouts { totalCount } }', allowed: STAFF }),
+  () => ({ name: 'drmPolicies', query: '{ drmPolicies { totalCount } }', allowed: STAFF }),
+  () => ({ name: 'alerts', query: '{ alerts { totalCount } }', allowed: STAFF }),
+  () => ({ name: 'regionSeries', query: '{ regionSeries { sites } }', allowed: STAFF }),
+  () => ({ name: 'apiKeys', query: '{ apiKeys { keyId } }', allowed: ['operator'] }),
+];
+
+const missing = 'no-such-site';
+const MUTATIONS: (() => Case)[] = [
+  () => ({
+    name: 'updateSite',
+    query: `mutation { updateSite(namespace: "${ns()}", name: "${missing}", spec: ${siteSpecLiteral()}) { __typename } }`,
+    allowed: ['operator'],
+  }),
+  () => ({
+    name: 'drainSite',
+    query: `mutation { drainSite(namespace: "${ns()}", name: "${missing}") { __typename } }`,
+    allowed: STAFF,
+  }),
+  () => ({
+    name: 'decommissionSite',
+    query: `mutation { decommissionSite(namespace: "${ns()}", name: "${missing}") { __typename } }`,
+    allowed: ['operator'],
+  }),
+  ...(['pauseRollout', 'resumeRollout', 'abortRollout'] as const).map((m) => () => ({
+    name: m,
+    query: `mutation { ${m}(namespace: "${ns()}", name: "no-such-rollout") { __typename } }`,
+    allowed: ['operator'] as Role[],
+  })),
+  ...(['placeContent', 'unplaceContent'] as const).map((m) => () => ({
+    name: m,
+    query: `mutation { ${m}(namespace: "${ns()}", name: "${missing}", title: "no-such-title") { __typename } }`,
+    allowed: ['operator'] as Role[],
+  })),
+  () => ({
+    name: 'acknowledgeAlert',
+    query: `mutation { acknowledgeAlert(alertId: "Site/${ns()}/${missing}/SiteOffline@2026-01-01T00:00:00Z") { __typename } }`,
+    allowed: STAFF,
+  }),
+  () => ({
+    name: 'revokePartnerApiKey',
+    query: 'mutation { revokePartnerApiKey(keyId: "000000000000") { __typename } }',
+    allowed: ['operator'],
+  }),
+];
+
+/** What the health controller would write for a site it hears from: a phase and conditions. */
+async function reportedHealthy(site: Site): Promise<void> {
+  const { name, namespace = '' } = site.metadata;
+  await writeSiteStatus(h.hub.client, namespace, name, {
+    phase: 'Ready',
+    conditions: [
+      {
+        type: 'Reachable',
+        status: 'True',
+        reason: 'HeartbeatReceived',
+        message: 'ok',
+        lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
+    ],
+  });
+  await waitFor(async () => h.api.view.sites.get(`${namespace}/${name}`)?.status?.phase === 'Ready', {
+    timeoutMs: 10000,
+    what: 'the view to see the status',
+  });
+}
+
+function siteOf(tenant: string): Site {
+  const site = sites.find((s) => s.spec.tenant === tenant);
+  assert.ok(site);
+  return site;
+}
+
+/** A valid site spec as a GraphQL literal: the first fixture site's, re-serialised. */
+function siteSpecLiteral(): string {
+  const spec = siteOf(tenantA).spec;
+  const literal = (v: unknown, key = ''): string => {
+    if (Array.isArray(v)) {
+      return `[${v.map((x) => literal(x, key)).join(', ')}]`;
+    }
+    if (typeof v === 'object' && v !== null) {
+      return `{ ${Object.entries(v)
+        .map(([k, x]) => `${k}: ${literal(x, k)}`)
+        .join(', ')} }`;
+    }
+    const enumKeys = ['kind', 'region', 'configuration', 'releaseChannel', 'lifecycle', 'days'];
+    return typeof v === 'string' && enumKeys.includes(key)
+      ? v.toUpperCase().replace(/[^A-Z0-9]+/g, '_')
+      : JSON.stringify(v);
+  };
+  return literal(spec);
+}
+
+const forbidden = (a: GraphqlAnswer) => a.errors?.some((e) => e.extensions?.code === 'FORBIDDEN') ?? false;
+
+describe('every role against every query', () => {
+  for (const make of QUERIES) {
+    test(make.toString().match(/name: '(\w+)'/)?.[1] ?? 'query', async () => {
+      const c = make();
+      for (const role of ROLES) {
+        const answer = await h.gql(callers[role] as Caller, c.query);
+        const allowed = c.allowed.includes(role);
+        assert.equal(forbidden(answer), !allowed, `${role} ${c.name}: ${JSON.stringify(answer.errors)}`);
+        if (allowed) {
+          assert.equal(answer.errors, undefined, `${role} ${c.name}: ${JSON.stringify(answer.errors)}`);
+        }
+      }
+    });
+  }
+});
+
+describe('every role against every mutation', () => {
+  for (const make of MUTATIONS) {
+    test(make.toString().match(/name: '(\w+)'|name: m/)?.[0] ?? 'mutation', async () => {
+      const c = make();
+      for (const role of ROLES) {
+        const answer = await h.gql(callers[role] as Caller, c.query);
+        const allowed = c.allowed.includes(role);
+        assert.equal(forbidden(answer), !allowed, `${role} ${c.name}: ${JSON.stringify(answer)}`);
+        if (allowed) {
+          // Authorized: the request reached the write path and was refused as data.
+          assert.equal(answer.errors, undefined, `${role} ${c.name}: ${JSON.stringify(answer.errors)}`);
+          assert.equal(answer.data[c.name].__typename, 'NotFoundError', `${role} ${c.name}`);
+        } else {
+          assert.equal(answer.data?.[c.name] ?? null, null);
+        }
+      }
+    });
+  }
+
+  test('registerSite, createRelease, startRollout and createPartnerApiKey: operators only', async () => {
+    const calls = [
+      `mutation { registerSite(namespace: "${ns()}", name: "authz-new", spec: ${siteSpecLiteral()}) { __typename } }`,
+      `mutation { createPartnerApiKey(tenant: "${tenantA}", name: "x", scopes: [SITES_READ]) { __typename } }`,
+    ];
+    for (const role of ['noc', 'partner', 'contentPartner'] as Role[]) {
+      for (const query of calls) {
+        const answer = await h.gql(callers[role] as Caller, query);
+        assert.ok(forbidden(answer), `${role}: ${query.slice(0, 40)}`);
+      }
+    }
+    const before = await listAll(h.hub.client, 'Site', h.namespace);
+    assert.equal(before.length, 40, 'nothing was registered');
+    assert.equal(h.api.apiKeys.list(tenantA).length, 2, 'no key was issued');
+  });
+});
+
+describe('a partner and other tenants', () => {
+  test("another tenant's site is invisible by name, by id, through a filter and in a page", async () => {
+    const other = siteOf(tenantB);
+    const staffView = await h.gql(
+      h.operator,
+      `{ site(namespace: "${ns()}", name: "${other.metadata.name}") { id } }`,
+    );
+    const id = staffView.data.site.id;
+    const partner = callers.partner as Caller;
+    const byName = await h.gql(
+      partner,
+      `{ site(namespace: "${ns()}", name: "${other.metadata.name}") { name } }`,
+    );
+    assert.equal(byName.data.site, null);
+    const byId = await h.gql(partner, `query($id: ID!) { node(id: $id) { id } }`, { id });
+    assert.equal(byId.data.node, null);
+    const filtered = await h.gql(partner, `{ sites(filter: { tenants: ["${tenantB}"] }) { totalCount } }`);
+    assert.equal(filtered.errors, undefined, JSON.stringify(filtered.errors));
+    assert.equal(filtered.data.sites.totalCount, 0);
+    const all = await h.gql(
+      partner,
+      '{ sites(first: 500) { totalCount edges { node { spec { tenant } } } } }',
+    );
+    assert.equal(all.errors, undefined, JSON.stringify(all.errors));
+    const own = sites.filter((s) => s.spec.tenant === tenantA).length;
+    assert.equal(all.data.sites.totalCount, own);
+    assert.ok(
+      all.data.sites.edges.every(
+        (e: { node: { spec: { tenant: string } } }) => e.node.spec.tenant === tenantA,
+      ),
+    );
+    const summary = await h.gql(partner, '{ fleetSummary { sites } }');
+    assert.equal(summary.data.fleetSummary.sites, own);
+  });
+
+  test('on its own sites a partner still cannot read staff-only fields', async () => {
+    const partner = callers.partner as Caller;
+    const name = siteOf(tenantA).metadata.name;
+    for (const selection of [
+      'spec { parentCluster }',
+      'cluster { name }',
+      'status { conditions { type } }',
+      'alerts { id }',
+    ]) {
+      const answer = await h.gql(
+        partner,
+        `{ site(namespace: "${ns()}", name: "${name}") { name ${selection} } }`,
+      );
+      assert.ok(forbidden(answer), `${selection}: ${JSON.stringify(answer)}`);
+    }
+    const fine = await h.gql(
+      partner,
+      `{ site(namespace: "${ns()}", name: "${name}") { name phase spec { subscriberCap location { region } } } }`,
+    );
+    assert.equal(fine.errors, undefined);
+    assert.equal(fine.data.site.name, name);
+  });
+
+  test('requests without credentials, or with bad ones, are refused before any GraphQL runs', async () => {
+    for (const caller of [{}, { bearer: 'not-a-jwt' }, { apiKey: 'sfk_000000000000_nope' }] as Caller[]) {
+      const answer = await h.gql(caller, '{ tenants { totalCount } }');
+      assert.equal(answer.status, 401, JSON.stringify(answer));
+      assert.equal(answer.data, undefined);
+    }
+  });
+});
