@@ -5,7 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ApiServer, type DevIssuer, startApiServer, startDevIssuer } from '@smart-fleet/api';
+import {
+  type ApiServer,
+  type ApiServerOptions,
+  type DevIssuer,
+  startApiServer,
+  startDevIssuer,
+} from '@smart-fleet/api';
 import { applyInventory } from '@smart-fleet/hub';
 import { API_GROUP, API_VERSION, type InventoryDocument, parseInventory, siteKind } from '@smart-fleet/model';
 import { smallFleet, toYaml } from './fleet-fixtures.ts';
@@ -43,7 +49,13 @@ export function headersFor(caller: Caller): Record<string, string> {
 }
 
 export async function apiHarness(
-  options: { sites?: number; fleet?: InventoryDocument; prefix?: string } = {},
+  options: {
+    sites?: number;
+    fleet?: InventoryDocument;
+    prefix?: string;
+    /** Merged over the harness's own options to startApiServer (rate limits, an allow-list). */
+    serverOptions?: Partial<ApiServerOptions>;
+  } = {},
 ) {
   const hub = await testHub();
   const namespace = uniqueNamespace(options.prefix ?? 'api');
@@ -61,6 +73,7 @@ export async function apiHarness(
     namespace,
     keysNamespace: namespace,
     rateLimits: { partner: { ratePerSecond: 1000, burst: 1000 } },
+    ...options.serverOptions,
   });
   const gql = async (
     caller: Caller,

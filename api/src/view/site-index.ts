@@ -4,9 +4,10 @@
  * millisecond for a 50-row page of 21,000 sites.
  *
  * - Filters: each field constrains one "dimension" (region, phase, ...), kept as a secondary
- *   index value -> set of sites. A query whose smallest candidate set is a small part of the
- *   fleet gathers those candidates, tests them and sorts the few matches; otherwise it walks the
- *   cached sorted order of the whole fleet and tests each site until the page is full.
+ *   index value -> set of sites. A filter's matches are found from its most selective index (or
+ *   its text) and kept until something a filter reads changes (heartbeats do not). Few matches
+ *   (up to 1 in 32 sites) are sorted on their own; more are found by walking the cached sorted
+ *   order of the whole fleet, testing each site until the page is full.
  * - Sorted orders are built on first use per (field, direction). A change only notes the site in
  *   the orders whose sort value it changed; the next query of an order puts those sites back in
  *   place (a few: binary search and splice; many: sort just them and merge), so a fleet under
@@ -277,7 +278,7 @@ function merge(a: readonly Row[], b: readonly Row[], ordering: Ordering): Row[] 
  * Up to this many moved rows are spliced out and back in one at a time (a binary search and a
  * memmove of up to 21,000 pointers each); more are merged back in one pass over the order.
  */
-const SPLICE_LIMIT = 0;
+const SPLICE_LIMIT = 32;
 
 /**
  * The whole fleet in one (field, direction) order, sorted on first read. Changes are only noted
