@@ -22,6 +22,7 @@ import {
 } from '@smart-fleet/hub';
 import { parseInventory } from '@smart-fleet/model';
 import { deregisterWebhook, jsonLogger, localKek, startManager } from '@smart-fleet/operators';
+import { startLocalApi } from './local-api.ts';
 import { startSampleAgents } from './sample-agents.ts';
 
 const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
           .slice(0, 2),
       })
     : undefined;
+  const api = await startLocalApi({ client, operatorsUrl: operators.metricsUrl });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
@@ -67,11 +69,14 @@ SMART Fleet hub is up: ${client.server}
   operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
   live sites   ${agents ? `${agents.sites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
+  GraphQL API  ${api.url}  (GraphiQL in a browser; subscriptions over SSE)
+               staff token: npm run api -- token [--role noc]  then header  Authorization: Bearer <token>
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A
   or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A
 ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : 'Ctrl-C exits; your cluster is left as it is.'}`);
   await untilInterrupted(ownHub).finally(async () => {
+    await api.stop();
     await agents?.stop();
     await operators.stop();
   });

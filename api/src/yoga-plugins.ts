@@ -5,7 +5,7 @@
  */
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { type DocumentNode, GraphQLError, Kind, visit } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { maskError, type Plugin } from 'graphql-yoga';
 import { type Authenticators, apiKeyOf, authenticate } from './auth/authenticate.ts';
 import { AuthError, type Principal } from './auth/principal.ts';
 import type { RateLimiter } from './auth/rate-limit.ts';
@@ -111,8 +111,59 @@ export function useNoPartnerIntrospection(): Plugin<{ principal?: Principal }> {
  * `extensions.persistedQuery.sha256Hash`); staff may still send any document.
  */
 export function usePartnerAllowList(operations: Readonly<Record<string, string>>): Plugin {
-  return usePersistedOperations({
+  const allowList = usePersistedOperations({
     getPersistedOperation: (key) => operations[key] ?? null,
     allowArbitraryOperations: (request) => apiKeyOf(request.headers) === undefined,
   }) as Plugin;
+  return {
+    ...allowList,
+    // A staff request that names no persisted operation is an ordinary GraphQL request: left to
+    // yoga, a missing query is its usual 400, not the allow-list's "persisted query not found".
+    onParams(payload) {
+      const named = (payload.params.extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
+      if (apiKeyOf(payload.request.headers) === undefined && !named) {
+        return;
+      }
+      return allowList.onParams?.(payload);
+    },
+  };
+}
+
+/**
+ * graphql-jit reports a request's own mistakes (a variable of the wrong type) as GraphQLErrors
+ * built on graphql's CommonJS copy, which are not instances of the ESM GraphQLError yoga checks
+ * for, so they would be masked as internal. An engine error that wraps no thrown error is the
+ * client's and is passed on as one; anything wrapping a thrown error stays masked.
+ */
+function asClientError(error: unknown): unknown {
+  const foreignGraphQLError =
+    error instanceof Error &&
+    !(error instanceof GraphQLError) &&
+    Object.prototype.toString.call(error) === '[object GraphQLError]';
+  if (foreignGraphQLError && !(error as { originalError?: unknown }).originalError) {
+    const { extensions } = error as { extensions?: Record<string, unknown> };
+    return new GraphQLError(error.message, { extensions });
+  }
+  return error;
+}
+
+/**
+ * yoga's error masking, and one thing more: a POST body that is not JSON is answered with the
+ * JSON parser's own error in `extensions.originalError` even outside development, and that
+ * message quotes the body back and names the engine; "POST body sent invalid JSON." says enough.
+ * yoga reads that non-GraphQL `originalError` as "answer 400 even to application/json", so the
+ * same is said directly: `http.spec` (which lets application/json answers be 200) goes with it.
+ */
+export function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
+  const masked = maskError(asClientError(error), message, isDev);
+  const extensions = ((masked instanceof GraphQLError ? masked.extensions : undefined) ?? {}) as Record<
+    string,
+    unknown
+  >;
+  if (!isDev && extensions.originalError !== undefined) {
+    delete extensions.originalError;
+    const http = extensions.http as { spec?: boolean } | undefined;
+    delete http?.spec;
+  }
+  return masked;
 }

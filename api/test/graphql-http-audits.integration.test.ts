@@ -36,13 +36,23 @@ test('the audit suite is not empty and every audit has a distinct id', () => {
   assert.equal(new Set(audits.map((a) => a.id)).size, audits.length);
 });
 
+test('without credentials an audit meets 401: the token is what lets the audits through', async () => {
+  const anonymous = serverAudits({ url: () => url }).find((a) => a.id === '4655');
+  assert.ok(anonymous, 'audit 4655 (MUST accept application/json) exists');
+  const result = await anonymous.fn();
+  assert.equal(result.status, 'error');
+  assert.equal(result.status === 'error' && result.response.status, 401);
+});
+
 for (const audit of audits) {
   test(`${audit.id} ${audit.name}`, async () => {
     const result = await audit.fn();
     if (result.status !== 'ok') {
       // Read the body so the failure says what the server answered, and the socket is freed.
       const body = await result.response.text().catch(() => '<unreadable>');
-      assert.fail(`${result.status}: ${result.reason}\nstatus ${result.response.status}: ${body.slice(0, 500)}`);
+      assert.fail(
+        `${result.status}: ${result.reason}\nstatus ${result.response.status}: ${body.slice(0, 500)}`,
+      );
     }
   });
 }

@@ -71,19 +71,23 @@ describe('bad input is refused as data and changes nothing', () => {
       'spec.streaming.egressBudgetMbps',
       /Mbps/,
     ],
-    ['a cluster that does not exist', (s) => (s.parentCluster = 'wac-nowhere'), 'spec.parentCluster', /does not exist/],
-    ['a tenant that does not exist', (s) => (s.tenant = 'nobody'), 'spec.tenant', /does not exist/],
     [
-      'too many subscribers',
-      (s) => (s.subscriberCap = 5000),
-      'spec.subscriberCap',
-      /1000|maximum|at most/,
+      'a cluster that does not exist',
+      (s) => (s.parentCluster = 'wac-nowhere'),
+      'spec.parentCluster',
+      /does not exist/,
     ],
+    ['a tenant that does not exist', (s) => (s.tenant = 'nobody'), 'spec.tenant', /does not exist/],
+    ['too many subscribers', (s) => (s.subscriberCap = 5000), 'spec.subscriberCap', /1000|maximum|at most/],
   ];
   for (const [what, edit, field, message] of cases) {
     test(what, async () => {
       const before = await snapshot();
-      const answer = await h.gql(h.operator, REGISTER, { ns: h.namespace, name: 'new-site', spec: specInput(edit) });
+      const answer = await h.gql(h.operator, REGISTER, {
+        ns: h.namespace,
+        name: 'new-site',
+        spec: specInput(edit),
+      });
       assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
       const result = answer.data.registerSite;
       assert.equal(result.__typename, 'ValidationError', JSON.stringify(result));
@@ -96,7 +100,11 @@ describe('bad input is refused as data and changes nothing', () => {
 
   test('a bad name, and input the schema itself refuses', async () => {
     const before = await snapshot();
-    const badName = await h.gql(h.operator, REGISTER, { ns: h.namespace, name: 'Not_A_Name', spec: specInput() });
+    const badName = await h.gql(h.operator, REGISTER, {
+      ns: h.namespace,
+      name: 'Not_A_Name',
+      spec: specInput(),
+    });
     assert.equal(badName.data.registerSite.__typename, 'ValidationError');
     assert.equal(badName.data.registerSite.issues[0].field, 'metadata.name');
     const badEnum = await h.gql(h.operator, REGISTER, {
@@ -111,13 +119,21 @@ describe('bad input is refused as data and changes nothing', () => {
 
 describe('sites', () => {
   test('register, read back at once, refuse a duplicate, update with a version check', async () => {
-    const registered = await h.gql(h.operator, REGISTER, { ns: h.namespace, name: 'apt-new-1', spec: specInput() });
+    const registered = await h.gql(h.operator, REGISTER, {
+      ns: h.namespace,
+      name: 'apt-new-1',
+      spec: specInput(),
+    });
     const site = registered.data.registerSite;
     assert.equal(site.__typename, 'MutationRegisterSiteSuccess', JSON.stringify(site));
     assert.equal(site.data.name, 'apt-new-1');
     assert.equal(site.data.labels['smartfleet.io/tenant'], template.spec.tenant);
     assert.ok(h.api.view.sites.get(`${h.namespace}/apt-new-1`), 'the view has it when the mutation returns');
-    const again = await h.gql(h.operator, REGISTER, { ns: h.namespace, name: 'apt-new-1', spec: specInput() });
+    const again = await h.gql(h.operator, REGISTER, {
+      ns: h.namespace,
+      name: 'apt-new-1',
+      spec: specInput(),
+    });
     assert.equal(again.data.registerSite.__typename, 'ConflictError');
 
     const UPDATE = `mutation($ns: String!, $spec: SiteSpecInput!, $rv: String) {
@@ -181,18 +197,32 @@ describe('releases and rollouts', () => {
   });
 
   test('a rollout of an unknown release is refused; a good one starts, pauses, resumes and aborts', async () => {
-    const unknown = await h.gql(h.operator, START, { ns: h.namespace, name: 'ro-x', spec: rollout('r-missing') });
+    const unknown = await h.gql(h.operator, START, {
+      ns: h.namespace,
+      name: 'ro-x',
+      spec: rollout('r-missing'),
+    });
     assert.equal(unknown.data.startRollout.__typename, 'ValidationError');
     assert.equal(unknown.data.startRollout.issues[0].field, 'spec.release');
-    const started = await h.gql(h.operator, START, { ns: h.namespace, name: 'ro-200', spec: rollout('r-200') });
-    assert.equal(started.data.startRollout.__typename, 'MutationStartRolloutSuccess', JSON.stringify(started));
+    const started = await h.gql(h.operator, START, {
+      ns: h.namespace,
+      name: 'ro-200',
+      spec: rollout('r-200'),
+    });
+    assert.equal(
+      started.data.startRollout.__typename,
+      'MutationStartRolloutSuccess',
+      JSON.stringify(started),
+    );
     const steer = (verb: string) =>
-      h.gql(h.operator, `mutation { ${verb}(namespace: "${h.namespace}", name: "ro-200") { __typename ... on Mutation${verb[0]?.toUpperCase()}${verb.slice(1)}Success { data { spec { paused abort } } } ${ERRORS} } }`);
-    const key = (verb: string) => (r: { data: Record<string, { data: { spec: { paused: boolean; abort: boolean } } }> }) =>
-      r.data[verb]?.data.spec;
-    assert.equal(key('pauseRollout')(await steer('pauseRollout'))?.paused, true);
-    assert.equal(key('resumeRollout')(await steer('resumeRollout'))?.paused, false);
-    assert.equal(key('abortRollout')(await steer('abortRollout'))?.abort, true);
+      h.gql(
+        h.operator,
+        `mutation { ${verb}(namespace: "${h.namespace}", name: "ro-200") { __typename ... on Mutation${verb[0]?.toUpperCase()}${verb.slice(1)}Success { data { spec { paused abort } } } ${ERRORS} } }`,
+      );
+    const spec = async (verb: string) => (await steer(verb)).data[verb]?.data.spec;
+    assert.equal((await spec('pauseRollout'))?.paused, true);
+    assert.equal((await spec('resumeRollout'))?.paused, false);
+    assert.equal((await spec('abortRollout'))?.abort, true);
   });
 });
 
@@ -224,7 +254,15 @@ describe('content, alerts and partner keys', () => {
     const since = '2026-11-25T10:00:00Z';
     await writeSiteStatus(h.hub.client, h.namespace, site.metadata.name, {
       phase: 'Offline',
-      conditions: [{ type: 'Reachable', status: 'False', reason: 'HeartbeatMissed', message: 'no heartbeat for 12 s', lastTransitionTime: since }],
+      conditions: [
+        {
+          type: 'Reachable',
+          status: 'False',
+          reason: 'HeartbeatMissed',
+          message: 'no heartbeat for 12 s',
+          lastTransitionTime: since,
+        },
+      ],
     });
     const id = `Site/${h.namespace}/${site.metadata.name}/SiteOffline@${since}`;
     const listed = await waitForAlert(id);
@@ -265,7 +303,10 @@ describe('content, alerts and partner keys', () => {
 async function waitForAlert(id: string) {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const answer = await h.gql(h.operator, '{ alerts(first: 100) { edges { node { alertId severity acknowledged } } } }');
+    const answer = await h.gql(
+      h.operator,
+      '{ alerts(first: 100) { edges { node { alertId severity acknowledged } } } }',
+    );
     const found = answer.data.alerts.edges.find((e: { node: { alertId: string } }) => e.node.alertId === id);
     if (found) {
       return found.node;

@@ -245,3 +245,14 @@ test('the key survives a restart: a token from before still verifies', async () 
   const fresh = staffTokenVerifier(issuer.config);
   assert.equal(((await fresh(jwt)) as { id: string }).id, 'u-7');
 });
+
+test('a verified token is answered from memory while valid; another token is verified afresh', async () => {
+  const check = staffTokenVerifier(issuer.config);
+  const first = await issuer.sign({ sub: 'olivia', roles: ['operator'] });
+  const second = await issuer.sign({ sub: 'nam', roles: ['noc'] });
+  const once = await check(first);
+  assert.equal(await check(first), once, 'the same principal object: no second verification');
+  const other = await check(second);
+  assert.notEqual(other, once);
+  assert.equal((other as { id: string }).id, 'nam');
+});

@@ -55,10 +55,44 @@ export function staffTokenVerifier(config: OidcConfig): Verify {
   }
   const rolesClaim = config.rolesClaim ?? 'roles';
   const keys = keyResolver(config);
+  const verified = new VerifiedTokens();
   return async (token) => {
+    const known = verified.get(token);
+    if (known) {
+      return known;
+    }
     const claims = await verifiedClaims(token, keys, config);
-    return staffPrincipal(claims, rolesClaim);
+    const principal = staffPrincipal(claims, rolesClaim);
+    verified.add(token, principal, typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now());
+    return principal;
   };
+}
+
+/**
+ * Tokens already verified, until they expire or for five minutes at most: a console polls with
+ * the same token many times a second, and an ES256 or RS256 verification costs more than the
+ * query it guards. Bounded; the oldest entry goes first.
+ */
+class VerifiedTokens {
+  static readonly MAX = 10_000;
+  static readonly TTL_MS = 5 * 60_000;
+  readonly #entries = new Map<string, { principal: Principal; until: number }>();
+
+  get(token: string, now = Date.now()): Principal | undefined {
+    const entry = this.#entries.get(token);
+    if (entry && now < entry.until) {
+      return entry.principal;
+    }
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  add(token: string, principal: Principal, expiresAt: number, now = Date.now()): void {
+    if (this.#entries.size >= VerifiedTokens.MAX) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+    }
+    this.#entries.set(token, { principal, until: Math.min(expiresAt, now + VerifiedTokens.TTL_MS) });
+  }
 }
 
 function keyResolver(config: OidcConfig): JWTVerifyGetKey {

@@ -20,12 +20,17 @@ interface JsonSchema {
   default?: unknown;
 }
 
-/** Who may read a generated type's fields: the scopes of the kind it belongs to. */
+/** Scopes as Pothos takes them on a type or field. */
 export type TypeScopes = Parameters<typeof builder.objectType>[1]['authScopes'];
 
+/**
+ * Generated types carry no type-level scopes of their own: they are reached only through a
+ * field of a fleet object whose type scopes decided already (the schema test checks that no
+ * path from a root field avoids one). Checking again on each of a page's thousand nested fields
+ * cost more than everything else the request did. Fields narrower than their object (staff-only
+ * fields on a partner's site) keep field scopes.
+ */
 export interface ModelTypeOptions {
-  /** Scopes every generated type in this tree requires. */
-  authScopes: TypeScopes;
   /** `Type.field` -> scopes for fields narrower than their type (staff-only fields). */
   fieldScopes?: Readonly<Record<string, TypeScopes>>;
 }
@@ -102,7 +107,6 @@ export function modelObjectType(schema: TSchema, name: string, options: ModelTyp
   const required = new Set(json.required ?? []);
   ref.implement({
     description: json.description,
-    authScopes: options.authScopes,
     fields: (t) =>
       Object.fromEntries(
         Object.entries(json.properties ?? {}).map(([field, fieldSchema]) => [
@@ -120,7 +124,7 @@ export function modelObjectType(schema: TSchema, name: string, options: ModelTyp
   return ref;
 }
 
-const NO_SCOPES: ModelTypeOptions = { authScopes: undefined };
+const NO_SCOPES: ModelTypeOptions = {};
 
 /** The input twin of a model object: a field with a default may be left out. */
 export function modelInputType(schema: TSchema, name: string): AnyRef {

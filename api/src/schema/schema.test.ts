@@ -12,7 +12,9 @@ import {
   buildSchema,
   findBreakingChanges,
   type GraphQLField,
-  GraphQLObjectType,
+  type GraphQLNamedType,
+  getNamedType,
+  isAbstractType,
   isObjectType,
 } from 'graphql';
 import { printFleetSchema, schema } from './index.ts';
@@ -78,13 +80,56 @@ test('every query, mutation and subscription field declares who may call it', ()
   }
 });
 
-test('every object type that carries fleet data declares type-level scopes', () => {
-  const exempt = /^(Query|Mutation|Subscription|PageInfo|.*Connection|.*Edge|Mutation.*Success)$/;
-  const missing = Object.values(schema.getTypeMap())
-    .filter((t): t is GraphQLObjectType => t instanceof GraphQLObjectType && !t.name.startsWith('__'))
-    .filter((t) => !exempt.test(t.name) && !pothos(t)?.authScopes)
+/**
+ * No field can be read without an authorization decision on the way to it: walking from every
+ * root field, each object is reached through a field with scopes or is of a type with scopes
+ * before any of its fields is read (model-generated shapes rely on their fleet object's).
+ */
+test('every path from a root field passes an authorization check before reading data', () => {
+  const unguarded = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (type: GraphQLNamedType, guarded: boolean) => {
+    const key = `${type.name}:${guarded}`;
+    if (seen.has(key)) {
+      return;
+    }
+    seen.add(key);
+    if (isAbstractType(type)) {
+      for (const member of schema.getPossibleTypes(type)) {
+        visit(member, guarded);
+      }
+      return;
+    }
+    if (!isObjectType(type)) {
+      return;
+    }
+    const checked = guarded || Boolean(pothos(type)?.authScopes);
+    for (const field of Object.values(type.getFields())) {
+      const fieldChecked = checked || Boolean(pothos(field)?.authScopes);
+      if (!fieldChecked && field.name !== '__typename') {
+        unguarded.add(`${type.name}.${field.name}`);
+      }
+      visit(getNamedType(field.type), fieldChecked);
+    }
+  };
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      visit(getNamedType(field.type), Boolean(pothos(field)?.authScopes));
+    }
+  }
+  assert.deepEqual([...unguarded].sort(), []);
+  assert.ok(seen.has('SiteSpec:true') && seen.has('Location:true'), 'the walk reaches the generated types');
+});
+
+test('every fleet object type checks each object (its tenant, or staff) before its fields are read', () => {
+  const node = schema.getType('Node');
+  assert.ok(node && isAbstractType(node));
+  const unchecked = schema
+    .getPossibleTypes(node)
+    .filter((t) => !pothos(t)?.authScopes)
     .map((t) => t.name);
-  assert.deepEqual(missing, []);
+  assert.deepEqual(unchecked, []);
+  assert.ok(schema.getPossibleTypes(node).length >= 9, 'every kind, alerts and more are nodes');
 });
 
 test('no DRM type can carry key material', () => {

@@ -41,7 +41,7 @@ export type FleetEvents = {
   changed: { kind: ViewKind; key: string; resourceVersion: string };
 };
 
-type Obj = KubernetesObject & { metadata: { name: string; namespace?: string } };
+type Obj = KubernetesObject & { metadata: { name: string; namespace?: string; managedFields?: unknown } };
 
 const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
@@ -122,6 +122,9 @@ export class FleetView {
   }
 
   #changed(kind: ViewKind, object: Obj): void {
+    // Nothing reads the server-side-apply bookkeeping, and it is a third of a site's memory:
+    // dropped from the cached object itself (the informer's cache holds the same one).
+    delete object.metadata.managedFields;
     if (kind === 'Site') {
       this.#siteChanged(object as unknown as Site);
     } else if (kind === 'Rollout') {

@@ -25,6 +25,19 @@ describe('WorkQueue', () => {
     assert.equal(await q.get(), 'a');
   });
 
+  it('a key added after a delay many times waits once, at the earliest time asked', async () => {
+    const q = new WorkQueue();
+    for (let i = 0; i < 300; i++) {
+      q.addAfter('ns', 60_000);
+    }
+    assert.equal(q.delayed, 1, 'one timer for the key, not 300');
+    q.addAfter('ns', 5); // an earlier time replaces the later one
+    assert.equal(q.delayed, 1);
+    assert.equal(await q.get(), 'ns');
+    assert.equal(q.delayed, 0, 'nothing else waits for the key');
+    q.shutDown();
+  });
+
   it('wakes a waiting worker when a key arrives', async () => {
     const q = new WorkQueue();
     const next = q.get();

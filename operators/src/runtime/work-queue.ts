@@ -19,7 +19,8 @@ export class WorkQueue {
   /** Keys that were added while being processed: queued again on `done`. */
   readonly #dirty = new Set<string>();
   readonly #failures = new Map<string, number>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Delayed adds by key, with when each fires: a key waits once, at its earliest time. */
+  readonly #timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   readonly #waiters: ((key: string | undefined) => void)[] = [];
   #shutDown = false;
 
@@ -52,11 +53,19 @@ export class WorkQueue {
     if (this.#shutDown) {
       return;
     }
+    // Like client-go's AddAfter: a key already waiting to be added keeps the earlier time, so a
+    // burst of events (a resync offering every site) becomes one reconcile, not one per event.
+    const at = Date.now() + delayMs;
+    const waiting = this.#timers.get(key);
+    if (waiting && waiting.at <= at) {
+      return;
+    }
+    clearTimeout(waiting?.timer);
     const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+      this.#timers.delete(key);
       this.add(key);
     }, delayMs);
-    this.#timers.add(timer);
+    this.#timers.set(key, { timer, at });
   }
 
   /** Re-queues after this key's next backoff step; returns the delay used. */
@@ -98,13 +107,18 @@ export class WorkQueue {
     }
   }
 
+  /** Keys waiting for a delayed add. */
+  get delayed(): number {
+    return this.#timers.size;
+  }
+
   get depth(): number {
     return this.#queue.length;
   }
 
   shutDown(): void {
     this.#shutDown = true;
-    for (const timer of this.#timers) {
+    for (const { timer } of this.#timers.values()) {
       clearTimeout(timer);
     }
     this.#timers.clear();

@@ -38,7 +38,7 @@ import {
   TitleRef,
 } from '../refs.ts';
 import { fleetNode } from './fleet-node.ts';
-import { CONTENT_TREE, STAFF, titleScopes } from './scopes.ts';
+import { STAFF } from './scopes.ts';
 
 const staffOnly = {
   authScopes: STAFF,
@@ -51,8 +51,6 @@ fleetNode<Tenant>(TenantRef, {
   description: 'A carrier, content provider or local service operator that owns sites or content.',
   spec: TenantSpec,
   status: TenantStatus,
-  authScopes: (tenant: Tenant) => ({ staff: true, tenant: tenant.metadata.name }),
-  treeScopes: { staff: true, partner: true },
   visible: (c, tenant) => c.principal.kind === 'staff' || c.principal.tenant === tenant.metadata.name,
 });
 
@@ -104,8 +102,6 @@ fleetNode<ContentTitle>(TitleRef, {
   description: 'A title of the content library with MPEG-7 descriptive metadata and its renditions.',
   spec: ContentTitleSpec,
   status: ContentTitleStatus,
-  authScopes: (title: ContentTitle) => titleScopes(title.spec.owner),
-  treeScopes: CONTENT_TREE,
   visible: (c, title) =>
     c.principal.kind === 'staff' ||
     (c.principal.scopes.has('content:read') && c.principal.tenant === title.spec.owner),

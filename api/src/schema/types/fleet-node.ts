@@ -6,7 +6,7 @@ import type { TSchema } from '@smart-fleet/model';
 import type { ApiContext } from '../../context.ts';
 import type { ViewKind } from '../../view/fleet-view.ts';
 import { builder } from '../builder.ts';
-import { modelObjectType, type TypeScopes } from '../model-types.ts';
+import { modelObjectType } from '../model-types.ts';
 import { type Meta, metaFields } from './common.ts';
 import { STAFF_ONLY_FIELDS } from './scopes.ts';
 
@@ -17,11 +17,10 @@ export interface FleetNodeOptions<T> {
   description: string;
   spec: TSchema;
   status: TSchema;
-  /** Scopes for the object itself (may depend on it, e.g. its tenant). */
-  authScopes: TypeScopes | ((object: T, context: ApiContext) => TypeScopes);
-  /** Scopes for the generated spec/status types, reachable only through this object. */
-  treeScopes: TypeScopes;
-  /** Whether this caller may load this object by id at all (otherwise: no such object). */
+  /**
+   * Whether this caller may see this object: the type's scope check before any of its fields is
+   * read, and the loaders' filter (an object the caller may not see does not exist for it).
+   */
   visible: (context: ApiContext, object: T) => boolean;
   fields?: (t: FieldBuilder) => Record<string, unknown>;
 }
@@ -33,12 +32,8 @@ export function fleetNode<T extends Meta & { spec: unknown; status?: unknown }>(
   ref: object,
   options: FleetNodeOptions<T>,
 ): void {
-  const specRef = modelObjectType(options.spec, `${options.kind}Spec`, {
-    authScopes: options.treeScopes,
-    fieldScopes: STAFF_ONLY_FIELDS,
-  });
+  const specRef = modelObjectType(options.spec, `${options.kind}Spec`, { fieldScopes: STAFF_ONLY_FIELDS });
   const statusRef = modelObjectType(options.status, `${options.kind}Status`, {
-    authScopes: options.treeScopes,
     fieldScopes: STAFF_ONLY_FIELDS,
   });
   builder.node(
@@ -51,7 +46,7 @@ export function fleetNode<T extends Meta & { spec: unknown; status?: unknown }>(
         const found = context.view.get<T>(options.kind, namespace, name);
         return found && options.visible(context, found) ? found : null;
       },
-      authScopes: options.authScopes as never,
+      authScopes: ((o: T, context: ApiContext) => options.visible(context, o)) as never,
       fields: (t: FieldBuilder) => ({
         ...metaFields(t),
         spec: t.field({ type: specRef, resolve: (o) => (o as T).spec as never }),

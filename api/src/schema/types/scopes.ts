@@ -7,11 +7,6 @@ export const STAFF = { staff: true } as const;
 export const OPERATOR = { operator: true } as const;
 export const RESPONDER = { responder: true } as const;
 
-export const siteScopes = (tenant: string) =>
-  ({ staff: true, $all: { partnerScope: 'sites:read', tenant } }) as const;
-export const titleScopes = (owner: string) =>
-  ({ staff: true, $all: { partnerScope: 'content:read', tenant: owner } }) as const;
-
 /** For types reachable only through a site a partner may read. */
 export const SITE_TREE = { staff: true, partnerScope: 'sites:read' } as const;
 export const CONTENT_TREE = { staff: true, partnerScope: 'content:read' } as const;

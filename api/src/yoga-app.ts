@@ -1,0 +1,99 @@
+/**
+ * The GraphQL-over-HTTP handler: graphql-yoga over the fleet schema with the request guards,
+ * given the parts it serves from (the view, the key store, the write path). server.ts starts
+ * those parts and puts this handler on a port.
+ */
+
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import type { Logger } from '@smart-fleet/operators';
+import DataLoader from 'dataloader';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { ApiKeyStore } from './auth/api-keys.ts';
+import type { Principal } from './auth/principal.ts';
+import { RateLimiter } from './auth/rate-limit.ts';
+import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
+import type { ApiContext } from './context.ts';
+import { schema } from './schema/index.ts';
+import { MAX_SITES_PER_CALL, type SeriesSource } from './telemetry/series-source.ts';
+import type { FleetView } from './view/fleet-view.ts';
+import type { HubWrites } from './writes/hub-writes.ts';
+import {
+  maskErrors,
+  useAuthentication,
+  useNoPartnerIntrospection,
+  usePartnerAllowList,
+} from './yoga-plugins.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface RateLimits {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export const DEFAULT_RATE_LIMITS = {
+  staff: { ratePerSecond: 1000, burst: 2000 },
+  partner: { ratePerSecond: 20, burst: 40 },
+};
+
+export interface FleetYogaDeps {
+  view: FleetView;
+  apiKeys: ApiKeyStore;
+  writes: HubWrites;
+  oidc: OidcConfig;
+  series: SeriesSource;
+  rateLimits?: { staff?: RateLimits; partner?: RateLimits };
+  partnerOperations?: Readonly<Record<string, string>>;
+  log: Logger;
+}
+
+export function createFleetYoga(deps: FleetYogaDeps) {
+  const { view, apiKeys, writes, log } = deps;
+  const principals = new WeakMap<Request, Principal>();
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  return createYoga<Record<string, unknown>, ApiContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: { title: 'SMART Fleet API', subscriptionsProtocol: 'SSE' },
+    maskedErrors: { isDev: false, maskError: maskErrors },
+    logging: {
+      debug: () => {},
+      info: (...args: unknown[]) => log.info(String(args[0])),
+      warn: (...args: unknown[]) => log.info(String(args[0])),
+      error: (...args: unknown[]) => log.error(String(args[0])),
+    },
+    context: ({ request }): ApiContext => {
+      const principal = principals.get(request);
+      if (!principal) {
+        throw new Error('request reached GraphQL without authentication'); // the guard plugin prevents this
+      }
+      return {
+        principal,
+        view,
+        writes,
+        apiKeys,
+        siteSeries: new DataLoader(
+          async (keys: readonly string[]) => {
+            const found = await deps.series(keys);
+            return keys.map((k) => found.get(k) ?? []);
+          },
+          { maxBatchSize: MAX_SITES_PER_CALL },
+        ),
+      };
+    },
+    plugins: [
+      useAuthentication({
+        auth: { staffToken: staffTokenVerifier(deps.oidc), apiKeys },
+        limits: { staff: new RateLimiter(limits.staff), partner: new RateLimiter(limits.partner) },
+        graphqlPath: GRAPHQL_PATH,
+        principals,
+      }),
+      useReadinessCheck({ endpoint: '/readyz', check: () => view.ready() }),
+      useNoPartnerIntrospection(),
+      // Compiled queries: a 50-row page runs in a fraction of the interpreter's time and garbage.
+      useGraphQlJit(),
+      ...(deps.partnerOperations ? [usePartnerAllowList(deps.partnerOperations)] : []),
+    ],
+  });
+}

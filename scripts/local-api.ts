@@ -1,0 +1,48 @@
+/**
+ * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
+ * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
+ * tokens), with per-site telemetry series from the operators beside it.
+ */
+import {
+  LOCAL_API_PORT,
+  LOCAL_ISSUER_DIR,
+  LOCAL_ISSUER_PORT,
+  startApiServer,
+  startDevIssuer,
+} from '@smart-fleet/api';
+import type { HubClient } from '@smart-fleet/hub';
+import { jsonLogger } from '@smart-fleet/operators';
+
+function portTaken(what: string, port: number) {
+  return (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE'
+        ? `port ${port} for the ${what} is in use: is another npm start running?`
+        : String(error),
+    );
+  };
+}
+
+export async function startLocalApi(options: { client: HubClient; operatorsUrl: string }) {
+  const issuer = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(
+    portTaken('development token issuer', LOCAL_ISSUER_PORT),
+  );
+  const api = await startApiServer({
+    client: options.client,
+    oidc: issuer.config,
+    port: LOCAL_API_PORT,
+    operatorsUrl: options.operatorsUrl,
+    log: jsonLogger({ component: 'smart-fleet-api' }),
+  }).catch(async (error: unknown) => {
+    await issuer.stop();
+    return portTaken('GraphQL API', LOCAL_API_PORT)(error);
+  });
+  return {
+    url: api.url,
+    async stop() {
+      await api.stop();
+      await issuer.stop();
+    },
+  };
+}
