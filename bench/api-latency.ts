@@ -41,6 +41,7 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const churnRate = Number(values.churn);
 const NAMESPACE = 'bench-fleet';
+const SETTLE_SECONDS = 30;
 
 const QUERIES = {
   fleetSummary: `{ fleetSummary { sites activeStreams egressMbps egressCapacityMbps utilization saturatedSites
@@ -71,21 +72,30 @@ async function loadFleet(kubeconfig: string) {
   return client;
 }
 
-function startChurn(kubeconfig: string, durationSeconds: number): Promise<unknown> {
+/** Starts the status writer; `listed` resolves once it writes, `done` with its counts. */
+function startChurn(kubeconfig: string, durationSeconds: number) {
   const worker = fileURLToPath(new URL('./load/status-churn.ts', import.meta.url));
   const spec = { kubeconfig, namespace: NAMESPACE, ratePerSecond: churnRate, durationSeconds };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, JSON.stringify(spec)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
+  const child = spawn(process.execPath, [worker, JSON.stringify(spec)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const listed = new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk) => {
       out += chunk;
+      if (out.startsWith('listed\n')) {
+        resolve();
+      }
     });
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`status churn exited ${code}`)),
-    );
   });
+  const done = new Promise<unknown>((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.replace('listed\n', '')))
+        : reject(new Error(`status churn exited ${code}`)),
+    ),
+  ).catch((error: unknown) => ({ error: String(error) }));
+  return { listed, done };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-bench-api-'));
@@ -104,19 +114,31 @@ try {
     etcdPeerPort: await freePort(),
   });
   const client = await loadFleet(hub.kubeconfig);
+  // The hub digests 21,000 new objects for a while after the apply (the controller-manager's
+  // garbage collector graphs them all); measured after that, as a running fleet's hub would be.
+  console.log(`[bench] letting the hub settle for ${SETTLE_SECONDS} s`);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
   const issuer = await startDevIssuer({ dir });
-  const api = await startApiServer({ client, oidc: issuer.config, keysNamespace: NAMESPACE });
-  await waitFor(async () => api.view.sites.size >= total, {
-    timeoutMs: 120_000,
-    what: 'the view to hold every site',
-  });
   const token = await issuer.sign({ sub: 'bench', roles: ['noc'] });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const measure = async (phase: string) => {
+  const serve = async (responseCache: boolean) => {
+    const api = await startApiServer({
+      client,
+      oidc: issuer.config,
+      keysNamespace: NAMESPACE,
+      responseCache,
+    });
+    await waitFor(async () => api.view.sites.size >= total, {
+      timeoutMs: 120_000,
+      what: 'the view to hold every site',
+    });
+    return api;
+  };
+  const measure = async (url: string, phase: string) => {
     const results: Record<string, LoadResult> = {};
     for (const [name, query] of Object.entries(QUERIES)) {
       const result = await runLoad({
-        url: api.url,
+        url,
         headers,
         body: JSON.stringify({ query }),
         ratePerSecond: rate,
@@ -128,15 +150,17 @@ try {
     }
     return results;
   };
-  figures.quiet = await measure('quiet fleet');
+  // Without the response cache every request runs: the API's raw cost per query.
+  const raw = await serve(false);
+  figures.quietUncached = await measure(raw.url, 'quiet fleet, no response cache');
+  await raw.stop();
+  const api = await serve(true);
+  figures.quiet = await measure(api.url, 'quiet fleet');
   if (churnRate > 0) {
-    // Settled before measuring again: the churn's own start (listing 21,000 sites) is not the API's cost.
-    const churn = startChurn(hub.kubeconfig, Object.keys(QUERIES).length * (seconds + 3) + 10).catch(
-      (error: unknown) => ({ error: String(error) }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 8000)); // the churn process lists the fleet first
-    figures.underChurn = await measure(`${churnRate} status writes/s`);
-    figures.churn = await churn;
+    const churn = startChurn(hub.kubeconfig, Object.keys(QUERIES).length * (seconds + 6) + 5);
+    await churn.listed;
+    figures.underChurn = await measure(api.url, `${churnRate} status writes/s`);
+    figures.churn = await churn.done;
   }
   await api.stop();
   await issuer.stop();

@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   rateLimits?: { staff?: RateLimits; partner?: RateLimits };
   /** Persisted-operation allow-list (sha256 -> document): partners may run only these. */
   partnerOperations?: Readonly<Record<string, string>>;
+  /** Repeat answers while nothing changed; default on. */
+  responseCache?: boolean;
   seriesIntervalMs?: number;
   log?: Logger;
 }
@@ -59,6 +61,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     series: options.operatorsUrl ? operatorsSeriesSource(options.operatorsUrl) : noSeries,
     rateLimits: options.rateLimits,
     partnerOperations: options.partnerOperations,
+    responseCache: options.responseCache,
     log,
   });
   const server: Server = createServer(yoga);

@@ -13,6 +13,7 @@ import type { Principal } from './auth/principal.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
 import type { ApiContext } from './context.ts';
+import { useResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
 import { MAX_SITES_PER_CALL, type SeriesSource } from './telemetry/series-source.ts';
 import type { FleetView } from './view/fleet-view.ts';
@@ -44,6 +45,8 @@ export interface FleetYogaDeps {
   series: SeriesSource;
   rateLimits?: { staff?: RateLimits; partner?: RateLimits };
   partnerOperations?: Readonly<Record<string, string>>;
+  /** Repeat answers while the view is unchanged (default on; the benchmark measures both). */
+  responseCache?: boolean;
   log: Logger;
 }
 
@@ -91,6 +94,7 @@ export function createFleetYoga(deps: FleetYogaDeps) {
       }),
       useReadinessCheck({ endpoint: '/readyz', check: () => view.ready() }),
       useNoPartnerIntrospection(),
+      ...(deps.responseCache === false ? [] : [useResponseCache({ version: () => view.version })]),
       // Compiled queries: a 50-row page runs in a fraction of the interpreter's time and garbage.
       useGraphQlJit(),
       ...(deps.partnerOperations ? [usePartnerAllowList(deps.partnerOperations)] : []),

@@ -59,6 +59,7 @@ export class FleetView {
   readonly #informers: SharedInformers;
   readonly #alerts = new Map<string, Alert[]>();
   #started = false;
+  #version = 0;
 
   constructor(client: HubClient, options: FleetViewOptions = {}) {
     this.#informers = new SharedInformers(client, options.namespace);
@@ -82,6 +83,11 @@ export class FleetView {
   async stop(): Promise<void> {
     this.regionSeries.stop();
     await this.#informers.stop();
+  }
+
+  /** Moves on every change of any kind and every region sample: what a cached answer was read at. */
+  get version(): number {
+    return this.#version + this.regionSeries.samples;
   }
 
   ready(): boolean {
@@ -125,6 +131,7 @@ export class FleetView {
     // Nothing reads the server-side-apply bookkeeping, and it is a third of a site's memory:
     // dropped from the cached object itself (the informer's cache holds the same one).
     delete object.metadata.managedFields;
+    this.#version++;
     if (kind === 'Site') {
       this.#siteChanged(object as unknown as Site);
     } else if (kind === 'Rollout') {
@@ -153,6 +160,7 @@ export class FleetView {
   }
 
   #deleted(kind: ViewKind, object: Obj): void {
+    this.#version++;
     if (kind === 'Site') {
       this.sites.remove(keyOf(object));
     }

@@ -21,6 +21,12 @@ export class RegionSeries {
   readonly #intervalMs: number;
   readonly #rings = new Map<string, RegionSample[]>();
   #timer?: NodeJS.Timeout;
+  #samples = 0;
+
+  /** How many samples were taken: the series change with each. */
+  get samples(): number {
+    return this.#samples;
+  }
 
   constructor(summaries: SummaryCache, intervalMs = 60_000) {
     this.#summaries = summaries;
@@ -39,6 +45,7 @@ export class RegionSeries {
 
   /** Records one sample of every region (and the nation) from the current summary. */
   sample(summary: FleetSummary = this.#summaries.get(), at = new Date()): void {
+    this.#samples++;
     const when = at.toISOString();
     this.#push(NATION, { at: when, ...figures(summary) });
     for (const region of summary.byRegion) {
