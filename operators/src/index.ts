@@ -1,7 +1,10 @@
 export { SiteAgent } from './agent/site-agent.ts';
 export { syntheticTelemetry } from './agent/synthetic-telemetry.ts';
 export { localKek } from './drm/kek-source.ts';
+export { HeartbeatStore } from './health/heartbeat-store.ts';
+export * from './health/telemetry-series-route.ts';
 export * from './manager.ts';
 export { SharedInformers } from './runtime/informers.ts';
 export * from './runtime/log.ts';
+export { Registry, serveMetrics } from './runtime/metrics.ts';
 export { deregisterWebhook } from './webhook/webhook-server.ts';

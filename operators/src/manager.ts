@@ -15,6 +15,7 @@ import { type HealthPolicy, siteHealthController } from './controllers/site-heal
 import { AgentCredentials } from './health/agent-credentials.ts';
 import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
+import { TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from './health/telemetry-series-route.ts';
 import { type Controller, ControllerMetrics } from './runtime/controller.ts';
 import { SharedInformers } from './runtime/informers.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
@@ -62,19 +63,6 @@ export interface Manager {
 }
 
 export const OPERATORS_LEASE = 'smart-fleet-operators';
-
-/** The API's read of per-site telemetry series: GET ?site=ns/a&site=ns/b (at most 200 sites). */
-export const TELEMETRY_SERIES_PATH = '/v1/telemetry-series';
-const MAX_SERIES_SITES = 200;
-
-function telemetrySeries(store: HeartbeatStore, url: URL) {
-  const sites = url.searchParams.getAll('site');
-  if (sites.length > MAX_SERIES_SITES) {
-    return { code: 400, body: `at most ${MAX_SERIES_SITES} sites per request`, type: 'text/plain' };
-  }
-  const series = Object.fromEntries(sites.map((site) => [site, store.history(site)]));
-  return { code: 200, body: JSON.stringify({ series }), type: 'application/json' };
-}
 
 type Obj<T> = T & KubernetesObject;
 
@@ -200,7 +188,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     registry,
     { ready: () => informers.synced() },
     options.metricsPort ?? 0,
-    { [TELEMETRY_SERIES_PATH]: (url) => telemetrySeries(store, url) },
+    { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store) },
   );
   const credentials = new AgentCredentials(options.client);
   const ingest: Server = await serveIngest(

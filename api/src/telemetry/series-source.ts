@@ -3,19 +3,13 @@
  * keeps a site's latest figures). The API asks them for the sites a request needs in one call:
  * GET {operators}/v1/telemetry-series?site=ns/a&site=ns/b-> {series: {"ns/a": [...]}}
  */
+import type { SiteTelemetry, Static } from '@smart-fleet/model';
 import { GraphQLError } from 'graphql';
 
+/** One sample an agent reported: the model's SiteTelemetry, at a time (ms). */
 export interface TelemetrySample {
   at: number;
-  telemetry: {
-    activeStreams: number;
-    egressMbps: number;
-    cacheHitRatio: number;
-    storageUsedGB: number;
-    acceleratorsHealthy: number;
-    drmDenials: number;
-    errors: number;
-  };
+  telemetry: Static<typeof SiteTelemetry>;
 }
 
 export type SeriesSource = (
