@@ -5,7 +5,7 @@
  */
 
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import type { Logger } from '@smart-fleet/operators';
+import { type Logger, MAX_SERIES_SITES } from '@smart-fleet/operators';
 import DataLoader from 'dataloader';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { ApiKeyStore } from './auth/api-keys.ts';
@@ -15,7 +15,7 @@ import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
 import type { ApiContext } from './context.ts';
 import { useResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
-import { MAX_SITES_PER_CALL, type SeriesSource } from './telemetry/series-source.ts';
+import type { SeriesSource } from './telemetry/series-source.ts';
 import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
 import {
@@ -81,7 +81,7 @@ export function createFleetYoga(deps: FleetYogaDeps) {
             const found = await deps.series(keys);
             return keys.map((k) => found.get(k) ?? []);
           },
-          { maxBatchSize: MAX_SITES_PER_CALL },
+          { maxBatchSize: MAX_SERIES_SITES },
         ),
       };
     },

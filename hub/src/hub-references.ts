@@ -1,6 +1,6 @@
 /** What already exists in a hub namespace that inventory entries may refer to. */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ALL_KINDS, API_GROUP, API_VERSION, type FleetReferences } from '@smart-fleet/model';
+import { API_GROUP, API_VERSION, type FleetReferences, kindNamed } from '@smart-fleet/model';
 import type { HubClient } from './kube-client.ts';
 
 export interface FleetResource extends KubernetesObject {
@@ -21,7 +21,7 @@ export async function listAll(
   namespace?: string,
   pageSize = 500,
 ): Promise<FleetResource[]> {
-  const plural = ALL_KINDS.find((k) => k.kind === kind)?.plural;
+  const plural = kindNamed(kind)?.plural;
   if (!plural) {
     throw new Error(`${kind} is not a fleet kind`);
   }

@@ -4,6 +4,7 @@
  * GET {operators}/v1/telemetry-series?site=ns/a&site=ns/b-> {series: {"ns/a": [...]}}
  */
 import type { SiteTelemetry, Static } from '@smart-fleet/model';
+import { MAX_SERIES_SITES } from '@smart-fleet/operators';
 import { GraphQLError } from 'graphql';
 
 /** One sample an agent reported: the model's SiteTelemetry, at a time (ms). */
@@ -16,9 +17,6 @@ export type SeriesSource = (
   sites: readonly string[],
 ) => Promise<ReadonlyMap<string, readonly TelemetrySample[]>>;
 
-/** Most sites one request may ask for: a 50-row page, with room. */
-export const MAX_SITES_PER_CALL = 200;
-
 /**
  * A series source over the operators' HTTP endpoint. When they do not answer, the series field
  * fails alone with a clear error (code UNAVAILABLE); the rest of the query is answered.
@@ -26,7 +24,7 @@ export const MAX_SITES_PER_CALL = 200;
 export function operatorsSeriesSource(baseUrl: string, timeoutMs = 2000): SeriesSource {
   return async (sites) => {
     const url = new URL('/v1/telemetry-series', baseUrl);
-    for (const site of sites.slice(0, MAX_SITES_PER_CALL)) {
+    for (const site of sites.slice(0, MAX_SERIES_SITES)) {
       url.searchParams.append('site', site);
     }
     const unavailable = (why: string) =>

@@ -9,11 +9,11 @@
 import { type KubernetesObject, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { apiErrorMessage, apiStatusCode, type HubClient } from '@smart-fleet/hub';
 import {
-  ALL_KINDS,
   API_GROUP,
   API_VERSION,
   GROUP_VERSION,
   type KindDefinition,
+  kindNamed,
   validateObject,
   withDefaults,
 } from '@smart-fleet/model';
@@ -40,7 +40,7 @@ export interface LabelOptions {
 }
 
 function kindOf(kind: ViewKind): KindDefinition {
-  const found = ALL_KINDS.find((k) => k.kind === kind);
+  const found = kindNamed(kind);
   if (!found) {
     throw new Error(`${kind} is not a fleet kind`);
   }

@@ -19,6 +19,11 @@ export const ALL_KINDS = [
   contentPlacementKind,
 ] as const;
 
+/** The definition of a fleet kind by its name (`Site`), if it is one. */
+export function kindNamed(kind: string): (typeof ALL_KINDS)[number] | undefined {
+  return ALL_KINDS.find((k) => k.kind === kind);
+}
+
 export * from './content-placement.ts';
 export * from './content-title.ts';
 export * from './drm-policy.ts';

@@ -10,7 +10,7 @@ import {
   type ObjectCache,
 } from '@kubernetes/client-node';
 import type { HubClient } from '@smart-fleet/hub';
-import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
+import { API_GROUP, API_VERSION, kindNamed } from '@smart-fleet/model';
 
 export type FleetInformer<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -44,7 +44,7 @@ export class SharedInformers {
     if (existing) {
       return existing as FleetInformer<T>;
     }
-    const plural = ALL_KINDS.find((k) => k.kind === kind)?.plural;
+    const plural = kindNamed(kind)?.plural;
     if (!plural) {
       throw new Error(`${kind} is not a fleet kind`);
     }

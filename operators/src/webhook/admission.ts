@@ -6,7 +6,7 @@
  * webhook sees only the object, so an inventory applied in order is never refused because a
  * cache has not yet seen the cluster created a moment before.
  */
-import { ALL_KINDS, formatProblems, validateObject, withDefaults } from '@smart-fleet/model';
+import { formatProblems, kindNamed, validateObject, withDefaults } from '@smart-fleet/model';
 
 export interface AdmissionRequest {
   uid: string;
@@ -22,7 +22,7 @@ export interface AdmissionResponse {
 }
 
 export function review(request: AdmissionRequest): AdmissionResponse {
-  const kind = ALL_KINDS.find((k) => k.kind === request.kind.kind);
+  const kind = kindNamed(request.kind.kind);
   if (!kind || !request.object || request.operation === 'DELETE') {
     return { uid: request.uid, allowed: true };
   }

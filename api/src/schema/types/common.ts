@@ -1,5 +1,6 @@
 /** Fields and paging every fleet object type shares. */
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../view/site-index.ts';
 import { builder } from '../builder.ts';
 
 export interface Meta {
@@ -39,12 +40,10 @@ export interface PageArgs {
   before?: string | null;
 }
 
-export const MAX_PAGE = 500;
-
 /** A connection over a list already in memory (the smaller kinds), with its total. */
 export function pageOf<T>(args: PageArgs, items: readonly T[]) {
   return {
-    ...resolveArrayConnection({ args, defaultSize: 50, maxSize: MAX_PAGE }, items as T[]),
+    ...resolveArrayConnection({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, items as T[]),
     totalCount: items.length,
   };
 }
