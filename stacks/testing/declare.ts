@@ -58,7 +58,12 @@ export async function declareStack(
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          custom: args.custom ?? true,
+        });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: (args) => args.inputs,
@@ -85,7 +90,9 @@ export async function declareStack(
       );
       if (!found) {
         const have = all.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).join(', ');
-        throw new Error(`no ${kind} ${namespace ?? ''}/${name} declared; ${kind}s declared: ${have || 'none'}`);
+        throw new Error(
+          `no ${kind} ${namespace ?? ''}/${name} declared; ${kind}s declared: ${have || 'none'}`,
+        );
       }
       return found;
     },

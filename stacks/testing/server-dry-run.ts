@@ -41,8 +41,12 @@ async function applyForReal(client: HubClient, objects: KubernetesManifest[]): P
  * Applies the Namespaces and CRDs among `objects`, then dry-runs the rest, concurrently.
  * Returns every refusal, in the API server's own words (an empty list: all accepted).
  */
-export async function serverDryRun(client: HubClient, objects: KubernetesManifest[]): Promise<DryRunRefusal[]> {
-  const foundational = (o: KubernetesManifest) => o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition';
+export async function serverDryRun(
+  client: HubClient,
+  objects: KubernetesManifest[],
+): Promise<DryRunRefusal[]> {
+  const foundational = (o: KubernetesManifest) =>
+    o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition';
   await applyForReal(client, objects.filter(foundational));
   const rest = objects.filter((o) => !foundational(o));
   const refusals: DryRunRefusal[] = [];
