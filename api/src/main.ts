@@ -2,7 +2,7 @@
  * `npm run api`: the GraphQL API against $KUBECONFIG's cluster or the local hub.
  *   npm run api -- serve [--port 16080] [--host 127.0.0.1] [--oidc-issuer URL --oidc-audience AUD
  *                        [--oidc-jwks-url URL]] [--operators-url URL] [--keys-namespace NS]
- *                        [--partner-operations FILE.json]
+ *                        [--partner-operations FILE.json] [--response-cache on|off]
  *     Without --oidc-issuer it trusts the local development issuer (started here unless
  *     npm start already runs one).
  *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
@@ -29,6 +29,7 @@ const { values, positionals } = parseArgs({
     'operators-url': { type: 'string' },
     'keys-namespace': { type: 'string' },
     'partner-operations': { type: 'string' },
+    'response-cache': { type: 'string', default: 'on' },
     role: { type: 'string', default: 'operator' },
     sub: { type: 'string', default: 'developer' },
     hours: { type: 'string', default: '8' },
@@ -62,6 +63,10 @@ async function oidc(): Promise<{ config: OidcConfig; stop?: () => Promise<void> 
 }
 
 async function serve(): Promise<void> {
+  const cache = values['response-cache'];
+  if (cache !== 'on' && cache !== 'off') {
+    fail(`--response-cache must be on or off, not ${cache}`);
+  }
   const log = jsonLogger({ component: 'smart-fleet-api' });
   const { config, stop: stopIssuer } = await oidc();
   const operationsFile = values['partner-operations'];
@@ -75,6 +80,7 @@ async function serve(): Promise<void> {
     partnerOperations: operationsFile
       ? (JSON.parse(readFileSync(operationsFile, 'utf8')) as Record<string, string>)
       : undefined,
+    responseCache: cache === 'on',
     log,
   });
   console.error(`GraphQL API at ${api.url} (GraphiQL in a browser); a token: npm run api -- token`);

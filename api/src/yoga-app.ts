@@ -21,8 +21,10 @@ import type { HubWrites } from './writes/hub-writes.ts';
 import {
   maskErrors,
   useAuthentication,
+  MAX_REQUEST_BODY_BYTES,
   useNoPartnerIntrospection,
   usePartnerAllowList,
+  useRequestBodyLimit,
 } from './yoga-plugins.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -58,6 +60,8 @@ export function createFleetYoga(deps: FleetYogaDeps) {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    // Enforced from Content-Length by useRequestBodyLimit, without a stream per request.
+    maxRequestBodySize: false,
     graphiql: { title: 'SMART Fleet API', subscriptionsProtocol: 'SSE' },
     maskedErrors: { isDev: false, maskError: maskErrors },
     logging: {
@@ -86,6 +90,7 @@ export function createFleetYoga(deps: FleetYogaDeps) {
       };
     },
     plugins: [
+      useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useAuthentication({
         auth: { staffToken: staffTokenVerifier(deps.oidc), apiKeys },
         limits: { staff: new RateLimiter(limits.staff), partner: new RateLimiter(limits.partner) },

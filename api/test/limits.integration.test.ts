@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { listAll } from '@smart-fleet/hub';
 import type { Site } from '@smart-fleet/model';
+import { MAX_REQUEST_BODY_BYTES } from '../src/yoga-plugins.ts';
 import {
   type ApiHarness,
   apiHarness,
@@ -232,6 +233,39 @@ describe('against a fleet of 20 sites, default limits', () => {
       const answer = await send(h.api.url, h.operator, { body: '{ "query": "{ sites { totalCount } }" ' });
       assert.equal(answer.status, 400, answer.text);
       assert.ok(onlyError(answer).message.length > 0);
+    });
+
+    test('a body over the limit is 413 and nothing in it runs', async () => {
+      const drain = `mutation Drain($padding: String) { drainSite(namespace: "${h.namespace}", name: "${site.metadata.name}") { __typename } }`;
+      const body = JSON.stringify({ query: drain, variables: { padding: 'x'.repeat(MAX_REQUEST_BODY_BYTES) } });
+      const answer = await send(h.api.url, h.operator, { body });
+      assert.equal(answer.status, 413, answer.text);
+      assert.equal(onlyError(answer).extensions?.code, 'REQUEST_ENTITY_TOO_LARGE');
+      assert.match(onlyError(answer).message, new RegExp(`at most ${MAX_REQUEST_BODY_BYTES} bytes`));
+      const now = h.api.view.get<Site>('Site', h.namespace, site.metadata.name);
+      assert.notEqual(now?.spec.lifecycle, 'Draining', 'the mutation in the refused body did not run');
+    });
+
+    test('a body without a Content-Length (chunked) is 411', async () => {
+      const chunks = [JSON.stringify({ query: '{ sites(first: 1) { totalCount } }' })];
+      const response = await fetch(h.api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headersFor(h.operator) },
+        body: new ReadableStream({
+          pull(controller) {
+            const next = chunks.shift();
+            if (next === undefined) {
+              controller.close();
+            } else {
+              controller.enqueue(new TextEncoder().encode(next));
+            }
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      const answer = JSON.parse(await response.text()) as { errors: { extensions: { code: string } }[] };
+      assert.equal(response.status, 411);
+      assert.equal(answer.errors[0]?.extensions.code, 'LENGTH_REQUIRED');
     });
 
     test('a mutation over GET is 405 and names POST as the method to use', async () => {

@@ -75,6 +75,48 @@ describe('generateLoad (in process)', () => {
     assert.ok(l.p50 < 50, `a trivial loopback server answers in well under 50 ms, p50 ${l.p50}`);
   });
 
+  it('sends several bodies in turn, each with its own length', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(body);
+        ok(req, res);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const bodies = ['{"query":"{ a }"}', '{"query":"{ a b c d e f }"}', '{"query":"{ b }"}'];
+    try {
+      const r = await generateLoad({
+        url: `http://127.0.0.1:${port}/graphql`,
+        bodies,
+        ratePerSecond: 100,
+        durationSeconds: 0.3,
+        warmupSeconds: 0,
+      });
+      assert.equal(r.errors, 0, r.firstError);
+      assert.equal(received.length, 30);
+      const counts = bodies.map((b) => received.filter((x) => x === b).length);
+      assert.deepEqual(counts, [10, 10, 10], 'every body whole, and each a third of the time');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('refuses an empty list of bodies', async () => {
+    await assert.rejects(
+      generateLoad({ url: 'http://127.0.0.1:9/graphql', bodies: [], ratePerSecond: 1, durationSeconds: 1 }),
+      /bodies must hold at least one body/,
+    );
+  });
+
   it('measures the server delay: p50 >= 50 ms against a server that delays 50 ms', async () => {
     const server = await serve((req, res) => {
       setTimeout(() => ok(req, res), 50);

@@ -22,6 +22,11 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   /** Sent as-is (JSON). */
   body?: string;
+  /**
+   * Several bodies, sent in turn (request i carries bodies[i % length]): a mix of queries, so
+   * that no answer is simply the last one repeated. Replaces `body`.
+   */
+  bodies?: string[];
   /** Fixed offered rate. */
   ratePerSecond: number;
   /** Length of the measured window. */
@@ -103,7 +108,8 @@ interface Plan {
   target: URL;
   method: 'POST' | 'GET';
   headers: Record<string, string>;
-  body: Buffer | undefined;
+  /** Empty for requests without a body; otherwise request i sends bodies[i % length]. */
+  bodies: Buffer[];
   intervalMs: number;
   warmupCount: number;
   measuredCount: number;
@@ -146,19 +152,19 @@ function plan(spec: LoadSpec): Plan {
   if (measuredCount < 1) {
     throw new Error(`load spec: ratePerSecond * durationSeconds must be at least 1 request`);
   }
-  const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
-  const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
-  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-    headers['content-type'] = 'application/json';
+  if (spec.bodies !== undefined && spec.bodies.length === 0) {
+    throw new Error('load spec: bodies must hold at least one body');
   }
-  if (body) {
-    headers['content-length'] = String(body.length);
+  const bodies = (spec.bodies ?? (spec.body === undefined ? [] : [spec.body])).map((b) => Buffer.from(b));
+  const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
+  if (bodies.length > 0 && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
   }
   return {
     target: loopbackTarget(spec.url),
     method: spec.method ?? 'POST',
     headers,
-    body,
+    bodies,
     intervalMs: 1000 / rate,
     warmupCount: Math.round(rate * warmup),
     measuredCount,
@@ -300,6 +306,7 @@ export function generateLoad(spec: LoadSpec): Promise<LoadResult> {
           finish();
         }
       };
+      const body = p.bodies.length > 0 ? p.bodies[i % p.bodies.length] : undefined;
       let req: ReturnType<typeof request>;
       try {
         req = request(
@@ -309,7 +316,7 @@ export function generateLoad(spec: LoadSpec): Promise<LoadResult> {
             port: p.target.port || 80,
             path: `${p.target.pathname}${p.target.search}`,
             method: p.method,
-            headers: p.headers,
+            headers: body ? { ...p.headers, 'content-length': String(body.length) } : p.headers,
           },
           (res) => {
             let body = '';
@@ -331,7 +338,7 @@ export function generateLoad(spec: LoadSpec): Promise<LoadResult> {
         settle(`timeout: no answer within ${p.timeoutMs} ms`);
         req.destroy();
       }, p.timeoutMs);
-      req.end(p.body);
+      req.end(body);
     };
 
     // Each tick sends everything whose scheduled time has come, however late the tick is:
