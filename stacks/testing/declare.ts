@@ -15,6 +15,8 @@ export interface DeclaredResource {
   inputs: Record<string, unknown>;
   /** False for ComponentResources. */
   custom: boolean;
+  /** The provider reference (`urn::id`) the resource was declared with, if any. */
+  provider?: string;
 }
 
 export interface DeclaredStack {
@@ -43,6 +45,24 @@ export interface DeclareOptions {
   secretKeys?: string[];
   project?: string;
   stack?: string;
+}
+
+/** Replaces Pulumi's secret envelopes (`{<sig>: <secret sig>, value}`) by their values, in place. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+    return unwrapSecrets(record.value);
+  }
+  for (const [k, v] of Object.entries(record)) {
+    record[k] = unwrapSecrets(v);
+  }
+  return record;
 }
 
 /** Patches and the Pulumi stack itself are not objects of their own. */
@@ -76,6 +96,12 @@ export async function declareStack(
     string,
     unknown
   >;
+  // The stack's outputs can resolve before a component's children are registered: wait for every
+  // registration still in flight, then read the inputs as the engine would (secrets unwrapped).
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  for (const resource of resources) {
+    resource.inputs = unwrapSecrets(resource.inputs) as Record<string, unknown>;
+  }
   const kubernetesObjects = () =>
     resources.filter(isKubernetesObject).map((r) => r.inputs as unknown as KubernetesManifest);
   return {

@@ -1,14 +1,16 @@
 /**
- * Sends what a stack declares to a real kube-apiserver, so that Kubernetes itself validates it:
- * Namespaces and CustomResourceDefinitions are applied for real (nothing else can be checked
- * without them), everything else goes through server-side apply with `dryRun=All`, which runs
- * the API server's defaulting, schema validation and admission but stores nothing.
+ * Sends what a stack declares to a real kube-apiserver, so that Kubernetes itself validates it.
+ * Everything goes through server-side apply with `dryRun=All` (the API server's defaulting,
+ * schema validation and admission run; nothing is stored), except what the rest cannot be
+ * checked without: a Namespace or CustomResourceDefinition the server lacks is applied for real
+ * first. One it already has is only dry-run, so a test never rewrites a CRD other tests rely on.
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
-import { apiErrorMessage, type HubClient, serverSideApply, waitFor } from '@smart-fleet/hub';
+import { type KubernetesObject, loadYaml } from '@kubernetes/client-node';
+import { apiErrorMessage, apiStatusCode, type HubClient, serverSideApply, waitFor } from '@smart-fleet/hub';
 import type { KubernetesManifest } from './declare.ts';
 
 const FIELD_MANAGER = 'smart-fleet-stacks-test';
+const CONCURRENCY = 16;
 
 export interface DryRunRefusal {
   object: string;
@@ -18,14 +20,44 @@ export interface DryRunRefusal {
 const describe = (o: KubernetesManifest) =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
-async function applyForReal(client: HubClient, objects: KubernetesManifest[]): Promise<void> {
-  for (const o of objects) {
-    await serverSideApply(client, o as KubernetesObject, { fieldManager: FIELD_MANAGER, force: true });
+/**
+ * client-node serializes a kind it knows from its own model, whose field names differ from the
+ * wire's where the wire name is awkward (`enum` is `_enum`, `x-kubernetes-list-type` is
+ * `xKubernetesListType`): a plain manifest would lose those fields on the way. `loadYaml` maps
+ * the wire names onto the model first (as hub/src/crds.ts does).
+ */
+export const onClientNodeModel = (o: KubernetesManifest): KubernetesObject =>
+  loadYaml<KubernetesObject>(JSON.stringify(o));
+
+async function exists(client: HubClient, o: KubernetesManifest): Promise<boolean> {
+  try {
+    await client.objects.read({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      metadata: { name: o.metadata.name },
+    });
+    return true;
+  } catch (error) {
+    if (apiStatusCode(error) === 404) {
+      return false;
+    }
+    throw error;
   }
-  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name);
+}
+
+async function applyMissing(client: HubClient, objects: KubernetesManifest[]): Promise<void> {
+  const created: string[] = [];
+  for (const o of objects) {
+    if (!(await exists(client, o))) {
+      await serverSideApply(client, onClientNodeModel(o), { fieldManager: FIELD_MANAGER, force: true });
+      if (o.kind === 'CustomResourceDefinition') {
+        created.push(o.metadata.name);
+      }
+    }
+  }
   await waitFor(
     async () => {
-      for (const name of crds) {
+      for (const name of created) {
         const crd = await client.apiext.readCustomResourceDefinition({ name });
         if (!crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) {
           return false;
@@ -33,13 +65,14 @@ async function applyForReal(client: HubClient, objects: KubernetesManifest[]): P
       }
       return true;
     },
-    { timeoutMs: 30_000, what: `CRDs ${crds.join(', ')} to be established` },
+    { timeoutMs: 30_000, what: `CRDs ${created.join(', ')} to be established` },
   );
 }
 
 /**
- * Applies the Namespaces and CRDs among `objects`, then dry-runs the rest, concurrently.
- * Returns every refusal, in the API server's own words (an empty list: all accepted).
+ * Applies the Namespaces and CRDs among `objects` that the server lacks, then dry-runs every
+ * object, concurrently. Returns every refusal, in the API server's own words (an empty list:
+ * all accepted).
  */
 export async function serverDryRun(
   client: HubClient,
@@ -47,15 +80,13 @@ export async function serverDryRun(
 ): Promise<DryRunRefusal[]> {
   const foundational = (o: KubernetesManifest) =>
     o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition';
-  await applyForReal(client, objects.filter(foundational));
-  const rest = objects.filter((o) => !foundational(o));
+  await applyMissing(client, objects.filter(foundational));
   const refusals: DryRunRefusal[] = [];
-  const CONCURRENCY = 16;
-  for (let i = 0; i < rest.length; i += CONCURRENCY) {
+  for (let i = 0; i < objects.length; i += CONCURRENCY) {
     await Promise.all(
-      rest.slice(i, i + CONCURRENCY).map(async (o) => {
+      objects.slice(i, i + CONCURRENCY).map(async (o) => {
         try {
-          await serverSideApply(client, o as KubernetesObject, { fieldManager: FIELD_MANAGER, dryRun: true });
+          await serverSideApply(client, onClientNodeModel(o), { fieldManager: FIELD_MANAGER, dryRun: true });
         } catch (error) {
           refusals.push({ object: describe(o), message: apiErrorMessage(error) });
         }
