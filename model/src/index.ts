@@ -9,6 +9,7 @@ export * from './kind.ts';
 export * from './kinds/index.ts';
 export * from './regions.ts';
 export type { Static, TSchema } from './schema.ts';
+export * from './site-sizing.ts';
 export * from './validation/defaults.ts';
 export * from './validation/problem.ts';
 export * from './validation/reference-rules.ts';

@@ -1,5 +1,8 @@
+export { type Bundle, makeBundle } from './agent/bundle.ts';
+export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
 export { syntheticTelemetry } from './agent/synthetic-telemetry.ts';
+export { LICENSE_SERVICE_ACCOUNT } from './controllers/license-service-access.ts';
 export { localKek } from './drm/kek-source.ts';
 export { HeartbeatStore } from './health/heartbeat-store.ts';
 export * from './health/telemetry-series-route.ts';

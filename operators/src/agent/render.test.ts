@@ -1,32 +1,59 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HARDWARE_PROFILES, type SiteSpec } from '@smart-fleet/model';
+import {
+  HARDWARE_PROFILES,
+  type HardwareProfileName,
+  hardwareEgressLimitMbps,
+  resourceQuantities,
+  type SiteReleaseSpec,
+  type SiteSpec,
+  sizeSite,
+} from '@smart-fleet/model';
 import { makeBundle } from './bundle.ts';
-import { MANAGED_LABEL, renderBundle } from './render.ts';
+import { MANAGED_LABEL, renderBundle, type SiteObject } from './render.ts';
 
-const spec = {
-  kind: 'school',
-  location: { region: 'busan', address: 'x', latitude: 35, longitude: 129 },
-  subscriberCap: 200,
-  hardware: { ...HARDWARE_PROFILES.entry },
-  streaming: { egressBudgetMbps: 1000 },
-} as SiteSpec;
+type Json = Record<string, any>;
+
+function siteSpec(profile: HardwareProfileName, egressBudgetMbps?: number): SiteSpec {
+  const hardware = { ...HARDWARE_PROFILES[profile] };
+  return {
+    kind: 'school',
+    location: { region: 'busan', address: 'x', latitude: 35, longitude: 129 },
+    subscriberCap: 200,
+    hardware,
+    streaming: { egressBudgetMbps: egressBudgetMbps ?? hardwareEgressLimitMbps(hardware) },
+  } as SiteSpec;
+}
+
+const services = [
+  { name: 'streaming-edge', image: 'smart/edge:1', settings: { LOG_LEVEL: 'info' } },
+  { name: 'cache', image: 'smart/cache:1' },
+  { name: 'license-proxy', image: 'smart/license-proxy:1' },
+  // A service the sizing does not know (the kind's enum may grow before the sizing does).
+  { name: 'subtitle-renderer' as 'cache', image: 'smart/subtitles:1' },
+] satisfies SiteReleaseSpec['services'];
+
+function render(spec: SiteSpec): SiteObject[] {
+  return renderBundle(
+    makeBundle({
+      site: { name: 'sch-busan-00001', namespace: 'smart-fleet', spec },
+      release: { name: 'r1', spec: { version: '1.0.0', channel: 'stable', services } },
+      placement: { site: 'sch-busan-00001', titles: [], fillWindow: { start: '02:00', durationMinutes: 60 } },
+    }),
+  );
+}
+
+function deployment(objects: SiteObject[], name: string): Json {
+  const found = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+  assert.ok(found, `Deployment ${name}`);
+  return found as Json;
+}
+
+const container = (d: Json): Json => d.spec.template.spec.containers[0];
 
 describe('renderBundle', () => {
-  it('renders site values, the placement and a Deployment with settings per service, all labelled for pruning', () => {
-    const bundle = makeBundle({
-      site: { name: 'sch-busan-00001', namespace: 'smart-fleet', spec },
-      release: {
-        name: 'r1',
-        spec: {
-          version: '1.0.0',
-          channel: 'stable',
-          services: [{ name: 'streaming-edge', image: 'smart/edge:1', settings: { MAX_STREAMS: '500' } }],
-        },
-      },
-      placement: { site: 'sch-busan-00001', titles: [], fillWindow: { start: '02:00', durationMinutes: 60 } },
-    });
-    const objects = renderBundle(bundle);
+  it('renders site values, the placement and settings and a Deployment per service, all labelled for pruning', () => {
+    const objects = render(siteSpec('entry'));
     assert.deepEqual(
       objects.map((o) => `${o.kind}/${o.metadata.name}`),
       [
@@ -35,23 +62,128 @@ describe('renderBundle', () => {
         'ConfigMap/content-placement',
         'ConfigMap/streaming-edge-settings',
         'Deployment/streaming-edge',
+        'ConfigMap/cache-settings',
+        'Deployment/cache',
+        'ConfigMap/license-proxy-settings',
+        'Deployment/license-proxy',
+        'ConfigMap/subtitle-renderer-settings',
+        'Deployment/subtitle-renderer',
       ],
     );
     assert.ok(objects.every((o) => o.metadata.labels[MANAGED_LABEL] === 'smart-site-agent'));
-    const edge = objects.at(-1) as unknown as {
-      spec: {
-        template: { spec: { containers: { image: string; resources: { requests: { cpu: string } } }[] } };
-      };
-    };
-    assert.equal(edge.spec.template.spec.containers[0]?.image, 'smart/edge:1');
-    assert.equal(
-      edge.spec.template.spec.containers[0]?.resources.requests.cpu,
-      '700m',
-      'one CPU on entry hardware',
+    assert.ok(objects.every((o) => o.kind === 'Namespace' || o.metadata.namespace === 'smart-site'));
+  });
+
+  for (const profile of Object.keys(HARDWARE_PROFILES) as HardwareProfileName[]) {
+    it(`${profile}: sizes every service by the model's site sizing`, () => {
+      const spec = siteSpec(profile);
+      const sizing = sizeSite(spec);
+      const objects = render(spec);
+      const edge = deployment(objects, 'streaming-edge');
+      const cards = { 'smartfleet.io/stream-accelerator': String(sizing.edge.accelerators) };
+      const edgeAmount = resourceQuantities(sizing.edge);
+      assert.equal(edge.spec.replicas, sizing.edge.replicas);
+      assert.deepEqual(container(edge).resources, {
+        requests: { ...edgeAmount.requests, ...cards },
+        limits: { ...edgeAmount.limits, ...cards },
+      });
+      assert.deepEqual(container(edge).env, [
+        { name: 'EGRESS_BUDGET_MBPS', value: String(sizing.edge.egressMbps) },
+        { name: 'MAX_STREAMS', value: String(sizing.edge.maxStreams) },
+        { name: 'ACCELERATORS', value: String(sizing.edge.accelerators) },
+      ]);
+      assert.deepEqual(container(deployment(objects, 'cache')).resources, resourceQuantities(sizing.cache));
+      assert.deepEqual(
+        container(deployment(objects, 'license-proxy')).resources,
+        resourceQuantities(sizing.licenseProxy),
+      );
+      assert.deepEqual(container(deployment(objects, 'subtitle-renderer')).resources, {
+        requests: { cpu: '50m', memory: '64Mi' },
+        limits: { cpu: '100m', memory: '128Mi' },
+      });
+      if (profile === 'cluster-full') {
+        assert.deepEqual([edge.spec.replicas, cards['smartfleet.io/stream-accelerator']], [4, '1']);
+      }
+    });
+  }
+
+  it('mounts the cache claim the stack declares into the cache, and only there', () => {
+    const objects = render(siteSpec('smp-full'));
+    const cache = deployment(objects, 'cache');
+    const claim = cache.spec.template.spec.volumes.find((v: Json) => v.persistentVolumeClaim);
+    assert.deepEqual(claim, { name: 'cache', persistentVolumeClaim: { claimName: 'site-cache' } });
+    assert.ok(
+      container(cache).volumeMounts.some(
+        (m: Json) => m.name === 'cache' && m.mountPath === '/var/cache/smart-site',
+      ),
     );
+    assert.deepEqual(container(cache).env, [
+      { name: 'CACHE_DIR', value: '/var/cache/smart-site' },
+      { name: 'CACHE_SIZE_GB', value: '1800' },
+    ]);
+    for (const name of ['streaming-edge', 'license-proxy', 'subtitle-renderer']) {
+      assert.ok(
+        !deployment(objects, name).spec.template.spec.volumes.some((v: Json) => v.persistentVolumeClaim),
+      );
+    }
+  });
+
+  it('serves the edge, the cache and the license proxy on the agreed named port, probed there', () => {
+    const objects = render(siteSpec('smp-half'));
+    for (const name of ['streaming-edge', 'cache', 'license-proxy']) {
+      const c = container(deployment(objects, name));
+      assert.deepEqual(c.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], name);
+      assert.equal(c.readinessProbe.httpGet.port, 'http');
+      assert.equal(c.livenessProbe.httpGet.port, 'http');
+    }
+    const unknown = container(deployment(objects, 'subtitle-renderer'));
+    assert.equal(unknown.ports, undefined);
+    assert.equal(unknown.readinessProbe, undefined);
+  });
+
+  it('runs every service non-root on a read-only root, one copy at a time, selecting its own pods', () => {
+    for (const d of render(siteSpec('cluster-full')).filter((o) => o.kind === 'Deployment') as Json[]) {
+      const pod = d.spec.template.spec;
+      const c = container(d);
+      assert.equal(pod.securityContext.runAsNonRoot, true, d.metadata.name);
+      assert.equal(pod.automountServiceAccountToken, false);
+      assert.deepEqual(c.securityContext, {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      assert.ok(
+        c.volumeMounts.some((m: Json) => m.mountPath === '/tmp'),
+        'a writable /tmp',
+      );
+      assert.ok(c.resources.requests.cpu && c.resources.limits.cpu && c.resources.limits.memory);
+      assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
+      assert.deepEqual(d.spec.selector.matchLabels, { 'app.kubernetes.io/name': d.metadata.name });
+      assert.deepEqual(d.spec.template.metadata.labels, d.spec.selector.matchLabels);
+      assert.equal(d.metadata.labels['smartfleet.io/release'], 'r1');
+      assert.deepEqual(c.envFrom, [
+        { configMapRef: { name: `${d.metadata.name}-settings` } },
+        { configMapRef: { name: 'site-endpoints', optional: true } },
+      ]);
+    }
+  });
+
+  it('requests no card on a box without accelerators', () => {
+    const spec = siteSpec('entry');
+    spec.hardware = { ...spec.hardware, accelerators: 0 };
+    const edge = container(deployment(render(spec), 'streaming-edge'));
+    assert.deepEqual(Object.keys(edge.resources.requests), ['cpu', 'memory']);
+    assert.deepEqual(Object.keys(edge.resources.limits), ['cpu', 'memory']);
+  });
+
+  it('gives the edge CPU for the budget the site has, not the whole box', () => {
+    const full = container(deployment(render(siteSpec('smp-full')), 'streaming-edge'));
+    const half = container(deployment(render(siteSpec('smp-full', 2000)), 'streaming-edge'));
+    assert.deepEqual([full.resources.requests.cpu, half.resources.requests.cpu], ['6580m', '3290m']);
   });
 
   it('has a revision that changes with the content and only with it', () => {
+    const spec = siteSpec('entry');
     const a = makeBundle({ site: { name: 's', namespace: 'n', spec } });
     const b = makeBundle({ site: { name: 's', namespace: 'n', spec } });
     const c = makeBundle({ site: { name: 's', namespace: 'n', spec: { ...spec, subscriberCap: 201 } } });

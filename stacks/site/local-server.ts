@@ -1,0 +1,104 @@
+/**
+ * LocalServer: what a building's single-node cluster runs, from its Site entry in the inventory.
+ * The stack owns the box; the site agent owns the release. This component is applied when the
+ * box is installed (and again when its hardware or platform changes) and declares what the box
+ * itself needs: the accelerator device plugin, the site agent with its bootstrap credential and
+ * RBAC, and the release namespace with what outlives a release (the cache claim, the Services,
+ * the box's endpoints and the quota). The streaming services themselves arrive as SiteReleases
+ * through the hub and the agent renders them there. Both sides size the box with the model's
+ * `sizeSite`, so a release always fits what this stack left for it.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { ACCELERATOR_RESOURCE, type SiteSizing, type SiteSpec, sizeSite } from '@smart-fleet/model';
+import { SITE_NAMESPACE } from '@smart-fleet/operators';
+import type { KubernetesVersion } from '../lib/api-versions.ts';
+import type { ImageSource } from '../lib/images.ts';
+import { PART_OF } from '../lib/labels.ts';
+import type { PartContext } from '../wide-area/part-context.ts';
+import { declareAcceleratorDevicePlugin } from './accelerator-device-plugin.ts';
+import { declareReleaseNamespace, type EdgeServiceType, RELEASE_QUOTA } from './release-namespace.ts';
+import { declareSiteAgent } from './site-agent.ts';
+import { SITE_AGENT } from './site-agent-access.ts';
+
+export interface LocalServerArgs {
+  /** The site as the inventory declares it, and the hub namespace it lives in. */
+  site: { name: string; hubNamespace: string; spec: SiteSpec };
+  /** The namespace the stack's own workloads (the agent, the device plugin) run in. */
+  namespace: string;
+  agent: {
+    hubUrl: string;
+    /** The site's single-use bootstrap token, from the hub (a Pulumi secret). */
+    bootstrapToken: pulumi.Input<string>;
+    heartbeatSeconds: number;
+  };
+  edge: { serviceType: EdgeServiceType; originUrl: string };
+  licenseProxy: { upstreamUrl: string };
+  /** Unset: the cluster's default storage class. */
+  storageClass?: string;
+  images: ImageSource;
+  kubernetesVersion: KubernetesVersion;
+}
+
+export class LocalServer extends pulumi.ComponentResource {
+  readonly namespace: string;
+  readonly sizing: SiteSizing;
+  readonly releaseNamespace = SITE_NAMESPACE;
+  readonly releaseQuota = RELEASE_QUOTA;
+  readonly agentServiceAccount = SITE_AGENT;
+
+  constructor(name: string, args: LocalServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('smart:site:LocalServer', name, {}, opts);
+    const { site, namespace } = args;
+    const ns = new k8s.core.v1.Namespace(
+      namespace,
+      { metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': PART_OF } } },
+      { parent: this },
+    );
+    const ctx: PartContext = {
+      namespace,
+      instance: site.name,
+      images: args.images,
+      kubernetesVersion: args.kubernetesVersion,
+      opts: { parent: this, dependsOn: [ns] },
+    };
+    const sizing = sizeSite(site.spec);
+    if (sizing.devicePlugin) {
+      declareAcceleratorDevicePlugin(
+        { accelerators: site.spec.hardware.accelerators, size: sizing.devicePlugin },
+        ctx,
+      );
+    }
+    const releaseNamespace = declareReleaseNamespace(
+      {
+        sizing,
+        edgeServiceType: args.edge.serviceType,
+        originUrl: args.edge.originUrl,
+        licenseUpstreamUrl: args.licenseProxy.upstreamUrl,
+        storageClass: args.storageClass,
+      },
+      { ...ctx, opts: { parent: this } },
+    );
+    declareSiteAgent(
+      {
+        ...args.agent,
+        hubNamespace: site.hubNamespace,
+        site: site.name,
+        storageClass: args.storageClass,
+        size: sizing.agent,
+      },
+      releaseNamespace,
+      ctx,
+    );
+    this.namespace = namespace;
+    this.sizing = sizing;
+    this.registerOutputs({
+      namespace,
+      sizing,
+      releaseNamespace: this.releaseNamespace,
+      releaseQuota: this.releaseQuota,
+      agentServiceAccount: this.agentServiceAccount,
+      acceleratorResource: sizing.devicePlugin ? ACCELERATOR_RESOURCE : undefined,
+    });
+  }
+}

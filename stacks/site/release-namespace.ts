@@ -1,0 +1,136 @@
+/**
+ * The release namespace (`smart-site`, the agent's SITE_NAMESPACE) and the box-level pieces in
+ * it that every release's workloads use. With each SiteRelease the site agent renders the
+ * streaming edge, the cache and the license proxy there as Deployments (operators/src/agent/
+ * render.ts); what outlives a release is this stack's, declared once per box:
+ * - the cache's PersistentVolumeClaim, sized from the box's storage (the cache mounts it);
+ * - a Service per served release service, selecting the pods the agent renders;
+ * - what only this box knows (its origin and license service, its own services' addresses), as
+ *   a ConfigMap the release's containers read as environment;
+ * - a ResourceQuota from the same sizing, so a release can never ask for more than the box has.
+ * None of them carries the agent's managed-by label, so the agent's prune never touches them.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import {
+  ACCELERATOR_RESOURCE,
+  CACHE_SERVICE,
+  EDGE_SERVICE,
+  LICENSE_PROXY_SERVICE,
+  SERVED_SITE_SERVICES,
+  SITE_CACHE_CLAIM,
+  SITE_ENDPOINTS_CONFIG,
+  SITE_SERVICE_PORT,
+  SITE_SERVICE_PORT_NAME,
+  type SiteSizing,
+} from '@smart-fleet/model';
+import { releaseSelector, SITE_NAMESPACE } from '@smart-fleet/operators';
+import { appLabels, PART_OF } from '../lib/labels.ts';
+import type { PartContext } from '../wide-area/part-context.ts';
+
+export const RELEASE_QUOTA = 'release-budget';
+export const SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const;
+export type EdgeServiceType = (typeof SERVICE_TYPES)[number];
+
+export interface ReleaseNamespaceSettings {
+  sizing: SiteSizing;
+  /** How the building's players reach the streaming edge. */
+  edgeServiceType: EdgeServiceType;
+  /** The wide-area distribution origin the cache fills from. */
+  originUrl: string;
+  /** The wide-area DRM license service the license proxy forwards to. */
+  licenseUpstreamUrl: string;
+  /** Unset: the cluster's default storage class. */
+  storageClass?: string;
+}
+
+/** A release service's in-cluster address, through the stack's Service. */
+export function releaseServiceUrl(service: string): string {
+  return `http://${service}.${SITE_NAMESPACE}.svc`;
+}
+
+/** The ResourceQuota's `hard`: the release's share of the box, limits as requests. */
+export function releaseQuotaHard(sizing: SiteSizing): Record<string, string> {
+  const { cpuMillis, memoryMi, accelerators } = sizing.releaseQuota;
+  return {
+    'requests.cpu': `${cpuMillis}m`,
+    'limits.cpu': `${cpuMillis}m`,
+    'requests.memory': `${memoryMi}Mi`,
+    'limits.memory': `${memoryMi}Mi`,
+    [`requests.${ACCELERATOR_RESOURCE}`]: String(accelerators),
+  };
+}
+
+export function declareReleaseNamespace(
+  settings: ReleaseNamespaceSettings,
+  ctx: PartContext,
+): k8s.core.v1.Namespace {
+  const labels = (component: string) => appLabels(component, ctx.instance);
+  // Only part-of: the agent labels the namespace as its own (managed-by) when it applies it.
+  const namespace = new k8s.core.v1.Namespace(
+    SITE_NAMESPACE,
+    { metadata: { name: SITE_NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } } },
+    ctx.opts,
+  );
+  const opts = { ...ctx.opts, dependsOn: [namespace] };
+  const inNamespace = (name: string, component = name) => ({
+    name,
+    namespace: SITE_NAMESPACE,
+    labels: labels(component),
+  });
+  new k8s.core.v1.PersistentVolumeClaim(
+    SITE_CACHE_CLAIM,
+    {
+      metadata: inNamespace(SITE_CACHE_CLAIM, CACHE_SERVICE),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(settings.storageClass ? { storageClassName: settings.storageClass } : {}),
+        resources: { requests: { storage: `${settings.sizing.cacheVolumeGB}G` } },
+      },
+    },
+    opts,
+  );
+  for (const service of SERVED_SITE_SERVICES) {
+    new k8s.core.v1.Service(
+      service,
+      {
+        metadata: inNamespace(service),
+        spec: {
+          // Players reach the edge from the building's network; the rest are in-cluster only.
+          type: service === EDGE_SERVICE ? settings.edgeServiceType : 'ClusterIP',
+          selector: releaseSelector(service),
+          ports: [
+            {
+              name: SITE_SERVICE_PORT_NAME,
+              port: SITE_SERVICE_PORT,
+              targetPort: SITE_SERVICE_PORT_NAME,
+              protocol: 'TCP',
+            },
+          ],
+        },
+      },
+      opts,
+    );
+  }
+  new k8s.core.v1.ConfigMap(
+    SITE_ENDPOINTS_CONFIG,
+    {
+      metadata: inNamespace(SITE_ENDPOINTS_CONFIG, 'local-server'),
+      data: {
+        ORIGIN_URL: settings.originUrl,
+        LICENSE_UPSTREAM_URL: settings.licenseUpstreamUrl,
+        CACHE_URL: releaseServiceUrl(CACHE_SERVICE),
+        LICENSE_PROXY_URL: releaseServiceUrl(LICENSE_PROXY_SERVICE),
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.ResourceQuota(
+    RELEASE_QUOTA,
+    {
+      metadata: inNamespace(RELEASE_QUOTA, 'local-server'),
+      spec: { hard: releaseQuotaHard(settings.sizing) },
+    },
+    opts,
+  );
+  return namespace;
+}

@@ -1,0 +1,86 @@
+/**
+ * Checks on stack config values that the wide-area and site programs share. Each returns a
+ * problem (for StackConfig to put the key on) or throws a StackConfigError itself.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { PROJECT, type StackConfig, StackConfigError } from '../lib/config.ts';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+export function isDnsLabel(value: string): boolean {
+  return DNS_LABEL.test(value);
+}
+
+export function isDnsSubdomain(value: string): boolean {
+  return DNS_SUBDOMAIN.test(value);
+}
+
+/** A namespace this stack owns (default `fallback`): a DNS label. */
+export function namespaceName(config: StackConfig, fallback: string): string {
+  const value = config.string('namespace', fallback);
+  if (!isDnsLabel(value)) {
+    throw new StackConfigError(
+      'namespace',
+      `"${value}" is not a namespace name (a DNS label, like ${fallback})`,
+    );
+  }
+  return value;
+}
+
+export function dnsSubdomain(config: StackConfig, key: string, fallback?: string): string {
+  const value = config.string(key, fallback);
+  if (!isDnsSubdomain(value)) {
+    throw new StackConfigError(key, `"${value}" is not a Kubernetes object name (lowercase DNS subdomain)`);
+  }
+  return value;
+}
+
+/** An http(s) URL without credentials in it. */
+export function httpUrl(config: StackConfig, key: string): string {
+  const value = config.string(key);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StackConfigError(key, `"${value}" is not a URL like https://host:port`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new StackConfigError(key, `must be an http or https URL, not ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new StackConfigError(key, 'must not carry credentials; they belong in a secret');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * A secret whose value is checked before anything is declared: a bad value stops the program
+ * with a message naming the key and the problem, never the value. The check reads the decrypted
+ * value the engine passed in (synchronously, so the error is the program's, not a failed
+ * resource's); the program only ever uses the secret Output.
+ */
+export function checkedSecret(
+  config: StackConfig,
+  key: string,
+  check: (value: string) => string | undefined,
+): pulumi.Output<string> {
+  const secret = config.secret(key);
+  const problem = check(pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? '');
+  if (problem) {
+    throw new StackConfigError(key, problem);
+  }
+  return secret;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+/** Five cron fields of numbers, ranges, lists and steps (what a CronJob's schedule takes). */
+export function cronSchedule(config: StackConfig, key: string, fallback: string): string {
+  const value = config.string(key, fallback);
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
+    throw new StackConfigError(key, `"${value}" is not a five-field cron schedule like "${fallback}"`);
+  }
+  return value;
+}

@@ -1,0 +1,112 @@
+/**
+ * The distribution origin: serves the content library to the local servers' caches (they pull
+ * within their off-peak fill windows). It runs on the distribution nodes, joins every IPoIB
+ * network of the fabric and requests a shared HCA, so library reads go over RDMA.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import { podDisruptionBudget } from '../lib/api-versions.ts';
+import { imageFor } from '../lib/images.ts';
+import { appLabels, selectorLabels } from '../lib/labels.ts';
+import { LIBRARY_PATH, libraryVolume } from './content-library.ts';
+import { NETWORKS_ANNOTATION, networksAnnotation, RDMA_RESOURCE } from './infiniband-fabric.ts';
+import type { IpoibNetwork } from './ipoib-plan.ts';
+import { scheduledOnRole } from './node-roles.ts';
+import type { PartContext } from './part-context.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from './pod-security.ts';
+
+export const DISTRIBUTION_ORIGIN = 'distribution-origin';
+export const ORIGIN_PORT = 8080;
+
+export interface OriginSettings {
+  replicas: number;
+  networks: readonly IpoibNetwork[];
+}
+
+export function declareDistributionOrigin(
+  settings: OriginSettings,
+  ctx: PartContext,
+): { deployment: k8s.apps.v1.Deployment; service: k8s.core.v1.Service } {
+  const labels = appLabels(DISTRIBUTION_ORIGIN, ctx.instance);
+  const selector = selectorLabels(DISTRIBUTION_ORIGIN, ctx.instance);
+  const deployment = new k8s.apps.v1.Deployment(
+    DISTRIBUTION_ORIGIN,
+    {
+      metadata: { name: DISTRIBUTION_ORIGIN, namespace: ctx.namespace, labels },
+      spec: {
+        replicas: settings.replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels,
+            annotations: { [NETWORKS_ANNOTATION]: networksAnnotation(ctx.namespace, settings.networks) },
+          },
+          spec: {
+            ...scheduledOnRole('distribution'),
+            automountServiceAccountToken: false,
+            securityContext: RESTRICTED_POD,
+            // One origin per distribution node where there are enough nodes.
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      labelSelector: { matchLabels: selector },
+                      topologyKey: 'kubernetes.io/hostname',
+                    },
+                  },
+                ],
+              },
+            },
+            containers: [
+              {
+                name: DISTRIBUTION_ORIGIN,
+                image: imageFor('distributionOrigin', ctx.images),
+                args: [`--library=${LIBRARY_PATH}`, `--listen=:${ORIGIN_PORT}`],
+                ports: [{ name: 'http', containerPort: ORIGIN_PORT, protocol: 'TCP' }],
+                securityContext: RESTRICTED_CONTAINER,
+                resources: {
+                  requests: { cpu: '2', memory: '4Gi', [RDMA_RESOURCE]: '1' },
+                  limits: { cpu: '4', memory: '8Gi', [RDMA_RESOURCE]: '1' },
+                },
+                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'http' },
+                  initialDelaySeconds: 10,
+                  periodSeconds: 10,
+                },
+                volumeMounts: [
+                  { name: 'content-library', mountPath: LIBRARY_PATH, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [libraryVolume(true), scratchVolume()],
+          },
+        },
+      },
+    },
+    ctx.opts,
+  );
+  const service = new k8s.core.v1.Service(
+    DISTRIBUTION_ORIGIN,
+    {
+      metadata: { name: DISTRIBUTION_ORIGIN, namespace: ctx.namespace, labels },
+      spec: {
+        selector,
+        ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      },
+    },
+    ctx.opts,
+  );
+  podDisruptionBudget(
+    DISTRIBUTION_ORIGIN,
+    {
+      metadata: { name: DISTRIBUTION_ORIGIN, namespace: ctx.namespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    },
+    ctx.kubernetesVersion,
+    ctx.opts,
+  );
+  return { deployment, service };
+}

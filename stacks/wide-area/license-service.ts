@@ -1,0 +1,168 @@
+/**
+ * The DRM license service: issues playback licenses to the local servers' license proxies.
+ *
+ * Where its keys come from, and who may read them (coherent with the operators' DRM keys
+ * controller, operators/src/controllers/drm-keys.ts and license-service-access.ts):
+ * - Content keys live in the hub, one Secret per protected title (`<title>-drm-keys`), each key
+ *   sealed under the key-encryption key. The operators keep a Role, `drm-license-key-reader`,
+ *   naming exactly those Secrets (`get` only) and bind it to the ServiceAccount
+ *   `drm-license-service`. That Role is theirs, since only they know the names as keys are made;
+ *   this stack never declares it. The license service reaches the hub as that identity with the
+ *   hub credential below.
+ * - In this cluster the service's own Role lets the same-named ServiceAccount `get` exactly its
+ *   two DRM Secrets: the key-encryption key that opens content keys, and the hub credential that
+ *   fetches them. No list, no watch, no other Secret. It reads them through the API rather than
+ *   the environment, so the KEK never sits in a process environment and a rotated one
+ *   (`pulumi up`) is read without a restart.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
+import { podDisruptionBudget } from '../lib/api-versions.ts';
+import { imageFor } from '../lib/images.ts';
+import { appLabels, selectorLabels } from '../lib/labels.ts';
+import { scheduledOnRole } from './node-roles.ts';
+import type { PartContext } from './part-context.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from './pod-security.ts';
+
+export const LICENSE_SERVICE = 'drm-license-service';
+export const KEK_SECRET = 'drm-license-kek';
+export const HUB_ACCESS_SECRET = 'drm-license-hub-access';
+export const LICENSE_PORT = 8080;
+
+export interface LicenseServiceSettings {
+  replicas: number;
+  /** The key-encryption key: base64 of 32 bytes, the same KEK the hub's operators seal with. */
+  kek: pulumi.Input<string>;
+  kekId: string;
+  /** A kubeconfig for the hub, authenticating as the hub's `drm-license-service` ServiceAccount. */
+  hubKubeconfig: pulumi.Input<string>;
+  /** The hub namespace holding the content-key Secrets (the fleet's namespace). */
+  hubNamespace: string;
+}
+
+export interface LicenseServiceParts {
+  serviceAccount: k8s.core.v1.ServiceAccount;
+  role: k8s.rbac.v1.Role;
+  deployment: k8s.apps.v1.Deployment;
+  service: k8s.core.v1.Service;
+}
+
+function declareKeySecrets(settings: LicenseServiceSettings, ctx: PartContext): void {
+  const labels = appLabels(LICENSE_SERVICE, ctx.instance);
+  const secret = (name: string, stringData: Record<string, pulumi.Input<string>>) =>
+    new k8s.core.v1.Secret(
+      name,
+      { metadata: { name, namespace: ctx.namespace, labels }, type: 'Opaque', stringData },
+      ctx.opts,
+    );
+  secret(KEK_SECRET, { kek: settings.kek, 'kek-id': settings.kekId });
+  secret(HUB_ACCESS_SECRET, { kubeconfig: settings.hubKubeconfig });
+}
+
+function declareAccess(ctx: PartContext): {
+  serviceAccount: k8s.core.v1.ServiceAccount;
+  role: k8s.rbac.v1.Role;
+} {
+  const labels = appLabels(LICENSE_SERVICE, ctx.instance);
+  const metadata = { name: LICENSE_SERVICE_ACCOUNT, namespace: ctx.namespace, labels };
+  const serviceAccount = new k8s.core.v1.ServiceAccount(LICENSE_SERVICE_ACCOUNT, { metadata }, ctx.opts);
+  const role = new k8s.rbac.v1.Role(
+    LICENSE_SERVICE,
+    {
+      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          verbs: ['get'],
+          resourceNames: [KEK_SECRET, HUB_ACCESS_SECRET],
+        },
+      ],
+    },
+    ctx.opts,
+  );
+  new k8s.rbac.v1.RoleBinding(
+    LICENSE_SERVICE,
+    {
+      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: LICENSE_SERVICE },
+      subjects: [{ kind: 'ServiceAccount', name: LICENSE_SERVICE_ACCOUNT, namespace: ctx.namespace }],
+    },
+    ctx.opts,
+  );
+  return { serviceAccount, role };
+}
+
+export function declareLicenseService(
+  settings: LicenseServiceSettings,
+  ctx: PartContext,
+): LicenseServiceParts {
+  const labels = appLabels(LICENSE_SERVICE, ctx.instance);
+  const selector = selectorLabels(LICENSE_SERVICE, ctx.instance);
+  declareKeySecrets(settings, ctx);
+  const { serviceAccount, role } = declareAccess(ctx);
+  const deployment = new k8s.apps.v1.Deployment(
+    LICENSE_SERVICE,
+    {
+      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
+      spec: {
+        replicas: settings.replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            ...scheduledOnRole('distribution'),
+            serviceAccountName: LICENSE_SERVICE_ACCOUNT,
+            securityContext: RESTRICTED_POD,
+            containers: [
+              {
+                name: LICENSE_SERVICE,
+                image: imageFor('licenseService', ctx.images),
+                ports: [{ name: 'http', containerPort: LICENSE_PORT, protocol: 'TCP' }],
+                env: [
+                  { name: 'SMART_FLEET_DRM_KEK_SECRET', value: KEK_SECRET },
+                  { name: 'SMART_FLEET_HUB_ACCESS_SECRET', value: HUB_ACCESS_SECRET },
+                  { name: 'SMART_FLEET_HUB_NAMESPACE', value: settings.hubNamespace },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ],
+                securityContext: RESTRICTED_CONTAINER,
+                resources: {
+                  requests: { cpu: '250m', memory: '256Mi' },
+                  limits: { cpu: '1', memory: '512Mi' },
+                },
+                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'http' },
+                  initialDelaySeconds: 10,
+                  periodSeconds: 10,
+                },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [scratchVolume()],
+          },
+        },
+      },
+    },
+    ctx.opts,
+  );
+  const service = new k8s.core.v1.Service(
+    LICENSE_SERVICE,
+    {
+      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    },
+    ctx.opts,
+  );
+  podDisruptionBudget(
+    LICENSE_SERVICE,
+    {
+      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    },
+    ctx.kubernetesVersion,
+    ctx.opts,
+  );
+  return { serviceAccount, role, deployment, service };
+}
