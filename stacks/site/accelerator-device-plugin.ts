@@ -7,8 +7,8 @@ import * as k8s from '@pulumi/kubernetes';
 import { ACCELERATOR_RESOURCE, resourceQuantities, type WorkloadSize } from '@smart-fleet/model';
 import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
-import type { PartContext } from '../wide-area/part-context.ts';
-import { RESTRICTED_CONTAINER } from '../wide-area/pod-security.ts';
+import type { PartContext } from '../lib/part-context.ts';
+import { RESTRICTED_CONTAINER } from '../lib/pod-security.ts';
 
 export const ACCELERATOR_PLUGIN = 'stream-accelerator-device-plugin';
 /** Where the kubelet listens for device plugins (kubelet.sock) and where they put their own sockets. */

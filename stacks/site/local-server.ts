@@ -1,21 +1,9 @@
-/**
- * LocalServer: what a building's single-node cluster runs, from its Site entry in the inventory.
- * The stack owns the box; the site agent owns the release. This component is applied when the
- * box is installed (and again when its hardware or platform changes) and declares what the box
- * itself needs: the accelerator device plugin, the site agent with its bootstrap credential and
- * RBAC, and the release namespace with what outlives a release (the cache claim, the Services,
- * the box's endpoints and the quota). The streaming services themselves arrive as SiteReleases
- * through the hub and the agent renders them there. Both sides size the box with the model's
- * `sizeSite`, so a release always fits what this stack left for it.
- */
-import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCELERATOR_RESOURCE, type SiteSizing, type SiteSpec, sizeSite } from '@smart-fleet/model';
 import { SITE_NAMESPACE } from '@smart-fleet/operators';
 import type { KubernetesVersion } from '../lib/api-versions.ts';
 import type { ImageSource } from '../lib/images.ts';
-import { PART_OF } from '../lib/labels.ts';
-import type { PartContext } from '../wide-area/part-context.ts';
+import { componentNamespace } from '../lib/part-context.ts';
 import { declareAcceleratorDevicePlugin } from './accelerator-device-plugin.ts';
 import { declareReleaseNamespace, type EdgeServiceType, RELEASE_QUOTA } from './release-namespace.ts';
 import { declareSiteAgent } from './site-agent.ts';
@@ -50,18 +38,12 @@ export class LocalServer extends pulumi.ComponentResource {
   constructor(name: string, args: LocalServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('smart:site:LocalServer', name, {}, opts);
     const { site, namespace } = args;
-    const ns = new k8s.core.v1.Namespace(
-      namespace,
-      { metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': PART_OF } } },
-      { parent: this },
-    );
-    const ctx: PartContext = {
+    const ctx = componentNamespace(this, {
       namespace,
       instance: site.name,
       images: args.images,
       kubernetesVersion: args.kubernetesVersion,
-      opts: { parent: this, dependsOn: [ns] },
-    };
+    });
     const sizing = sizeSite(site.spec);
     if (sizing.devicePlugin) {
       declareAcceleratorDevicePlugin(

@@ -25,7 +25,7 @@ import {
 } from '@smart-fleet/model';
 import { releaseSelector, SITE_NAMESPACE } from '@smart-fleet/operators';
 import { appLabels, PART_OF } from '../lib/labels.ts';
-import type { PartContext } from '../wide-area/part-context.ts';
+import type { PartContext } from '../lib/part-context.ts';
 
 export const RELEASE_QUOTA = 'release-budget';
 export const SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const;

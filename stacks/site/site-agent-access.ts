@@ -12,7 +12,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import { SITE_NAMESPACE } from '@smart-fleet/operators';
 import { appLabels } from '../lib/labels.ts';
-import type { PartContext } from '../wide-area/part-context.ts';
+import type { PartContext } from '../lib/part-context.ts';
 
 export const SITE_AGENT = 'site-agent';
 

@@ -11,8 +11,8 @@ import type * as pulumi from '@pulumi/pulumi';
 import { resourceQuantities, type WorkloadSize } from '@smart-fleet/model';
 import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
-import type { PartContext } from '../wide-area/part-context.ts';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../wide-area/pod-security.ts';
+import type { PartContext } from '../lib/part-context.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
 import { declareSiteAgentAccess, SITE_AGENT } from './site-agent-access.ts';
 
 export const BOOTSTRAP_SECRET = 'site-agent-bootstrap';

@@ -8,9 +8,9 @@
 import type { SiteSpec } from '@smart-fleet/model';
 import { kubernetesVersion } from '../lib/api-versions.ts';
 import type { StackConfig } from '../lib/config.ts';
+import { checkedSecret, dnsSubdomain, httpUrl, namespaceName } from '../lib/config-checks.ts';
 import { imageSource } from '../lib/images.ts';
 import { namedObject, readStackInventory } from '../lib/inventory.ts';
-import { checkedSecret, dnsSubdomain, httpUrl, namespaceName } from '../wide-area/config-checks.ts';
 import type { LocalServerArgs } from './local-server.ts';
 import { SERVICE_TYPES } from './release-namespace.ts';
 

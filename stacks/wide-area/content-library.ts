@@ -6,7 +6,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import { appLabels } from '../lib/labels.ts';
-import type { PartContext } from './part-context.ts';
+import type { PartContext } from '../lib/part-context.ts';
 
 export const CONTENT_LIBRARY = 'content-library';
 /** Where workloads mount the library. */

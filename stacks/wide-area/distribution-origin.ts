@@ -7,12 +7,12 @@ import * as k8s from '@pulumi/kubernetes';
 import { podDisruptionBudget } from '../lib/api-versions.ts';
 import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
+import type { PartContext } from '../lib/part-context.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
 import { LIBRARY_PATH, libraryVolume } from './content-library.ts';
 import { NETWORKS_ANNOTATION, networksAnnotation, RDMA_RESOURCE } from './infiniband-fabric.ts';
 import type { IpoibNetwork } from './ipoib-plan.ts';
 import { scheduledOnRole } from './node-roles.ts';
-import type { PartContext } from './part-context.ts';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from './pod-security.ts';
 
 export const DISTRIBUTION_ORIGIN = 'distribution-origin';
 export const ORIGIN_PORT = 8080;

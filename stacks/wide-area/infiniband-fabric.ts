@@ -7,10 +7,10 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
+import type { PartContext } from '../lib/part-context.ts';
+import { RESTRICTED_CONTAINER } from '../lib/pod-security.ts';
 import type { IpoibNetwork } from './ipoib-plan.ts';
 import { scheduledOnAnyRole } from './node-roles.ts';
-import type { PartContext } from './part-context.ts';
-import { RESTRICTED_CONTAINER } from './pod-security.ts';
 
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const NAD_API_VERSION = 'k8s.cni.cncf.io/v1';

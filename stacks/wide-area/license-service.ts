@@ -21,9 +21,9 @@ import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
 import { podDisruptionBudget } from '../lib/api-versions.ts';
 import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
+import type { PartContext } from '../lib/part-context.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
 import { scheduledOnRole } from './node-roles.ts';
-import type { PartContext } from './part-context.ts';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from './pod-security.ts';
 
 export const LICENSE_SERVICE = 'drm-license-service';
 export const KEK_SECRET = 'drm-license-kek';

@@ -5,8 +5,8 @@
  * on a node, the patch stops with a conflict instead of silently replacing them.
  */
 import * as k8s from '@pulumi/kubernetes';
+import type { PartContext } from '../lib/part-context.ts';
 import { type NodeRole, roleLabels, roleTaint } from './node-roles.ts';
-import type { PartContext } from './part-context.ts';
 
 export type NodesByRole = Record<NodeRole, readonly string[]>;
 

@@ -7,10 +7,10 @@ import type * as k8s from '@pulumi/kubernetes';
 import { cronJob } from '../lib/api-versions.ts';
 import { imageFor } from '../lib/images.ts';
 import { appLabels } from '../lib/labels.ts';
+import type { PartContext } from '../lib/part-context.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
 import { LIBRARY_PATH, libraryVolume } from './content-library.ts';
 import { scheduledOnRole } from './node-roles.ts';
-import type { PartContext } from './part-context.ts';
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from './pod-security.ts';
 
 export const CONTENT_PACKAGING = 'content-packaging';
 

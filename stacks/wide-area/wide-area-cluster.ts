@@ -1,16 +1,8 @@
-/**
- * WideAreaCluster: what a data-centre cluster of the fleet runs, from its inventory entry (the
- * model's WideAreaCluster spec) and a few site-specific settings. Node groups become labels and
- * taints on its nodes; the InfiniBand fabric becomes IPoIB networks and shared RDMA devices; the
- * content library is sized from `spec.storageTB`; the distribution origin, the packaging jobs
- * and the DRM license service run on the nodes of their role.
- */
-import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { WideAreaClusterSpec } from '@smart-fleet/model';
 import type { KubernetesVersion } from '../lib/api-versions.ts';
 import type { ImageSource } from '../lib/images.ts';
-import { PART_OF } from '../lib/labels.ts';
+import { componentNamespace } from '../lib/part-context.ts';
 import { CONTENT_LIBRARY, declareContentLibrary, librarySize } from './content-library.ts';
 import { DISTRIBUTION_ORIGIN, declareDistributionOrigin } from './distribution-origin.ts';
 import {
@@ -24,7 +16,6 @@ import { declareLicenseService, LICENSE_SERVICE, type LicenseServiceSettings } f
 import { declareNodeGroups, type NodesByRole } from './node-groups.ts';
 import { NODE_ROLES } from './node-roles.ts';
 import { declarePackagingJobs, type PackagingSettings } from './packaging-jobs.ts';
-import type { PartContext } from './part-context.ts';
 
 export interface WideAreaClusterArgs {
   /** The cluster as the inventory declares it. */
@@ -70,18 +61,12 @@ export class WideAreaCluster extends pulumi.ComponentResource {
   constructor(name: string, args: WideAreaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('smart:wide-area:WideAreaCluster', name, {}, opts);
     const { cluster, namespace } = args;
-    const ns = new k8s.core.v1.Namespace(
-      namespace,
-      { metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': PART_OF } } },
-      { parent: this },
-    );
-    const ctx: PartContext = {
+    const ctx = componentNamespace(this, {
       namespace,
       instance: cluster.name,
       images: args.images,
       kubernetesVersion: args.kubernetesVersion,
-      opts: { parent: this, dependsOn: [ns] },
-    };
+    });
     declareNodeGroups(args.nodes, { ...ctx, opts: { parent: this } });
 
     const nodeCount = cluster.spec.nodeGroups.reduce((sum, g) => sum + g.count, 0);

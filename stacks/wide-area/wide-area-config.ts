@@ -7,9 +7,15 @@
 import type { WideAreaClusterSpec } from '@smart-fleet/model';
 import { kubernetesVersion } from '../lib/api-versions.ts';
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
+import {
+  checkedSecret,
+  cronSchedule,
+  dnsSubdomain,
+  isDnsSubdomain,
+  namespaceName,
+} from '../lib/config-checks.ts';
 import { imageSource } from '../lib/images.ts';
 import { namedObject, readStackInventory } from '../lib/inventory.ts';
-import { checkedSecret, cronSchedule, dnsSubdomain, isDnsSubdomain, namespaceName } from './config-checks.ts';
 import { INTERFACE_NAME, planIpoibNetworks } from './ipoib-plan.ts';
 import type { NodesByRole } from './node-groups.ts';
 import { NODE_ROLES, type NodeRole } from './node-roles.ts';

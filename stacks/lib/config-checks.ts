@@ -3,7 +3,7 @@
  * problem (for StackConfig to put the key on) or throws a StackConfigError itself.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { PROJECT, type StackConfig, StackConfigError } from '../lib/config.ts';
+import { PROJECT, type StackConfig, StackConfigError } from './config.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
