@@ -19,9 +19,9 @@ import type { SeriesSource } from './telemetry/series-source.ts';
 import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
 import {
+  MAX_REQUEST_BODY_BYTES,
   maskErrors,
   useAuthentication,
-  MAX_REQUEST_BODY_BYTES,
   useNoPartnerIntrospection,
   usePartnerAllowList,
   useRequestBodyLimit,

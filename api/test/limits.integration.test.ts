@@ -11,7 +11,6 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { listAll } from '@smart-fleet/hub';
 import type { Site } from '@smart-fleet/model';
-import { MAX_REQUEST_BODY_BYTES } from '../src/yoga-plugins.ts';
 import {
   type ApiHarness,
   apiHarness,
@@ -19,6 +18,7 @@ import {
   type GraphqlAnswer,
   headersFor,
 } from '../../test/support/api-server.ts';
+import { MAX_REQUEST_BODY_BYTES } from '../src/yoga-plugins.ts';
 
 const ALL_SCOPES = ['sites:read', 'content:read', 'telemetry:read'] as const;
 
@@ -237,7 +237,10 @@ describe('against a fleet of 20 sites, default limits', () => {
 
     test('a body over the limit is 413 and nothing in it runs', async () => {
       const drain = `mutation Drain($padding: String) { drainSite(namespace: "${h.namespace}", name: "${site.metadata.name}") { __typename } }`;
-      const body = JSON.stringify({ query: drain, variables: { padding: 'x'.repeat(MAX_REQUEST_BODY_BYTES) } });
+      const body = JSON.stringify({
+        query: drain,
+        variables: { padding: 'x'.repeat(MAX_REQUEST_BODY_BYTES) },
+      });
       const answer = await send(h.api.url, h.operator, { body });
       assert.equal(answer.status, 413, answer.text);
       assert.equal(onlyError(answer).extensions?.code, 'REQUEST_ENTITY_TOO_LARGE');
@@ -250,7 +253,11 @@ describe('against a fleet of 20 sites, default limits', () => {
       const chunks = [JSON.stringify({ query: '{ sites(first: 1) { totalCount } }' })];
       const response = await fetch(h.api.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headersFor(h.operator) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...headersFor(h.operator),
+        },
         body: new ReadableStream({
           pull(controller) {
             const next = chunks.shift();
