@@ -1,6 +1,7 @@
 /**
- * A connection to a hub: the user's cluster when KUBECONFIG is set, otherwise the local hub
- * that `npm start` or `npm run hub -- start` runs.
+ * A connection to a hub: the user's cluster when KUBECONFIG is set; inside a pod (the hub
+ * stack's operators and API), the pod's service account; otherwise the local hub that
+ * `npm start` or `npm run hub -- start` runs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,8 @@ import { DEFAULT_HUB_DIR } from './local-hub.ts';
  * connection (a full handshake with a client certificate) and leaves it open: at fleet scale
  * that halves the apply rate and piles up sockets. This keeps the first agent and reuses it, so
  * requests share a pool of keep-alive connections. Credentials here are static certificates or
- * tokens from the kubeconfig, so one agent per KubeConfig is right.
+ * tokens from the kubeconfig, so one agent per KubeConfig is right; in a pod, the service
+ * account's token (re-read as kubelet rotates it) travels in a header, not in the agent.
  */
 class PooledKubeConfig extends KubeConfig {
   #dispatcher?: ReturnType<RequestContext['getDispatcher']>;
@@ -56,9 +58,21 @@ export function resolveKubeconfig(explicit?: string): string {
   return path;
 }
 
+/**
+ * In a pod, with no kubeconfig named (neither an explicit path nor KUBECONFIG), the client uses
+ * the pod's service account, as client-go does; a named kubeconfig always wins.
+ */
+export function usesInClusterConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return explicit === undefined && !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST);
+}
+
 export function connect(kubeconfig?: string): HubClient {
   const kc = new PooledKubeConfig();
-  kc.loadFromFile(resolveKubeconfig(kubeconfig));
+  if (usesInClusterConfig(kubeconfig)) {
+    kc.loadFromCluster();
+  } else {
+    kc.loadFromFile(resolveKubeconfig(kubeconfig));
+  }
   return {
     kc,
     server: kc.getCurrentCluster()?.server ?? '(unknown)',

@@ -1,7 +1,17 @@
 /**
  * `npm run operators`: the hub's controllers against $KUBECONFIG's cluster or the local hub.
  * Run several for availability: they elect a leader on a Lease and only the leader acts; a
- * replica that loses the lease exits so its supervisor restarts it as a standby.
+ * replica that loses the lease exits so its supervisor restarts it as a standby. Every replica
+ * serves agents; standbys relay agents' calls to the leader at its advertised address.
+ *   npm run operators -- [--namespace NS] [--lease-namespace NS]
+ *     [--listen-host 127.0.0.1] [--advertise-address ADDR] [--metrics-port 9464]
+ *     [--ingest-port 9465] [--webhook-port 9443] [--webhook-cert-dir DIR]
+ * --listen-host: where the metrics, agents' and webhook servers listen (a pod: 0.0.0.0).
+ * --advertise-address: how the other replicas reach this one (a pod: its IP, $(POD_IP));
+ *   required when listening on every address.
+ * --webhook-cert-dir: tls.crt and tls.key (the webhook's mounted TLS Secret): serve them,
+ *   reloaded when they change, and leave the webhook's registration to the hub stack. Without
+ *   it the webhook makes its own certificate and registers itself at its loopback URL.
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,8 +27,19 @@ const { values } = parseArgs({
     'ingest-port': { type: 'string' },
     'lease-namespace': { type: 'string' },
     'webhook-port': { type: 'string' },
+    'webhook-cert-dir': { type: 'string' },
+    'listen-host': { type: 'string', default: '127.0.0.1' },
+    'advertise-address': { type: 'string' },
   },
 });
+const listenHost = values['listen-host'];
+if (['0.0.0.0', '::'].includes(listenHost) && !values['advertise-address']) {
+  console.error(
+    'npm run operators: --advertise-address is required with --listen-host ' +
+      `${listenHost}: standbys relay agents' calls to the leader there (in a pod: its IP)`,
+  );
+  process.exit(2);
+}
 const log = jsonLogger({ component: 'smart-fleet-operators' });
 if (!process.env.SMART_FLEET_DRM_KEK) {
   log.info('SMART_FLEET_DRM_KEK is not set: the DRM key controller does not run');
@@ -27,9 +48,11 @@ const manager = await startManager({
   client: connect(),
   log,
   namespace: values.namespace,
+  listenHost,
+  advertiseHost: values['advertise-address'],
   metricsPort: Number(values['metrics-port'] ?? 9464),
   ingestPort: Number(values['ingest-port'] ?? 9465),
-  webhook: { port: Number(values['webhook-port'] ?? 9443) },
+  webhook: { port: Number(values['webhook-port'] ?? 9443), certDir: values['webhook-cert-dir'] },
   drm: kekFromEnvironment(),
   leaderElection: {
     namespace: values['lease-namespace'] ?? 'kube-system',

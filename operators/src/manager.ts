@@ -1,11 +1,16 @@
 /**
  * The operator manager: one process running the hub's controllers over shared informers, with
  * Prometheus metrics and health endpoints. `npm start` runs one beside the local hub.
+ *
+ * With leader election, every replica serves agents, but only the leader keeps their
+ * heartbeats (it alone judges site health): a standby relays agents' calls, and reads of
+ * telemetry series, to the leader, whose endpoints it reads from annotations the leader writes
+ * on the Lease.
  */
 import type { Server } from 'node:http';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { HubClient } from '@smart-fleet/hub';
-import type { ContentPlacement, Site, SiteRelease } from '@smart-fleet/model';
+import { API_GROUP, type ContentPlacement, type Site, type SiteRelease } from '@smart-fleet/model';
 import { type Bundle, makeBundle } from './agent/bundle.ts';
 import { contentPlacementController } from './controllers/content-placement.ts';
 import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
@@ -15,10 +20,11 @@ import { type HealthPolicy, siteHealthController } from './controllers/site-heal
 import { AgentCredentials } from './health/agent-credentials.ts';
 import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
+import type { LeaderRouting } from './health/leader-forward.ts';
 import { TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from './health/telemetry-series-route.ts';
 import { type Controller, ControllerMetrics } from './runtime/controller.ts';
 import { SharedInformers } from './runtime/informers.ts';
-import { LeaderElector } from './runtime/leader-election.ts';
+import { LeaderElector, type LeaseHolder } from './runtime/leader-election.ts';
 import type { Logger } from './runtime/log.ts';
 import { Registry, serveMetrics } from './runtime/metrics.ts';
 import { startWebhook } from './webhook/webhook-server.ts';
@@ -28,9 +34,19 @@ export interface ManagerOptions {
   log: Logger;
   /** Watch one namespace only (tests); all namespaces when absent. */
   namespace?: string;
-  /** Port for /metrics, /healthz, /readyz on 127.0.0.1; 0 picks one. */
+  /**
+   * Address the metrics, agents' and webhook servers listen on: 127.0.0.1 unless told (in a
+   * pod, 0.0.0.0, so probes, Services and the other replica reach it).
+   */
+  listenHost?: string;
+  /**
+   * How the other replicas reach this one (in a pod, its IP): written on the Lease while this
+   * replica leads. Defaults to the listen host (127.0.0.1 when that is every address).
+   */
+  advertiseHost?: string;
+  /** Port for /metrics, /healthz, /readyz; 0 picks one. */
   metricsPort?: number;
-  /** Port for the agents' register/heartbeat endpoint on 127.0.0.1; 0 picks one. */
+  /** Port for the agents' register/heartbeat endpoint; 0 picks one. */
   ingestPort?: number;
   health?: HealthPolicy;
   /** Run controllers only while holding this Lease; without it, this process always acts. */
@@ -46,8 +62,11 @@ export interface ManagerOptions {
   };
   /** The key-encryption keys for DRM content keys; the DRM controller runs only with them. */
   drm?: KekRing;
-  /** Serve the validating admission webhook and register it with the API server. */
-  webhook?: { port?: number; deregisterOnStop?: boolean };
+  /**
+   * Serve the validating admission webhook: with `certDir` (tls.crt, tls.key), that certificate,
+   * its registration left to the stack; without, its own certificate, registering itself.
+   */
+  webhook?: { port?: number; deregisterOnStop?: boolean; certDir?: string; certPollMs?: number };
   now?: () => Date;
 }
 
@@ -63,6 +82,17 @@ export interface Manager {
 }
 
 export const OPERATORS_LEASE = 'smart-fleet-operators';
+/** Written on the Lease by its holder: where standbys relay agents' calls and series reads. */
+export const LEADER_INGEST_ANNOTATION = `${API_GROUP}/leader-ingest-url`;
+export const LEADER_METRICS_ANNOTATION = `${API_GROUP}/leader-metrics-url`;
+
+const LOOPBACK = '127.0.0.1';
+const EVERY_ADDRESS = new Set(['0.0.0.0', '::']);
+const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
+const portOf = (s: Server) => {
+  const address = s.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};
 
 type Obj<T> = T & KubernetesObject;
 
@@ -92,13 +122,25 @@ function bundles(informers: SharedInformers) {
   };
 }
 
+interface Leadership {
+  leading(): boolean;
+  /** The other replica holding the Lease, if any (never this one). */
+  leader(): LeaseHolder | undefined;
+  stop(): void;
+}
+
 /**
  * Starts controllers now, or when the Lease is won. Informers and the agents' endpoint run on
  * every replica (a standby's caches are warm); only the leader's workers reconcile. Events
  * that arrive on a standby wait in its queues, and winning the lease re-offers every cached
  * object, so nothing is missed at a failover.
  */
-function leadOrStart(options: ManagerOptions, controllers: Controller[], informers: SharedInformers) {
+function leadOrStart(
+  options: ManagerOptions,
+  controllers: Controller[],
+  informers: SharedInformers,
+  annotations: Record<string, string>,
+): Leadership {
   const startAll = () => {
     for (const c of controllers) {
       c.start();
@@ -108,7 +150,7 @@ function leadOrStart(options: ManagerOptions, controllers: Controller[], informe
   const le = options.leaderElection;
   if (!le) {
     startAll();
-    return { leading: () => true, stop: () => undefined };
+    return { leading: () => true, leader: () => undefined, stop: () => undefined };
   }
   let lost = false;
   let stopping = false;
@@ -117,6 +159,7 @@ function leadOrStart(options: ManagerOptions, controllers: Controller[], informe
     name: le.name ?? OPERATORS_LEASE,
     client: options.client,
     log: options.log,
+    annotations,
     onStartedLeading: startAll,
     onStoppedLeading: () => {
       lost = true;
@@ -126,6 +169,10 @@ function leadOrStart(options: ManagerOptions, controllers: Controller[], informe
   elector.start();
   return {
     leading: () => elector.leading && !lost,
+    leader: () => {
+      const holder = elector.leader();
+      return holder && holder.identity !== le.identity ? holder : undefined;
+    },
     stop: () => {
       stopping = true;
       elector.stop();
@@ -183,12 +230,22 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       : []),
   ];
   await informers.start();
-  const leadership = leadOrStart(options, controllers, informers);
+  const host = options.listenHost ?? LOOPBACK;
+  // Assigned once the servers listen (the Lease carries their ports); until then, not leading.
+  let leadership: Leadership | undefined;
+  const routing = (annotation: string): LeaderRouting | undefined =>
+    options.leaderElection
+      ? {
+          leading: () => leadership?.leading() ?? false,
+          leaderUrl: () => leadership?.leader()?.annotations[annotation],
+        }
+      : undefined;
   const server: Server = await serveMetrics(
     registry,
     { ready: () => informers.synced() },
     options.metricsPort ?? 0,
-    { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store) },
+    { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store, routing(LEADER_METRICS_ANNOTATION)) },
+    host,
   );
   const credentials = new AgentCredentials(options.client);
   const ingest: Server = await serveIngest(
@@ -198,20 +255,29 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       log: options.log.child({ component: 'ingest' }),
       bundleFor: bundles(informers),
       siteActive: notDecommissioned(informers),
+      routing: routing(LEADER_INGEST_ANNOTATION),
     },
     options.ingestPort ?? 0,
+    host,
   );
+  const reach = bracketed(options.advertiseHost ?? (EVERY_ADDRESS.has(host) ? LOOPBACK : host));
+  const elected = leadOrStart(options, controllers, informers, {
+    [LEADER_INGEST_ANNOTATION]: `http://${reach}:${portOf(ingest)}`,
+    [LEADER_METRICS_ANNOTATION]: `http://${reach}:${portOf(server)}`,
+  });
+  leadership = elected;
   const webhook = options.webhook
     ? await startWebhook({
         client: options.client,
         log: options.log.child({ component: 'webhook' }),
         port: options.webhook.port,
+        host,
+        certDir: options.webhook.certDir,
+        certPollMs: options.webhook.certPollMs,
       })
     : undefined;
-  const urlOf = (s: Server) => {
-    const address = s.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  };
+  const local = bracketed(EVERY_ADDRESS.has(host) ? LOOPBACK : host);
+  const urlOf = (s: Server) => `http://${local}:${portOf(s)}`;
   options.log.info('operators started', {
     controllers: controllers.map((c) => c.name),
     metrics: urlOf(server),
@@ -222,9 +288,9 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     ingestUrl: urlOf(ingest),
     telemetry: (site) => store.history(site),
     registry,
-    leading: leadership.leading,
+    leading: elected.leading,
     async stop() {
-      leadership.stop();
+      elected.stop();
       health.stop();
       rollouts.stop();
       placement.stop();

@@ -131,6 +131,29 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
     assert.match(healthy?.reason ?? '', /EgressSaturated/);
     await untilPhase('Ready', () => heartbeat());
   });
+  it('a replacement manager, which has heard from no one, marks a silent Ready site Offline after the grace', async () => {
+    await untilPhase('Ready', () => heartbeat());
+    // A failover or restart: the new manager's heartbeat memory is empty, and this agent is gone.
+    await manager.stop();
+    const restartedAt = Date.now();
+    manager = await startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      health: { graceMs: GRACE_MS, persistEveryMs: 60000 },
+    });
+    const offline = await untilPhase('Offline');
+    const seconds = (Date.now() - restartedAt) / 1000;
+    assert.ok(seconds >= GRACE_MS / 1000, `marked Offline ${seconds} s after the restart, inside the grace`);
+    assert.ok(seconds < GRACE_MS / 1000 + 5, `marked Offline only ${seconds} s after the restart`);
+    assert.equal(
+      statusOf(offline).conditions?.find((c) => c.type === 'Reachable')?.reason,
+      'HeartbeatMissed',
+    );
+    // The agent comes back, to the new manager, with the credential the old one issued.
+    await untilPhase('Ready', () => heartbeat());
+  });
+
   it('drained on request, the site stays Draining while it heartbeats; decommissioned, it may no longer call in', async () => {
     const setLifecycle = async (lifecycle: string) => {
       const live = await site();

@@ -82,7 +82,30 @@ export function siteHealthController(deps: Deps): { controller: Controller; stop
     return undefined;
   };
 
-  const controller = new Controller({ name: SITE_HEALTH, reconcile, log, metrics: deps.metrics });
+  // Heartbeats live in the memory of the replica that judged them: a new leader (or a restarted
+  // one) has heard from no one. Every site the hub says is up is taken as heard from now, so one
+  // whose agent is gone goes Offline after the grace, and one that calls in just carries on.
+  const assumeUpSitesHeard = () => {
+    for (const site of sites.list()) {
+      const status = site.status;
+      // Ready and Degraded are only ever written by this controller, always with telemetry.
+      if ((status?.phase === 'Ready' || status?.phase === 'Degraded') && status.telemetry) {
+        store.assumeHeard(`${site.metadata.namespace ?? ''}/${site.metadata.name}`, {
+          at: now(),
+          telemetry: status.telemetry,
+          release: status.deployedRelease,
+        });
+      }
+    }
+  };
+
+  const controller = new Controller({
+    name: SITE_HEALTH,
+    reconcile,
+    log,
+    metrics: deps.metrics,
+    onStart: assumeUpSitesHeard,
+  });
   store.onFirst((key) => controller.queue.add(key));
   const tick = setInterval(() => {
     for (const key of store.keys()) {

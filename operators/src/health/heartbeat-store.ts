@@ -39,6 +39,22 @@ export class HeartbeatStore {
     }
   }
 
+  /**
+   * Takes a site as heard from at `heartbeat.at` unless it has really been heard from: what a
+   * new leader assumes of the sites the hub says are up, so that one whose agent never calls
+   * this replica still goes Offline after the grace, and one that does is not flapped Offline.
+   * Records no telemetry sample.
+   */
+  assumeHeard(key: string, heartbeat: Heartbeat): void {
+    if (this.#last.has(key)) {
+      return;
+    }
+    this.#last.set(key, heartbeat);
+    for (const listener of this.#listeners) {
+      listener(key);
+    }
+  }
+
   /** Adds samples (live or replayed by an agent after an outage), oldest dropped past the limit. */
   addSamples(key: string, samples: readonly TelemetrySample[]): void {
     const list = this.#history.get(key) ?? [];

@@ -7,13 +7,16 @@
  *   POST /v1/heartbeat  Authorization: Bearer <token>,
  *                       {namespace, site, telemetry, release?, failedRelease?}
  * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB; bad input gets a
- * 4xx naming what is wrong; tokens are never logged.
+ * 4xx naming what is wrong; tokens are never logged. With `routing` (several replicas), a
+ * replica that is not the leader relays every call to the leader (leader-forward.ts), so the
+ * one process that judges site health holds every heartbeat and every agent credential.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../runtime/log.ts';
 import { type AgentCredentials, CredentialError } from './agent-credentials.ts';
 import type { Telemetry } from './diagnosis.ts';
 import type { HeartbeatStore } from './heartbeat-store.ts';
+import { type LeaderRouting, type RelayAnswer, relayToLeader } from './leader-forward.ts';
 
 const MAX_BODY = 64 * 1024;
 const TELEMETRY_FIELDS = [
@@ -34,7 +37,7 @@ class HttpError extends Error {
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
@@ -44,8 +47,13 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     }
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+    const body = JSON.parse(raw.toString()) as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new Error('not an object');
     }
@@ -96,6 +104,8 @@ export interface IngestDeps {
   bundleFor?: (site: { namespace: string; name: string }) => unknown;
   /** False for a site that may no longer call in (decommissioned). */
   siteActive?: (site: { namespace: string; name: string }) => boolean;
+  /** Several replicas: who leads, and where. Without it, this process answers every call. */
+  routing?: LeaderRouting;
   now?: () => number;
 }
 
@@ -181,19 +191,36 @@ function reply(res: ServerResponse, status: number, body?: unknown): void {
     .end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-export function serveIngest(deps: IngestDeps, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    handle(req, deps).then(
-      (answer) => reply(res, answer.status, answer.body),
-      (error: unknown) => {
-        if (error instanceof HttpError || error instanceof CredentialError) {
-          reply(res, error instanceof HttpError ? error.status : 401, { error: error.message });
-          return;
-        }
-        deps.log.error('ingest failed', { error: error instanceof Error ? error.message : String(error) });
-        reply(res, 500, { error: 'internal error' });
-      },
-    );
+async function relay(req: IncomingMessage, routing: LeaderRouting): Promise<RelayAnswer> {
+  const body = req.method === 'POST' ? await readBody(req) : undefined;
+  return relayToLeader(routing, {
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers: req.headers,
+    body,
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, deps: IngestDeps): Promise<void> {
+  if (deps.routing && !deps.routing.leading()) {
+    return relay(req, deps.routing).then((relayed) => {
+      res.writeHead(relayed.status, { 'content-type': relayed.type }).end(relayed.body || undefined);
+    });
+  }
+  return handle(req, deps).then((local) => reply(res, local.status, local.body));
+}
+
+/** Serves the agents' endpoint on `host` (loopback unless told); port 0 picks a free port. */
+export function serveIngest(deps: IngestDeps, port: number, host = '127.0.0.1'): Promise<Server> {
+  const server = createServer((req, res) => {
+    answer(req, res, deps).catch((error: unknown) => {
+      if (error instanceof HttpError || error instanceof CredentialError) {
+        reply(res, error instanceof HttpError ? error.status : 401, { error: error.message });
+        return;
+      }
+      deps.log.error('ingest failed', { error: error instanceof Error ? error.message : String(error) });
+      reply(res, 500, { error: 'internal error' });
+    });
+  });
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }

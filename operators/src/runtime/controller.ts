@@ -47,6 +47,8 @@ export interface ControllerOptions {
   log: Logger;
   metrics: ControllerMetrics;
   workers?: number;
+  /** Runs when the controller starts reconciling (at start, or on winning the Lease). */
+  onStart?: () => void;
 }
 
 export class Controller {
@@ -62,6 +64,7 @@ export class Controller {
   }
 
   start(): void {
+    this.#options.onStart?.();
     this.#workers = Array.from({ length: this.#options.workers ?? 2 }, () => this.#work());
   }
 

@@ -2,7 +2,7 @@
  * Prometheus metrics in the text exposition format, and the health endpoints beside them:
  * /metrics, /healthz (the process runs), /readyz (its caches are synced and it can act).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 type Labels = Record<string, string>;
 
@@ -98,15 +98,25 @@ export interface RouteAnswer {
   type?: string;
 }
 
-/** Read-only routes beside the metrics (by path; the query string is the handler's). */
-export type ExtraRoutes = Record<string, (url: URL) => RouteAnswer>;
+/**
+ * Read-only routes beside the metrics (by path; the query string is the handler's). A route may
+ * answer later (a standby asks the leader), so it may return a promise.
+ */
+export type ExtraRoutes = Record<
+  string,
+  (url: URL, req: IncomingMessage) => RouteAnswer | Promise<RouteAnswer>
+>;
 
-/** Serves /metrics, /healthz, /readyz and `extra` on loopback; port 0 picks a free port. */
+/**
+ * Serves /metrics, /healthz, /readyz and `extra` on `host` (loopback unless told: in a pod, the
+ * pod's address, for probes and Prometheus); port 0 picks a free port.
+ */
 export function serveMetrics(
   registry: Registry,
   health: HealthChecks,
   port: number,
   extra: ExtraRoutes = {},
+  host = '127.0.0.1',
 ): Promise<Server> {
   const routes: ExtraRoutes = {
     ...extra,
@@ -117,8 +127,11 @@ export function serveMetrics(
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://operators');
     const route = req.method === 'GET' ? routes[url.pathname] : undefined;
-    const answer = route ? route(url) : { code: 404, body: '' };
-    res.writeHead(answer.code, { 'content-type': answer.type ?? 'text/plain' }).end(answer.body);
+    const send = (answer: RouteAnswer) =>
+      res.writeHead(answer.code, { 'content-type': answer.type ?? 'text/plain' }).end(answer.body);
+    Promise.resolve(route ? route(url, req) : { code: 404, body: '' }).then(send, (error: unknown) =>
+      send({ code: 500, body: `${error instanceof Error ? error.message : String(error)}\n` }),
+    );
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }

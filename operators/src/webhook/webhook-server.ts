@@ -1,7 +1,14 @@
 /**
- * Serves the admission webhook over TLS and registers it with the API server as a
- * ValidatingWebhookConfiguration for every fleet kind (failurePolicy Fail: if the webhook is
- * down, fleet writes wait rather than slip past the rules).
+ * Serves the admission webhook over TLS. Two ways to run it:
+ * - with a certificate directory (in a cluster: the webhook's kubernetes.io/tls Secret, mounted):
+ *   it serves that certificate, reloading it when the files change, and does not touch
+ *   admission configuration: the hub stack declares the ValidatingWebhookConfiguration, pointing
+ *   at the operators' Service with the CA that signed the certificate;
+ * - without one (the local hub, tests): it makes its own certificate under a private CA and
+ *   registers itself as a ValidatingWebhookConfiguration for every fleet kind at its loopback
+ *   URL.
+ * Either way failurePolicy is Fail: if the webhook is down, fleet writes wait rather than slip
+ * past the rules.
  */
 import { createServer, type Server } from 'node:https';
 import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
@@ -9,6 +16,7 @@ import { apiStatusCode, type HubClient, makeServingCert } from '@smart-fleet/hub
 import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
 import type { Logger } from '../runtime/log.ts';
 import { type AdmissionRequest, review } from './admission.ts';
+import { type CertPair, readCertDir, watchCertDir } from './mounted-cert.ts';
 
 export const WEBHOOK_NAME = `validate.${API_GROUP}`;
 const MAX_BODY = 3 * 1024 * 1024;
@@ -17,6 +25,14 @@ export interface WebhookOptions {
   client: HubClient;
   log: Logger;
   port?: number;
+  /** Listen address; 127.0.0.1 unless told (a pod: 0.0.0.0, for the Service). */
+  host?: string;
+  /**
+   * A directory with tls.crt and tls.key: serve that certificate (reloaded when it changes,
+   * checked every `certPollMs`) and leave registration to whoever declared it.
+   */
+  certDir?: string;
+  certPollMs?: number;
   /** Registration name; tests use their own so they do not disturb each other. */
   configurationName?: string;
   /** Only namespaces with these labels are checked (tests); all when absent. */
@@ -28,7 +44,10 @@ export interface Webhook {
   stop(options?: { deregister?: boolean }): Promise<void>;
 }
 
-function serve(log: Logger, port: number, tls: { cert: Buffer; key: Buffer }): Promise<Server> {
+const LOOPBACK = '127.0.0.1';
+const EVERY_ADDRESS = new Set(['0.0.0.0', '::']);
+
+function serve(log: Logger, port: number, host: string, tls: CertPair): Promise<Server> {
   const server = createServer(tls, (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -52,8 +71,17 @@ function serve(log: Logger, port: number, tls: { cert: Buffer; key: Buffer }): P
       }
     });
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }
+
+function urlOf(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const reach = EVERY_ADDRESS.has(host) ? LOOPBACK : host;
+  return `https://${reach.includes(':') ? `[${reach}]` : reach}:${port}/validate`;
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 /** Removes a registration left by a process that is gone (its URL would refuse every write). */
 export async function deregisterWebhook(client: HubClient, name = WEBHOOK_NAME): Promise<void> {
@@ -65,11 +93,41 @@ export async function deregisterWebhook(client: HubClient, name = WEBHOOK_NAME):
   });
 }
 
-export async function startWebhook(o: WebhookOptions): Promise<Webhook> {
+export function startWebhook(o: WebhookOptions): Promise<Webhook> {
+  return o.certDir ? serveMountedCert(o, o.certDir) : serveSelfRegistered(o);
+}
+
+/** In a cluster: the mounted certificate, reloaded on change; the registration is the stack's. */
+async function serveMountedCert(o: WebhookOptions, dir: string): Promise<Webhook> {
+  const pair = readCertDir(dir);
+  const host = o.host ?? LOOPBACK;
+  const server = await serve(o.log, o.port ?? 0, host, pair);
+  const unwatch = watchCertDir(dir, pair, (next) => server.setSecureContext(next), o.log, o.certPollMs);
+  const url = urlOf(server, host);
+  o.log.info('admission webhook serving the mounted certificate; its registration is declared elsewhere', {
+    url,
+    dir,
+  });
+  return {
+    url,
+    async stop() {
+      unwatch();
+      await close(server);
+    },
+  };
+}
+
+/** Locally: its own certificate, and a registration at its loopback URL. */
+async function serveSelfRegistered(o: WebhookOptions): Promise<Webhook> {
+  const host = o.host ?? LOOPBACK;
+  if (host !== LOOPBACK && !EVERY_ADDRESS.has(host)) {
+    throw new Error(
+      `a self-registered webhook is called at https://${LOOPBACK}, so it cannot listen on ${host} alone: give it a certificate directory`,
+    );
+  }
   const tls = await makeServingCert('smart-fleet-webhook');
-  const server = await serve(o.log, o.port ?? 0, tls);
-  const address = server.address();
-  const url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/validate`;
+  const server = await serve(o.log, o.port ?? 0, host, tls);
+  const url = urlOf(server, LOOPBACK);
   const name = o.configurationName ?? WEBHOOK_NAME;
   const api = o.client.kc.makeApiClient(AdmissionregistrationV1Api);
   const body = {
@@ -113,7 +171,7 @@ export async function startWebhook(o: WebhookOptions): Promise<Webhook> {
       if (options.deregister) {
         await api.deleteValidatingWebhookConfiguration({ name }).catch(() => undefined);
       }
-      await new Promise((resolve) => server.close(resolve));
+      await close(server);
     },
   };
 }

@@ -1,0 +1,190 @@
+/**
+ * Two operator replicas behind one agents' endpoint, as the hub stack runs them: a real site
+ * agent (with its own cluster) calls the standby only; the standby relays to the leader, which
+ * alone keeps heartbeats and judges health. Then the leader dies and the standby takes over.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import {
+  applyInventory,
+  connect,
+  type ExtraApiserver,
+  type FleetResource,
+  freePort,
+  listAll,
+  startExtraApiserver,
+  waitFor,
+} from '@smart-fleet/hub';
+import { parseInventory } from '@smart-fleet/model';
+import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { calmTelemetry } from '../../../test/support/telemetry.ts';
+import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
+import { SiteAgent } from '../agent/site-agent.ts';
+import {
+  LEADER_INGEST_ANNOTATION,
+  LEADER_METRICS_ANNOTATION,
+  type Manager,
+  type ManagerOptions,
+  OPERATORS_LEASE,
+  startManager,
+} from '../manager.ts';
+import { silentLogger } from '../runtime/log.ts';
+
+const LEASE_MS = 3000;
+const GRACE_MS = 3000;
+const HEARTBEAT_MS = 300;
+
+/** This machine's first non-loopback IPv4 address: stands in for a pod IP. */
+const outsideAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+
+const phaseOf = (o: FleetResource | undefined) =>
+  (o as { status?: { phase?: string; lastHeartbeat?: string } } | undefined)?.status;
+
+describe('agents calling the standby of two operator replicas', () => {
+  let hub: TestHub;
+  let siteCluster: ExtraApiserver;
+  let agent: SiteAgent;
+  let leader: Manager;
+  let standby: Manager;
+  const stateDir = mkdtempSync(join(tmpdir(), 'relay-agent-'));
+  const namespace = uniqueNamespace('relay');
+  let site = '';
+  const key = () => `${namespace}/${site}`;
+
+  const replica = (identity: string, extra: Partial<ManagerOptions> = {}) =>
+    startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      health: { graceMs: GRACE_MS, persistEveryMs: 1000 },
+      leaderElection: { namespace, identity, leaseDurationMs: LEASE_MS, renewDeadlineMs: 2000, retryMs: 500 },
+      ...extra,
+    });
+  const siteStatus = async () =>
+    phaseOf((await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site));
+  const untilPhase = (phase: string, timeoutMs = 20000) =>
+    waitFor(async () => (await siteStatus())?.phase === phase, { what: `phase ${phase}`, timeoutMs });
+  const heartbeatTo = (m: Manager) =>
+    fetch(`${m.ingestUrl}/v1/heartbeat`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${readFileSync(join(stateDir, 'agent-token'), 'utf8').trim()}`,
+      },
+      body: JSON.stringify({ namespace, site, telemetry: calmTelemetry }),
+    });
+
+  before(async () => {
+    hub = await testHub();
+    const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(smallFleet(namespace, 2)) }]);
+    assert.ok(parsed.inventory);
+    await applyInventory(hub.client, parsed.inventory);
+    site = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    // The first replica leads: it listens on every address and advertises the outside one, as a pod does.
+    leader = await replica('replica-a', {
+      listenHost: '0.0.0.0',
+      advertiseHost: outsideAddress ?? '127.0.0.1',
+    });
+    await waitFor(async () => leader.leading(), { what: 'replica-a to lead', timeoutMs: 10000 });
+    standby = await replica('replica-b');
+    const secret = await waitFor(
+      () =>
+        hub.client.core.readNamespacedSecret({ name: `${site}-bootstrap`, namespace }).catch(() => undefined),
+      { what: 'bootstrap secret', timeoutMs: 20000 },
+    );
+    siteCluster = await startExtraApiserver({ hubDir: hub.dir, name: namespace, port: await freePort() });
+    agent = new SiteAgent({
+      hubUrl: standby.ingestUrl,
+      namespace,
+      site,
+      stateDir,
+      siteClient: connect(siteCluster.kubeconfig),
+      bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
+      telemetry: () => calmTelemetry,
+      log: silentLogger,
+      heartbeatMs: HEARTBEAT_MS,
+      bufferLimit: 1000,
+    });
+  });
+
+  after(async () => {
+    agent?.stop();
+    await Promise.all([leader, standby].map((m) => m?.stop()));
+    await siteCluster?.stop();
+  });
+
+  it('the leader advertises its endpoints on the Lease, reachable on its pod-like address', async () => {
+    const lease = await hub.client.kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: OPERATORS_LEASE, namespace });
+    assert.equal(lease.spec?.holderIdentity, 'replica-a');
+    const ingestUrl = lease.metadata?.annotations?.[LEADER_INGEST_ANNOTATION] ?? '';
+    const metricsUrl = lease.metadata?.annotations?.[LEADER_METRICS_ANNOTATION] ?? '';
+    assert.equal(new URL(ingestUrl).port, new URL(leader.ingestUrl).port);
+    if (!outsideAddress) {
+      console.log('# no non-loopback address here: the listen-host check is skipped');
+      return;
+    }
+    assert.equal(new URL(ingestUrl).hostname, outsideAddress);
+    assert.equal((await fetch(`${metricsUrl}/healthz`)).status, 200, 'the leader listens on every address');
+    const standbyOutside = `http://${outsideAddress}:${new URL(standby.metricsUrl).port}/healthz`;
+    await assert.rejects(fetch(standbyOutside), 'the standby (default listen host) must be on loopback only');
+  });
+
+  it('relays registration and heartbeats to the leader, which keeps the site Ready', async () => {
+    await agent.start(); // registers through the standby
+    await untilPhase('Ready');
+    const readyAt = Date.now();
+    const seen = new Set<string>();
+    // Well past the grace period, with every heartbeat sent to the standby only.
+    await waitFor(
+      async () => {
+        seen.add((await siteStatus())?.phase ?? 'none');
+        const latest = leader.telemetry(key()).at(-1)?.at ?? 0;
+        return latest - readyAt > 2 * GRACE_MS;
+      },
+      { what: `heartbeats for ${(2 * GRACE_MS) / 1000} s`, timeoutMs: 20000, intervalMs: 200 },
+    );
+    assert.deepEqual([...seen], ['Ready'], 'the site left Ready while its agent beat on the standby');
+    const last = Date.parse((await siteStatus())?.lastHeartbeat ?? '');
+    assert.ok(Date.now() - last < 3000, 'the leader did not refresh lastHeartbeat');
+    assert.equal(standby.telemetry(key()).length, 0, 'the standby kept heartbeats it should have relayed');
+    assert.equal(agent.bufferedSamples, 0);
+  });
+
+  it('answers telemetry-series reads on the standby with the leader’s series', async () => {
+    const res = await fetch(`${standby.metricsUrl}/v1/telemetry-series?site=${encodeURIComponent(key())}`);
+    assert.equal(res.status, 200);
+    const { series } = (await res.json()) as { series: Record<string, unknown[]> };
+    assert.ok((series[key()]?.length ?? 0) > 0, 'the standby answered with its own empty store');
+  });
+
+  it('after the leader dies, answers 503 until it leads, then judges health itself, losing no sample', async () => {
+    const died = Date.now();
+    await leader.stop(); // a crash: the Lease is not released, it has to expire
+    const meanwhile = await heartbeatTo(standby);
+    assert.equal(meanwhile.status, 503, 'the standby took a heartbeat it cannot hand to a leader');
+    await waitFor(async () => standby.leading(), { what: 'the standby to lead', timeoutMs: LEASE_MS * 3 });
+    const tookOver = Date.now();
+    await waitFor(async () => agent.bufferedSamples === 0 && standby.telemetry(key()).length > 0, {
+      what: 'the agent to reach the new leader and replay its buffer',
+      timeoutMs: 20000,
+    });
+    const gap = standby.telemetry(key()).filter((s) => s.at > died && s.at < tookOver);
+    console.log(
+      `# failover after ${(tookOver - died) / 1000} s; ${gap.length} samples from the gap replayed`,
+    );
+    assert.ok(gap.length > 0, 'samples from the failover were lost');
+    assert.equal((await siteStatus())?.phase, 'Ready');
+    agent.stop();
+    const silent = Date.now();
+    await untilPhase('Offline', GRACE_MS + 5000);
+    console.log(`# the new leader marked the silent site Offline after ${(Date.now() - silent) / 1000} s`);
+  });
+});
