@@ -1,9 +1,4 @@
-/**
- * Checks on stack config values that the wide-area and site programs share. Each returns a
- * problem (for StackConfig to put the key on) or throws a StackConfigError itself.
- */
-import * as pulumi from '@pulumi/pulumi';
-import { PROJECT, type StackConfig, StackConfigError } from './config.ts';
+import { type StackConfig, StackConfigError } from './config.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -52,25 +47,6 @@ export function httpUrl(config: StackConfig, key: string): string {
     throw new StackConfigError(key, 'must not carry credentials; they belong in a secret');
   }
   return value.replace(/\/+$/, '');
-}
-
-/**
- * A secret whose value is checked before anything is declared: a bad value stops the program
- * with a message naming the key and the problem, never the value. The check reads the decrypted
- * value the engine passed in (synchronously, so the error is the program's, not a failed
- * resource's); the program only ever uses the secret Output.
- */
-export function checkedSecret(
-  config: StackConfig,
-  key: string,
-  check: (value: string) => string | undefined,
-): pulumi.Output<string> {
-  const secret = config.secret(key);
-  const problem = check(pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? '');
-  if (problem) {
-    throw new StackConfigError(key, problem);
-  }
-  return secret;
 }
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;

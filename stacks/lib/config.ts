@@ -98,4 +98,30 @@ export class StackConfig {
   optionalSecret(key: string): pulumi.Output<string> | undefined {
     return this.#config.getSecret(key);
   }
+
+  /**
+   * A secret whose value is checked before anything is declared: a bad value stops the program
+   * naming the key and `check`'s problem (which must not quote the value). The check reads the
+   * decrypted text the engine passed in, synchronously, so the error is the program's (a check
+   * inside `apply` would surface late, as an unhandled rejection with no key); the program only
+   * ever uses the secret Output.
+   */
+  checkedSecret(key: string, check: (value: string) => string | undefined): pulumi.Output<string> {
+    const secret = this.secret(key);
+    const problem = check(pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? '');
+    if (problem) {
+      throw new StackConfigError(key, problem);
+    }
+    return secret;
+  }
+
+  /** `checkedSecret` when the key is set; undefined when it is not. */
+  optionalCheckedSecret(
+    key: string,
+    check: (value: string) => string | undefined,
+  ): pulumi.Output<string> | undefined {
+    return pulumi.runtime.getConfig(`${PROJECT}:${key}`) === undefined
+      ? undefined
+      : this.checkedSecret(key, check);
+  }
 }

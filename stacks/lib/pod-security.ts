@@ -1,8 +1,9 @@
 /**
- * The security settings every workload of the wide-area and site programs starts from: a
- * non-root user, a read-only root filesystem, no privilege escalation, no capabilities and the
- * runtime's default seccomp profile. A workload that needs more (a device plugin) says so where
- * it departs from these, and why.
+ * The security settings every workload the stacks declare starts from: the Kubernetes
+ * "restricted" Pod Security Standard (non-root, no privilege escalation, every capability
+ * dropped, the runtime's default seccomp profile) plus a read-only root filesystem, with a small
+ * in-memory /tmp for what Node and openssl write there. A workload that needs more (a device
+ * plugin) says so where it departs from these, and why.
  */
 import type * as k8s from '@pulumi/kubernetes';
 
@@ -23,10 +24,21 @@ export const RESTRICTED_POD: PodSecurityContext = {
 export const RESTRICTED_CONTAINER: SecurityContext = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
   capabilities: { drop: ['ALL'] },
+};
+
+/** A namespace whose pods must meet the restricted standard (enforced from Kubernetes 1.23). */
+export const RESTRICTED_NAMESPACE_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
 };
 
 /** A writable scratch directory for a read-only-root container (size-limited, in the pod's memory). */
 export function scratchVolume(name = 'tmp'): k8s.types.input.core.v1.Volume {
   return { name, emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } };
 }
+
+/** Where `scratchVolume()` is mounted. */
+export const TMP_MOUNT = { name: 'tmp', mountPath: '/tmp' };

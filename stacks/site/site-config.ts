@@ -8,7 +8,7 @@
 import type { SiteSpec } from '@smart-fleet/model';
 import { kubernetesVersion } from '../lib/api-versions.ts';
 import type { StackConfig } from '../lib/config.ts';
-import { checkedSecret, dnsSubdomain, httpUrl, namespaceName } from '../lib/config-checks.ts';
+import { dnsSubdomain, httpUrl, namespaceName } from '../lib/config-checks.ts';
 import { imageSource } from '../lib/images.ts';
 import { namedObject, readStackInventory } from '../lib/inventory.ts';
 import type { LocalServerArgs } from './local-server.ts';
@@ -35,7 +35,7 @@ export function readSiteConfig(config: StackConfig): LocalServerArgs {
     namespace: namespaceName(config, DEFAULT_NAMESPACE),
     agent: {
       hubUrl: httpUrl(config, 'hubUrl'),
-      bootstrapToken: checkedSecret(config, 'agent.bootstrapToken', bootstrapTokenProblem),
+      bootstrapToken: config.checkedSecret('agent.bootstrapToken', bootstrapTokenProblem),
       heartbeatSeconds: config.integer('agent.heartbeatSeconds', { min: 1, max: 60, fallback: 5 }),
     },
     edge: {

@@ -7,13 +7,8 @@
 import type { WideAreaClusterSpec } from '@smart-fleet/model';
 import { kubernetesVersion } from '../lib/api-versions.ts';
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
-import {
-  checkedSecret,
-  cronSchedule,
-  dnsSubdomain,
-  isDnsSubdomain,
-  namespaceName,
-} from '../lib/config-checks.ts';
+import { cronSchedule, dnsSubdomain, isDnsSubdomain, namespaceName } from '../lib/config-checks.ts';
+import { KEK_CONFIG_KEY, kekProblem } from '../lib/drm-kek.ts';
 import { imageSource } from '../lib/images.ts';
 import { namedObject, readStackInventory } from '../lib/inventory.ts';
 import { INTERFACE_NAME, planIpoibNetworks } from './ipoib-plan.ts';
@@ -27,7 +22,6 @@ export const DEFAULT_FABRIC_CIDR = '10.200.0.0/16';
 export const DEFAULT_RDMA_PLUGIN_IMAGE = 'ghcr.io/mellanox/k8s-rdma-shared-dev-plugin:v1.5.3';
 export const DEFAULT_PACKAGING_SCHEDULE = '*/15 * * * *';
 export const PACKAGING_FORMATS = ['hls', 'dash'] as const;
-const KEK_BYTES = 32;
 const KEK_ID = /^[A-Za-z0-9._-]{1,63}$/;
 
 /** What is wrong with the node names of one role, if anything. */
@@ -66,13 +60,6 @@ export function nodesProblem(value: unknown, spec: WideAreaClusterSpec): string 
   const all = NODE_ROLES.flatMap((role) => byRole[role] as string[]);
   const twice = all.find((n, i) => all.indexOf(n) !== i);
   return twice ? `node ${twice} is named in more than one node group` : undefined;
-}
-
-export function kekProblem(value: string): string | undefined {
-  const bytes = Buffer.from(value, 'base64');
-  return bytes.length === KEK_BYTES && bytes.toString('base64') === value.trim()
-    ? undefined
-    : `must be the base64 encoding of ${KEK_BYTES} random bytes (openssl rand -base64 ${KEK_BYTES})`;
 }
 
 function fabricSettings(config: StackConfig, spec: WideAreaClusterSpec): WideAreaClusterArgs['fabric'] {
@@ -138,9 +125,9 @@ export function readWideAreaConfig(config: StackConfig): WideAreaClusterArgs {
     },
     licenseService: {
       replicas: config.integer('licenseService.replicas', { min: 1, max: 20, fallback: 2 }),
-      kek: checkedSecret(config, 'drm.kek', kekProblem),
+      kek: config.checkedSecret(KEK_CONFIG_KEY, kekProblem),
       kekId,
-      hubKubeconfig: checkedSecret(config, 'drm.hubKubeconfig', (v) =>
+      hubKubeconfig: config.checkedSecret('drm.hubKubeconfig', (v) =>
         /\bclusters:/.test(v) ? undefined : 'must be a kubeconfig (YAML with clusters, users and contexts)',
       ),
     },

@@ -1,0 +1,143 @@
+/**
+ * The GraphQL API in the hub: its ServiceAccount and RBAC (api-rbac.ts), the OIDC settings it
+ * verifies staff tokens against, a Deployment + Service, and a HorizontalPodAutoscaler on CPU.
+ *
+ * The OIDC settings (issuer, audience, JWKS URL) are public by nature: the API verifies tokens
+ * with the issuer's published keys and holds no client secret. So they travel in a ConfigMap
+ * and reach the API's flags through environment variables ($(VAR) expansion in args), which
+ * lets an issuer change without editing the Deployment's command line.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { horizontalPodAutoscaler, type KubernetesVersion } from '../lib/api-versions.ts';
+import { appLabels } from '../lib/labels.ts';
+import { API_CLUSTER_RULES, API_FLEET_NAMESPACE_RULES, API_KEYS_RULES } from './api-rbac.ts';
+import type { OidcSettings } from './hub-config.ts';
+import { API } from './names.ts';
+import { ServiceAccountAccess } from './service-account-access.ts';
+import { webDeployment } from './web-deployment.ts';
+
+export interface FleetApiArgs {
+  namespace: string;
+  fleetNamespaces: string[];
+  keysNamespace: string;
+  image: string;
+  oidc: OidcSettings;
+  /** The operators' metrics endpoint, which also serves per-site telemetry series. */
+  operatorsUrl: string;
+  autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
+  version: KubernetesVersion;
+}
+
+/**
+ * package.json's `api` script: `NODE_ENV=production node api/src/main.ts`, no node flags (the
+ * environment variable is set on the container), from the image's working directory.
+ */
+export const API_COMMAND = ['node', 'api/src/main.ts'] as const;
+
+/** Holds the informer-fed view of the national fleet (21,000 sites) in memory. */
+const RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } };
+
+export class FleetApi extends pulumi.ComponentResource {
+  readonly serviceAccountName: string;
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+
+  constructor(name: string, args: FleetApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('smart:hub:Api', name, {}, opts);
+    const child = { parent: this };
+    const access = new ServiceAccountAccess(
+      `${name}-access`,
+      {
+        name: API.name,
+        namespace: args.namespace,
+        automountToken: true,
+        clusterRules: API_CLUSTER_RULES,
+        perNamespace: { namespaces: args.fleetNamespaces, rules: API_FLEET_NAMESPACE_RULES },
+        inNamespace: { namespace: args.keysNamespace, roleName: `${API.name}-keys`, rules: API_KEYS_RULES },
+      },
+      child,
+    );
+    this.serviceAccountName = access.serviceAccountName;
+
+    const oidc = new k8s.core.v1.ConfigMap(
+      `${name}-oidc`,
+      {
+        metadata: { name: API.oidcConfigMap, namespace: args.namespace, labels: appLabels(API.name) },
+        data: {
+          issuer: args.oidc.issuer,
+          audience: args.oidc.audience,
+          ...(args.oidc.jwksUrl ? { jwksUrl: args.oidc.jwksUrl } : {}),
+        },
+      },
+      child,
+    );
+    const fromOidc = (env: string, key: string) => ({
+      name: env,
+      valueFrom: { configMapKeyRef: { name: oidc.metadata.name, key } },
+    });
+
+    const web = webDeployment(
+      name,
+      {
+        name: API.name,
+        namespace: args.namespace,
+        serviceAccountName: access.serviceAccount.metadata.name,
+        automountToken: true,
+        port: API.port,
+        probes: { liveness: '/health', readiness: '/readyz', startupSeconds: 300 },
+        container: {
+          image: args.image,
+          command: [...API_COMMAND],
+          args: [
+            'serve',
+            '--host=0.0.0.0',
+            `--port=${API.port}`,
+            '--oidc-issuer=$(OIDC_ISSUER)',
+            '--oidc-audience=$(OIDC_AUDIENCE)',
+            ...(args.oidc.jwksUrl ? ['--oidc-jwks-url=$(OIDC_JWKS_URL)'] : []),
+            `--operators-url=${args.operatorsUrl}`,
+            `--keys-namespace=${args.keysNamespace}`,
+          ],
+          env: [
+            { name: 'NODE_ENV', value: 'production' },
+            // Sized to the memory limit; an environment variable, so the command stays the script's.
+            { name: 'NODE_OPTIONS', value: '--max-old-space-size=1536' },
+            fromOidc('OIDC_ISSUER', 'issuer'),
+            fromOidc('OIDC_AUDIENCE', 'audience'),
+            ...(args.oidc.jwksUrl ? [fromOidc('OIDC_JWKS_URL', 'jwksUrl')] : []),
+          ],
+          resources: RESOURCES,
+        },
+        version: args.version,
+      },
+      child,
+    );
+    this.deployment = web.deployment;
+    this.service = web.service;
+
+    horizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata: { name: API.name, namespace: args.namespace, labels: appLabels(API.name) },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.metadata.name },
+          minReplicas: args.autoscaling.minReplicas,
+          maxReplicas: args.autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: { type: 'Utilization', averageUtilization: args.autoscaling.targetCpuPercent },
+              },
+            },
+          ],
+        },
+      },
+      args.version,
+      child,
+    );
+    this.registerOutputs({ serviceAccount: `${args.namespace}/${this.serviceAccountName}` });
+  }
+}

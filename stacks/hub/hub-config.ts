@@ -1,0 +1,215 @@
+/**
+ * Everything the hub program reads from stack config, checked where it is read: a bad or
+ * missing value stops the program with a message naming its key (`smart-fleet:oidc.issuer`).
+ * Secrets stay Pulumi secrets; their format is checked without printing them.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
+import { type KubernetesVersion, kubernetesVersion } from '../lib/api-versions.ts';
+import { type StackConfig, StackConfigError } from '../lib/config.ts';
+import { KEK_CONFIG_KEY, kekProblem } from '../lib/drm-kek.ts';
+import { type ImageSource, imageSource } from '../lib/images.ts';
+import { DEFAULT_KEYS_NAMESPACE, DEFAULT_SYSTEM_NAMESPACE, OPERATORS, serviceHost } from './names.ts';
+import { readWebhookTls, type WebhookTls } from './webhook-tls.ts';
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+  /** The console's public OIDC client (authorization code with PKCE: no client secret). */
+  consoleClientId: string;
+}
+
+export interface IngressSettings {
+  host: string;
+  className?: string;
+  /** For the ingress controller or cert-manager, e.g. cert-manager.io/cluster-issuer. */
+  annotations: Record<string, string>;
+  tlsSecretName: string;
+  /** When set, the stack makes the TLS Secret; otherwise it must exist (e.g. from cert-manager). */
+  tls?: { certificate: string; key: pulumi.Output<string> };
+}
+
+export interface HubSettings {
+  version: KubernetesVersion;
+  images: ImageSource;
+  /** Where the operators, API and console run. */
+  namespace: string;
+  /** Where fleet objects live; the operators get their namespaced rights only here. */
+  fleetNamespaces: string[];
+  operators: { replicas: number; kek: pulumi.Output<string>; kekId: string; webhookTls: WebhookTls };
+  api: { replicas: number; maxReplicas: number; targetCpuPercent: number; keysNamespace: string };
+  console: { replicas: number };
+  oidc: OidcSettings;
+  ingress: IngressSettings;
+  monitoring: { prometheusServiceAccount?: { namespace: string; name: string } };
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KEK_ID = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
+
+function namespaceName(config: StackConfig, key: string, fallback: string): string {
+  const name = config.string(key, fallback);
+  if (!DNS_LABEL.test(name)) {
+    throw new StackConfigError(key, `must be a Kubernetes namespace name (a DNS label), not "${name}"`);
+  }
+  return name;
+}
+
+function namespaceList(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    return 'must be a non-empty list of namespace names, like ["smart-fleet"]';
+  }
+  const bad = value.find((v) => typeof v !== 'string' || !DNS_LABEL.test(v));
+  if (bad !== undefined) {
+    return `must list Kubernetes namespace names (DNS labels); "${String(bad)}" is not one`;
+  }
+  return new Set(value).size === value.length ? undefined : 'lists a namespace twice';
+}
+
+/** An http(s) URL; plain http only for a loopback issuer (local development). */
+function url(key: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new StackConfigError(
+      key,
+      `must be an absolute URL, like https://login.example.com, not "${value}"`,
+    );
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new StackConfigError(key, `must be an https URL (tokens are verified against it), not "${value}"`);
+  }
+  return value;
+}
+
+function readOidc(config: StackConfig): OidcSettings {
+  const jwksUrl = config.optionalString('oidc.jwksUrl');
+  return {
+    issuer: url('oidc.issuer', config.string('oidc.issuer')),
+    audience: config.string('oidc.audience'),
+    jwksUrl: jwksUrl === undefined ? undefined : url('oidc.jwksUrl', jwksUrl),
+    consoleClientId: config.string('console.oidcClientId', 'smart-fleet-console'),
+  };
+}
+
+function readIngress(config: StackConfig): IngressSettings {
+  const host = config.string('ingress.host');
+  if (!DNS_NAME.test(host)) {
+    throw new StackConfigError('ingress.host', `must be a DNS name, like fleet.example.com, not "${host}"`);
+  }
+  const tlsSecretName = config.string('ingress.tlsSecretName', 'smart-fleet-hub-tls');
+  if (!DNS_NAME.test(tlsSecretName)) {
+    throw new StackConfigError('ingress.tlsSecretName', `must be a Secret name, not "${tlsSecretName}"`);
+  }
+  const certificate = config.optionalString('ingress.tlsCertificate');
+  const key = config.optionalCheckedSecret('ingress.tlsKey', (pem) =>
+    pem.includes('PRIVATE KEY-----') ? undefined : 'is not a PEM private key',
+  );
+  if ((certificate === undefined) !== (key === undefined)) {
+    const missing = certificate === undefined ? 'ingress.tlsCertificate' : 'ingress.tlsKey';
+    throw new StackConfigError(
+      missing,
+      'is required with the other half of the certificate: set both ingress.tlsCertificate and ingress.tlsKey, or neither (then ingress.tlsSecretName must exist)',
+    );
+  }
+  return {
+    host,
+    className: config.optionalString('ingress.className'),
+    annotations: config.object<Record<string, string>>('ingress.annotations', stringMap, {}),
+    tlsSecretName,
+    tls: certificate && key ? { certificate, key } : undefined,
+  };
+}
+
+function stringMap(value: unknown): string | undefined {
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string');
+  return ok ? undefined : 'must be a map of annotation names to string values';
+}
+
+function readMonitoring(config: StackConfig): HubSettings['monitoring'] {
+  const key = 'monitoring.prometheusServiceAccount';
+  const account = config.optionalString(key);
+  if (account === undefined) {
+    return {};
+  }
+  const [namespace = '', name = '', ...rest] = account.split('/');
+  if (rest.length > 0 || !DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+    throw new StackConfigError(
+      key,
+      `must be namespace/name of a ServiceAccount, like monitoring/prometheus, not "${account}"`,
+    );
+  }
+  return { prometheusServiceAccount: { namespace, name } };
+}
+
+function readApi(config: StackConfig): HubSettings['api'] {
+  const replicas = config.integer('api.replicas', { min: 1, max: 50, fallback: 2 });
+  return {
+    replicas,
+    maxReplicas: config.integer('api.maxReplicas', {
+      min: replicas,
+      max: 100,
+      fallback: Math.max(replicas, 6),
+    }),
+    targetCpuPercent: config.integer('api.targetCpuPercent', { min: 10, max: 100, fallback: 70 }),
+    keysNamespace: namespaceName(config, 'api.keysNamespace', DEFAULT_KEYS_NAMESPACE),
+  };
+}
+
+/**
+ * Fleet namespaces hold site credentials and DRM key Secrets the operators manage; the hub's
+ * own namespace and the partner keys' must not be among them, or those rights would reach the
+ * hub's own Secrets and the API's keys.
+ */
+function fleetNamespaces(config: StackConfig, reserved: string[]): string[] {
+  const names = config.object<string[]>('fleetNamespaces', namespaceList, [DEFAULT_NAMESPACE]);
+  const clash = names.find((n) => reserved.includes(n));
+  if (clash) {
+    throw new StackConfigError(
+      'fleetNamespaces',
+      `must not include ${clash}: it is the hub's own or the API keys' namespace`,
+    );
+  }
+  return names;
+}
+
+export function readHubConfig(config: StackConfig): HubSettings {
+  const namespace = namespaceName(config, 'namespace', DEFAULT_SYSTEM_NAMESPACE);
+  const api = readApi(config);
+  if (api.keysNamespace === namespace) {
+    throw new StackConfigError('api.keysNamespace', `must differ from smart-fleet:namespace (${namespace})`);
+  }
+  const kekId = config.string('drm.kekId', 'kek-1');
+  if (!KEK_ID.test(kekId)) {
+    throw new StackConfigError(
+      'drm.kekId',
+      `must be a short identifier (letters, digits, - _ .), not "${kekId}"`,
+    );
+  }
+  return {
+    version: kubernetesVersion(config),
+    images: imageSource(config),
+    namespace,
+    fleetNamespaces: fleetNamespaces(config, [namespace, api.keysNamespace]),
+    operators: {
+      replicas: config.integer('operators.replicas', { min: 1, max: 5, fallback: 2 }),
+      // The operators' own parser, so the stack refuses exactly what the DRM controller would.
+      kek: config.checkedSecret(KEK_CONFIG_KEY, kekProblem),
+      kekId,
+      webhookTls: readWebhookTls(config, serviceHost(OPERATORS.webhookService, namespace)),
+    },
+    api,
+    console: { replicas: config.integer('console.replicas', { min: 1, max: 20, fallback: 2 }) },
+    oidc: readOidc(config),
+    ingress: readIngress(config),
+    monitoring: readMonitoring(config),
+  };
+}

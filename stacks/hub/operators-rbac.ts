@@ -1,0 +1,78 @@
+/**
+ * What the operators may do in the hub, derived call by call from their code (operators/src),
+ * and nothing more. Three scopes:
+ *
+ * - cluster-wide, read only: the shared informers list and watch every fleet kind across all
+ *   namespaces (runtime/informers.ts: listClusterCustomObject + watch).
+ * - in each fleet namespace (a RoleBinding per namespace, so never in kube-system or anywhere
+ *   else): the writes the controllers make and the Secrets they own.
+ * - in the operators' own namespace: the leader-election Lease, by name.
+ *
+ * Deliberately absent: admission registration (the stack declares the webhook registration and
+ * owns its CA; see operators.ts), list/watch of Secrets (every Secret is read by name), pods,
+ * namespaces, and anything cluster-scoped beyond reading fleet kinds.
+ */
+import type * as k8s from '@pulumi/kubernetes';
+import { ALL_KINDS, API_GROUP } from '@smart-fleet/model';
+import { LICENSE_READER_ROLE, OPERATORS_LEASE } from '@smart-fleet/operators';
+
+type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
+
+const plural = (kind: string) => {
+  const found = ALL_KINDS.find((k) => k.kind === kind);
+  if (!found) {
+    throw new Error(`${kind} is not a fleet kind`);
+  }
+  return found.plural;
+};
+
+/** Bound with a ClusterRoleBinding. */
+export const OPERATORS_CLUSTER_RULES: PolicyRule[] = [
+  // runtime/informers.ts: one list+watch per fleet kind, all namespaces.
+  { apiGroups: [API_GROUP], resources: ALL_KINDS.map((k) => k.plural), verbs: ['list', 'watch'] },
+];
+
+/** A ClusterRole bound by a RoleBinding in each fleet namespace. */
+export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
+  // runtime/finalizers.ts: JSON patch of metadata.finalizers on Sites (site-admission.ts).
+  { apiGroups: [API_GROUP], resources: [plural('Site')], verbs: ['patch'] },
+  // controllers/content-placement.ts: server-side apply (create or patch) and orphan deletion.
+  {
+    apiGroups: [API_GROUP],
+    resources: [plural('ContentPlacement')],
+    verbs: ['create', 'patch', 'delete'],
+  },
+  // runtime/status.ts: replace of the status subresource (site admission and health, rollouts,
+  // content placement).
+  {
+    apiGroups: [API_GROUP],
+    resources: ['Site', 'Rollout', 'ContentPlacement'].map((k) => `${plural(k)}/status`),
+    verbs: ['update'],
+  },
+  // controllers/bootstrap-credential.ts, site-admission.ts, health/agent-credentials.ts,
+  // controllers/drm-keys.ts: Secrets read, made, replaced and deleted by name; never listed.
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update', 'delete'] },
+  // runtime/events.ts.
+  { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+  // controllers/license-service-access.ts: the Role naming the DRM key Secrets, and its binding
+  // to the license service. `create` cannot be limited by name (the name is in the body).
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['create'] },
+  {
+    apiGroups: ['rbac.authorization.k8s.io'],
+    resources: ['roles'],
+    resourceNames: [LICENSE_READER_ROLE],
+    verbs: ['get', 'update'],
+  },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
+];
+
+/** A Role in the operators' namespace: runtime/leader-election.ts. */
+export const OPERATORS_LEASE_RULES: PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+  {
+    apiGroups: ['coordination.k8s.io'],
+    resources: ['leases'],
+    resourceNames: [OPERATORS_LEASE],
+    verbs: ['get', 'update'],
+  },
+];

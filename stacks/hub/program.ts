@@ -1,0 +1,103 @@
+/**
+ * The `hub` program: the fleet's control plane in a Kubernetes cluster. Namespaces, the fleet
+ * CRDs (from the model), the operators with their webhook, the GraphQL API and the console
+ * behind one TLS Ingress, and Prometheus scrape configuration. Reads config (hub-config.ts
+ * checks every key) and calls components; the components hold the logic.
+ */
+import type { StackOutputs } from '../index.ts';
+import { StackConfig } from '../lib/config.ts';
+import { imageFor } from '../lib/images.ts';
+import { FleetApi } from './fleet-api.ts';
+import { FleetConsole } from './fleet-console.ts';
+import { FleetCrds } from './fleet-crds.ts';
+import { readHubConfig } from './hub-config.ts';
+import { HubIngress, hubUrls } from './hub-ingress.ts';
+import { HubNamespaces } from './hub-namespaces.ts';
+import { hubProvider } from './hub-provider.ts';
+import { Operators } from './operators.ts';
+import { PrometheusScrape } from './prometheus-scrape.ts';
+
+export function hubProgram(): StackOutputs {
+  const config = new StackConfig();
+  const settings = readHubConfig(config);
+  const provider = hubProvider(config);
+  const namespaces = new HubNamespaces(
+    'namespaces',
+    { system: settings.namespace, keys: settings.api.keysNamespace, fleet: settings.fleetNamespaces },
+    { provider },
+  );
+  const crds = new FleetCrds('crds', { provider });
+  // Everything namespaced waits for its namespace; the operators and API also for the CRDs.
+  const inHub = { provider, dependsOn: [namespaces] };
+  const operators = new Operators(
+    'operators',
+    {
+      namespace: settings.namespace,
+      fleetNamespaces: settings.fleetNamespaces,
+      image: imageFor('operators', settings.images),
+      replicas: settings.operators.replicas,
+      version: settings.version,
+      kek: settings.operators.kek,
+      kekId: settings.operators.kekId,
+      webhookTls: settings.operators.webhookTls,
+    },
+    { ...inHub, dependsOn: [namespaces, crds] },
+  );
+  const api = new FleetApi(
+    'api',
+    {
+      namespace: settings.namespace,
+      fleetNamespaces: settings.fleetNamespaces,
+      keysNamespace: settings.api.keysNamespace,
+      image: imageFor('api', settings.images),
+      oidc: settings.oidc,
+      operatorsUrl: operators.metricsUrl,
+      autoscaling: {
+        minReplicas: settings.api.replicas,
+        maxReplicas: settings.api.maxReplicas,
+        targetCpuPercent: settings.api.targetCpuPercent,
+      },
+      version: settings.version,
+    },
+    { ...inHub, dependsOn: [namespaces, crds] },
+  );
+  const urls = hubUrls(settings.ingress.host);
+  const console = new FleetConsole(
+    'console',
+    {
+      namespace: settings.namespace,
+      image: imageFor('console', settings.images),
+      replicas: settings.console.replicas,
+      apiUrl: urls.apiUrl,
+      oidcIssuer: settings.oidc.issuer,
+      oidcClientId: settings.oidc.consoleClientId,
+      version: settings.version,
+    },
+    inHub,
+  );
+  new HubIngress(
+    'ingress',
+    {
+      namespace: settings.namespace,
+      settings: settings.ingress,
+      backends: { api: api.service, agents: operators.ingestService, console: console.service },
+    },
+    inHub,
+  );
+  new PrometheusScrape(
+    'prometheus',
+    { namespace: settings.namespace, prometheusServiceAccount: settings.monitoring.prometheusServiceAccount },
+    inHub,
+  );
+  return {
+    namespace: settings.namespace,
+    fleetNamespaces: settings.fleetNamespaces,
+    ingressHost: settings.ingress.host,
+    ...urls,
+    operatorsServiceAccount: `${settings.namespace}/${operators.serviceAccountName}`,
+    apiServiceAccount: `${settings.namespace}/${api.serviceAccountName}`,
+    crds: crds.names,
+    kubernetesVersion: `1.${settings.version.minor}`,
+    imageTag: settings.images.tag,
+  };
+}

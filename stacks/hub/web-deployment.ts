@@ -1,0 +1,109 @@
+/**
+ * The Deployment + Service shape the API and the console share: restricted pod security, a
+ * read-only root filesystem with an in-memory /tmp, requests and limits, HTTP probes on a named
+ * port, spread across nodes, and a PodDisruptionBudget keeping all but one replica up.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import { type KubernetesVersion, podDisruptionBudget } from '../lib/api-versions.ts';
+import { appLabels, selectorLabels } from '../lib/labels.ts';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume, TMP_MOUNT } from '../lib/pod-security.ts';
+
+type Container = k8s.types.input.core.v1.Container;
+
+export interface WebDeploymentSpec {
+  name: string;
+  namespace: string;
+  /** Omitted when a HorizontalPodAutoscaler owns the count (a re-apply must not reset it). */
+  replicas?: number;
+  serviceAccountName: pulumi.Input<string>;
+  /** Whether pods get an API token (the API does; the console never calls Kubernetes). */
+  automountToken: boolean;
+  port: number;
+  /** Paths, and how long the first start may take (the API lists the whole fleet first). */
+  probes: { liveness: string; readiness: string; startupSeconds: number };
+  container: Pick<Container, 'image' | 'command' | 'args' | 'env' | 'resources'>;
+  podAnnotations?: Record<string, string>;
+  version: KubernetesVersion;
+}
+
+export interface WebDeployment {
+  deployment: k8s.apps.v1.Deployment;
+  service: k8s.core.v1.Service;
+}
+
+export function webDeployment(
+  logicalName: string,
+  spec: WebDeploymentSpec,
+  opts: pulumi.CustomResourceOptions,
+): WebDeployment {
+  const labels = appLabels(spec.name);
+  const selector = selectorLabels(spec.name);
+  const metadata = { name: spec.name, namespace: spec.namespace, labels };
+  const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10, timeoutSeconds: 3 });
+  const deployment = new k8s.apps.v1.Deployment(
+    `${logicalName}-deployment`,
+    {
+      metadata,
+      spec: {
+        ...(spec.replicas === undefined ? {} : { replicas: spec.replicas }),
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations: spec.podAnnotations },
+          spec: {
+            serviceAccountName: spec.serviceAccountName,
+            automountServiceAccountToken: spec.automountToken,
+            securityContext: RESTRICTED_POD,
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: 'kubernetes.io/hostname',
+                      labelSelector: { matchLabels: selector },
+                    },
+                  },
+                ],
+              },
+            },
+            containers: [
+              {
+                name: spec.name.replace(/^smart-fleet-/, ''),
+                ...spec.container,
+                ports: [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }],
+                startupProbe: {
+                  ...probe(spec.probes.liveness),
+                  periodSeconds: 5,
+                  failureThreshold: Math.ceil(spec.probes.startupSeconds / 5),
+                },
+                livenessProbe: { ...probe(spec.probes.liveness), failureThreshold: 3 },
+                readinessProbe: { ...probe(spec.probes.readiness), periodSeconds: 5, failureThreshold: 2 },
+                securityContext: RESTRICTED_CONTAINER,
+                volumeMounts: [TMP_MOUNT],
+                terminationMessagePolicy: 'FallbackToLogsOnError',
+              },
+            ],
+            volumes: [scratchVolume()],
+          },
+        },
+      },
+    },
+    opts,
+  );
+  const service = new k8s.core.v1.Service(
+    `${logicalName}-service`,
+    {
+      metadata,
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    },
+    opts,
+  );
+  podDisruptionBudget(
+    `${logicalName}-pdb`,
+    { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+    spec.version,
+    opts,
+  );
+  return { deployment, service };
+}
