@@ -428,7 +428,7 @@ describe('wide-area config errors name their key', () => {
     [
       'a KEK that is not 32 bytes',
       { 'drm.kek': 'c2hvcnQ=' },
-      /^smart-fleet:drm\.kek: must be the base64 encoding of 32 random bytes/,
+      /^smart-fleet:drm\.kek: KEK must be base64 of exactly 32 bytes; the value given decodes to 5 bytes; make one with: openssl rand -base64 32/,
     ],
     ['no KEK', { 'drm.kek': undefined }, /^smart-fleet:drm\.kek: is required: pulumi config set --secret/],
     [
