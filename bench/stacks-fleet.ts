@@ -27,7 +27,12 @@ const apartments = Math.round(
 const BAR_SECONDS = 120;
 
 const seconds = (since: number) => Number(((performance.now() - since) / 1000).toFixed(2));
-const figures: Record<string, number | string> = { sites: total, cpus: cpus().length, node: process.version };
+const figures: Record<string, number | string> = {
+  date: new Date().toISOString(),
+  sites: total,
+  cpus: cpus().length,
+  node: process.version,
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-stacks-fleet-'));
 try {
@@ -63,6 +68,27 @@ try {
   );
   figures.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   figures.outputs = JSON.stringify(stack.outputs.objects);
+
+  // The same inventory split by region (stacks/fleet/fleet-shard.ts): the largest region's stack.
+  const perRegion = stack.outputs.sitesPerRegion as Record<string, number>;
+  const [largest = '', largestSites = 0] = Object.entries(perRegion).sort(([, a], [, b]) => b - a)[0] ?? [];
+  t = performance.now();
+  const region = await declareStack(main, {
+    config: {
+      'smart-fleet:program': 'fleet',
+      'smart-fleet:inventory': file,
+      'smart-fleet:fleet.regions': JSON.stringify([largest]),
+    },
+  });
+  figures.largestRegion = largest;
+  figures.largestRegionSites = largestSites;
+  figures.largestRegionProgramSeconds = seconds(t);
+  if (
+    region.resources.filter((r) => r.type === 'kubernetes:smartfleet.io/v1alpha1:Site').length !==
+    largestSites
+  ) {
+    throw new Error(`the ${largest} stack did not declare its ${largestSites} sites`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -16,7 +16,10 @@ import type { FleetObject, ParsedInventory } from '@smart-fleet/model';
 import { type FleetSummary, summarizeFleet } from './fleet-summary.ts';
 
 export interface FleetArgs {
-  /** What `readStackInventory` returned: valid as a whole, or the program already stopped. */
+  /**
+   * What `readStackInventory` returned (valid as a whole, or the program already stopped), or
+   * the shard of its objects this stack declares.
+   */
   inventory: ParsedInventory;
 }
 

@@ -247,3 +247,66 @@ rollouts:
     );
   });
 });
+
+describe('fleet program: split by region', () => {
+  const sitesIn = (objects: FleetObject[], regions: string[]) =>
+    objects.filter(
+      (o) => o.kind === 'Site' && regions.includes((o.spec.location as { region: string }).region),
+    );
+
+  it('a region stack declares only those regions’ sites; the shared stack only the rest; together, the whole fleet', async () => {
+    const inventory = withRelease();
+    const all = parsed(inventory);
+    const capital = await declareStack(
+      fleetProgram,
+      config(inventory, { 'smart-fleet:fleet.regions': '["seoul","incheon"]' }),
+    );
+    const capitalNames = fleetObjects(capital).map((o) => `${o.kind}/${o.metadata.name}`);
+    assert.deepEqual(
+      capitalNames.sort(),
+      sitesIn(all, ['seoul', 'incheon'])
+        .map((o) => `Site/${o.metadata.name}`)
+        .sort(),
+    );
+    assert.deepEqual(capital.outputs.regions, ['seoul', 'incheon']);
+    assert.equal(capital.outputs.shared, false);
+    assert.deepEqual(Object.keys(capital.outputs.sitesPerRegion as object), ['incheon', 'seoul']);
+
+    const shared = await declareStack(
+      fleetProgram,
+      config(inventory, { 'smart-fleet:fleet.regions': '["busan"]', 'smart-fleet:fleet.shared': 'true' }),
+    );
+    const sharedOnly = await declareStack(
+      fleetProgram,
+      config(inventory, { 'smart-fleet:fleet.regions': '[]', 'smart-fleet:fleet.shared': 'true' }),
+    );
+    assert.equal(fleetObjects(sharedOnly).length, all.filter((o) => o.kind !== 'Site').length);
+    assert.ok(fleetObjects(sharedOnly).every((o) => o.kind !== 'Site'));
+    const kinds = new Set(fleetObjects(shared).map((o) => o.kind));
+    assert.deepEqual([...kinds].sort(), ['Rollout', 'Site', 'SiteRelease', 'Tenant', 'WideAreaCluster']);
+    assert.equal(
+      fleetObjects(shared).filter((o) => o.kind === 'Site').length,
+      sitesIn(all, ['busan']).length,
+    );
+  });
+
+  it('refuses a region the model does not know, naming the key and the regions there are', () => {
+    const error = configError(
+      fleetProgram,
+      config(SAMPLE, { 'smart-fleet:fleet.regions': '["seoul","atlantis"]' }),
+    );
+    assert.ok(error instanceof StackConfigError);
+    assert.equal(error.key, 'fleet.regions');
+    assert.match(
+      error.message,
+      /^smart-fleet:fleet\.regions: "atlantis" is not a region; regions are .*seoul/,
+    );
+    const nothing = configError(fleetProgram, config(SAMPLE, { 'smart-fleet:fleet.regions': '[]' }));
+    assert.match(
+      nothing.message,
+      /^smart-fleet:fleet\.regions: is \[\] and fleet\.shared is false: this stack would declare nothing/,
+    );
+    const notList = configError(fleetProgram, config(SAMPLE, { 'smart-fleet:fleet.regions': '"seoul"' }));
+    assert.match(notList.message, /^smart-fleet:fleet\.regions: must be a list of region codes/);
+  });
+});

@@ -86,6 +86,11 @@ export class StackConfig {
     return value as T;
   }
 
+  /** `object` when the key is set; undefined when it is not. */
+  optionalObject<T>(key: string, check: (value: unknown) => string | undefined): T | undefined {
+    return this.#config.get(key) === undefined ? undefined : this.object<T>(key, check);
+  }
+
   /** A secret: never printed, stored encrypted in the stack's state. */
   secret(key: string): pulumi.Output<string> {
     const value = this.#config.getSecret(key);
