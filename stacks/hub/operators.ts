@@ -25,6 +25,7 @@ import { WEBHOOK_NAME } from '@smart-fleet/operators';
 import { type KubernetesVersion, podDisruptionBudget } from '../lib/api-versions.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume, TMP_MOUNT } from '../lib/pod-security.ts';
+import { spreadAcrossNodes } from '../lib/spread-across-nodes.ts';
 import { OPERATORS } from './names.ts';
 import {
   OPERATORS_CLUSTER_RULES,
@@ -206,22 +207,6 @@ export class Operators extends pulumi.ComponentResource {
     this.metricsUrl = `http://${OPERATORS.metricsService}.${namespace}.svc:${ports.metrics}`;
     this.registerOutputs({ serviceAccount: `${namespace}/${this.serviceAccountName}` });
   }
-}
-
-function spreadAcrossNodes(selector: Record<string, string>) {
-  return {
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        {
-          weight: 100,
-          podAffinityTerm: {
-            topologyKey: 'kubernetes.io/hostname',
-            labelSelector: { matchLabels: selector },
-          },
-        },
-      ],
-    },
-  };
 }
 
 /** The KEK reaches the container by reference to the declared Secret, never as a literal. */

@@ -8,6 +8,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { type KubernetesVersion, podDisruptionBudget } from '../lib/api-versions.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume, TMP_MOUNT } from '../lib/pod-security.ts';
+import { spreadAcrossNodes } from '../lib/spread-across-nodes.ts';
 
 type Container = k8s.types.input.core.v1.Container;
 
@@ -54,19 +55,7 @@ export function webDeployment(
             serviceAccountName: spec.serviceAccountName,
             automountServiceAccountToken: spec.automountToken,
             securityContext: RESTRICTED_POD,
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      topologyKey: 'kubernetes.io/hostname',
-                      labelSelector: { matchLabels: selector },
-                    },
-                  },
-                ],
-              },
-            },
+            affinity: spreadAcrossNodes(selector),
             containers: [
               {
                 name: spec.name.replace(/^smart-fleet-/, ''),

@@ -4,12 +4,13 @@
  * network of the fabric and requests a shared HCA, so library reads go over RDMA.
  */
 import * as k8s from '@pulumi/kubernetes';
-import { podDisruptionBudget } from '../lib/api-versions.ts';
 import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
+import { spreadAcrossNodes } from '../lib/spread-across-nodes.ts';
 import { LIBRARY_PATH, libraryVolume } from './content-library.ts';
+import { declareHttpService } from './http-service.ts';
 import { NETWORKS_ANNOTATION, networksAnnotation, RDMA_RESOURCE } from './infiniband-fabric.ts';
 import type { IpoibNetwork } from './ipoib-plan.ts';
 import { scheduledOnRole } from './node-roles.ts';
@@ -45,19 +46,7 @@ export function declareDistributionOrigin(
             automountServiceAccountToken: false,
             securityContext: RESTRICTED_POD,
             // One origin per distribution node where there are enough nodes.
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      labelSelector: { matchLabels: selector },
-                      topologyKey: 'kubernetes.io/hostname',
-                    },
-                  },
-                ],
-              },
-            },
+            affinity: spreadAcrossNodes(selector),
             containers: [
               {
                 name: DISTRIBUTION_ORIGIN,
@@ -88,25 +77,6 @@ export function declareDistributionOrigin(
     },
     ctx.opts,
   );
-  const service = new k8s.core.v1.Service(
-    DISTRIBUTION_ORIGIN,
-    {
-      metadata: { name: DISTRIBUTION_ORIGIN, namespace: ctx.namespace, labels },
-      spec: {
-        selector,
-        ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
-      },
-    },
-    ctx.opts,
-  );
-  podDisruptionBudget(
-    DISTRIBUTION_ORIGIN,
-    {
-      metadata: { name: DISTRIBUTION_ORIGIN, namespace: ctx.namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    },
-    ctx.kubernetesVersion,
-    ctx.opts,
-  );
+  const service = declareHttpService({ name: DISTRIBUTION_ORIGIN, labels, selector }, ctx);
   return { deployment, service };
 }

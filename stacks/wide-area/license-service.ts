@@ -18,11 +18,11 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
-import { podDisruptionBudget } from '../lib/api-versions.ts';
 import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
+import { declareHttpService } from './http-service.ts';
 import { scheduledOnRole } from './node-roles.ts';
 
 export const LICENSE_SERVICE = 'drm-license-service';
@@ -147,22 +147,6 @@ export function declareLicenseService(
     },
     ctx.opts,
   );
-  const service = new k8s.core.v1.Service(
-    LICENSE_SERVICE,
-    {
-      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
-      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
-    },
-    ctx.opts,
-  );
-  podDisruptionBudget(
-    LICENSE_SERVICE,
-    {
-      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    },
-    ctx.kubernetesVersion,
-    ctx.opts,
-  );
+  const service = declareHttpService({ name: LICENSE_SERVICE, labels, selector }, ctx);
   return { serviceAccount, role, deployment, service };
 }
