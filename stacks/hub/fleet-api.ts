@@ -1,6 +1,6 @@
 /**
  * The GraphQL API in the hub: its ServiceAccount and RBAC (api-rbac.ts), the OIDC settings it
- * verifies staff tokens against, a Deployment + Service, and a HorizontalPodAutoscaler on CPU.
+ * verifies staff tokens against, and a Deployment + Service with a HorizontalPodAutoscaler on CPU.
  *
  * The OIDC settings (issuer, audience, JWKS URL) are public by nature: the API verifies tokens
  * with the issuer's published keys and holds no client secret. So they travel in a ConfigMap
@@ -9,7 +9,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { horizontalPodAutoscaler, type KubernetesVersion } from '../lib/api-versions.ts';
+import type { KubernetesVersion } from '../lib/api-versions.ts';
 import { appLabels } from '../lib/labels.ts';
 import { API_CLUSTER_RULES, API_FLEET_NAMESPACE_RULES, API_KEYS_RULES } from './api-rbac.ts';
 import type { OidcSettings } from './hub-config.ts';
@@ -82,6 +82,7 @@ export class FleetApi extends pulumi.ComponentResource {
       {
         name: API.name,
         namespace: args.namespace,
+        autoscaling: args.autoscaling,
         serviceAccountName: access.serviceAccount.metadata.name,
         automountToken: true,
         port: API.port,
@@ -116,28 +117,6 @@ export class FleetApi extends pulumi.ComponentResource {
     this.deployment = web.deployment;
     this.service = web.service;
 
-    horizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: { name: API.name, namespace: args.namespace, labels: appLabels(API.name) },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.metadata.name },
-          minReplicas: args.autoscaling.minReplicas,
-          maxReplicas: args.autoscaling.maxReplicas,
-          metrics: [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                target: { type: 'Utilization', averageUtilization: args.autoscaling.targetCpuPercent },
-              },
-            },
-          ],
-        },
-      },
-      args.version,
-      child,
-    );
     this.registerOutputs({ serviceAccount: `${args.namespace}/${this.serviceAccountName}` });
   }
 }

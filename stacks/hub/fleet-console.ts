@@ -1,5 +1,6 @@
 /**
- * The admin console (react-admin, served as static files): a Deployment + Service and the
+ * The admin console (react-admin, served as static files): a Deployment + Service with a
+ * HorizontalPodAutoscaler, and the
  * settings the browser app needs, which are all public (the API's URL, the OIDC issuer and the
  * console's public client id: the browser signs in with PKCE, so there is no client secret).
  * Its ServiceAccount has no rights and no token: the console talks to the GraphQL API, never to
@@ -16,7 +17,7 @@ import { webDeployment } from './web-deployment.ts';
 export interface FleetConsoleArgs {
   namespace: string;
   image: string;
-  replicas: number;
+  autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
   apiUrl: string;
   oidcIssuer: string;
   oidcClientId: string;
@@ -52,7 +53,7 @@ export class FleetConsole extends pulumi.ComponentResource {
       {
         name: CONSOLE.name,
         namespace: args.namespace,
-        replicas: args.replicas,
+        autoscaling: args.autoscaling,
         serviceAccountName: access.serviceAccount.metadata.name,
         automountToken: false,
         port: CONSOLE.port,

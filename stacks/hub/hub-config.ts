@@ -39,7 +39,7 @@ export interface HubSettings {
   fleetNamespaces: string[];
   operators: { replicas: number; kek: pulumi.Output<string>; kekId: string; webhookTls: WebhookTls };
   api: { replicas: number; maxReplicas: number; targetCpuPercent: number; keysNamespace: string };
-  console: { replicas: number };
+  console: { replicas: number; maxReplicas: number; targetCpuPercent: number };
   oidc: OidcSettings;
   ingress: IngressSettings;
   monitoring: { prometheusServiceAccount?: { namespace: string; name: string } };
@@ -150,6 +150,20 @@ function readMonitoring(config: StackConfig): HubSettings['monitoring'] {
   return { prometheusServiceAccount: { namespace, name } };
 }
 
+/** The console serves static files: two replicas for availability, a few more at a login rush. */
+function readConsole(config: StackConfig): HubSettings['console'] {
+  const replicas = config.integer('console.replicas', { min: 1, max: 20, fallback: 2 });
+  return {
+    replicas,
+    maxReplicas: config.integer('console.maxReplicas', {
+      min: replicas,
+      max: 50,
+      fallback: Math.max(replicas, 4),
+    }),
+    targetCpuPercent: 70,
+  };
+}
+
 function readApi(config: StackConfig): HubSettings['api'] {
   const replicas = config.integer('api.replicas', { min: 1, max: 50, fallback: 2 });
   return {
@@ -207,7 +221,7 @@ export function readHubConfig(config: StackConfig): HubSettings {
       webhookTls: readWebhookTls(config, serviceHost(OPERATORS.webhookService, namespace)),
     },
     api,
-    console: { replicas: config.integer('console.replicas', { min: 1, max: 20, fallback: 2 }) },
+    console: readConsole(config),
     oidc: readOidc(config),
     ingress: readIngress(config),
     monitoring: readMonitoring(config),

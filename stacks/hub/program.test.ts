@@ -353,15 +353,19 @@ describe('hub program: what it declares and how it is wired', () => {
     assert.ok(pod.volumes?.some((v) => v.secret?.secretName === OPERATORS.webhookTlsSecret));
   });
 
-  it('autoscales the API Deployment, which leaves its replica count to the autoscaler', () => {
-    const hpa = stack.object('HorizontalPodAutoscaler', API.name, NS) as KubernetesManifest & {
-      spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number };
-    };
-    assert.equal(hpa.apiVersion, 'autoscaling/v2beta2', 'the 1.20 hub serves v2beta2');
-    assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: API.name });
-    assert.equal(hpa.spec.minReplicas, 2);
-    assert.equal(hpa.spec.maxReplicas, 6);
-    assert.equal(deployment(stack, API.name).spec.replicas, undefined);
+  it('autoscales the API and console Deployments, which leave their replica counts to the autoscalers', () => {
+    for (const [name, range] of [
+      [API.name, [2, 6]],
+      [CONSOLE.name, [2, 4]],
+    ] as const) {
+      const hpa = stack.object('HorizontalPodAutoscaler', name, NS) as KubernetesManifest & {
+        spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number };
+      };
+      assert.equal(hpa.apiVersion, 'autoscaling/v2beta2', 'the 1.20 hub serves v2beta2');
+      assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name });
+      assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], range);
+      assert.equal(deployment(stack, name).spec.replicas, undefined);
+    }
   });
 
   it('passes the API its OIDC settings through a ConfigMap and finds the operators through their Service', () => {
@@ -476,6 +480,7 @@ describe('hub program: values derived from config', () => {
         'api.replicas': '4',
         'api.maxReplicas': '12',
         'console.replicas': '1',
+        'console.maxReplicas': '3',
         fleetNamespaces: '["fleet-north","fleet-south"]',
         'monitoring.prometheusServiceAccount': 'monitoring/prometheus',
       }),
@@ -488,11 +493,14 @@ describe('hub program: values derived from config', () => {
       operators.spec.template.spec.containers[0]?.image,
       'registry.example.com/smart/smart-fleet-operators:2.3.4',
     );
-    assert.equal(deployment(stack, CONSOLE.name).spec.replicas, 1);
-    const hpa = stack.object('HorizontalPodAutoscaler', API.name, NS) as KubernetesManifest & {
-      spec: { minReplicas: number; maxReplicas: number };
+    const range = (name: string) => {
+      const hpa = stack.object('HorizontalPodAutoscaler', name, NS) as KubernetesManifest & {
+        spec: { minReplicas: number; maxReplicas: number };
+      };
+      return [hpa.spec.minReplicas, hpa.spec.maxReplicas];
     };
-    assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [4, 12]);
+    assert.deepEqual(range(API.name), [4, 12]);
+    assert.deepEqual(range(CONSOLE.name), [1, 3]);
     for (const ns of ['fleet-north', 'fleet-south']) {
       stack.object('Namespace', ns);
       stack.object('RoleBinding', OPERATORS.name, ns);

@@ -67,7 +67,11 @@ export function hubProgram(): StackOutputs {
     {
       namespace: settings.namespace,
       image: imageFor('console', settings.images),
-      replicas: settings.console.replicas,
+      autoscaling: {
+        minReplicas: settings.console.replicas,
+        maxReplicas: settings.console.maxReplicas,
+        targetCpuPercent: settings.console.targetCpuPercent,
+      },
       apiUrl: urls.apiUrl,
       oidcIssuer: settings.oidc.issuer,
       oidcClientId: settings.oidc.consoleClientId,

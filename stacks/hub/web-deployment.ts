@@ -1,11 +1,12 @@
 /**
  * The Deployment + Service shape the API and the console share: restricted pod security, a
  * read-only root filesystem with an in-memory /tmp, requests and limits, HTTP probes on a named
- * port, spread across nodes, and a PodDisruptionBudget keeping all but one replica up.
+ * port, spread across nodes, a PodDisruptionBudget keeping all but one replica up, and a
+ * HorizontalPodAutoscaler on CPU that owns the replica count.
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import { type KubernetesVersion, podDisruptionBudget } from '../lib/api-versions.ts';
+import { horizontalPodAutoscaler, type KubernetesVersion, podDisruptionBudget } from '../lib/api-versions.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume, TMP_MOUNT } from '../lib/pod-security.ts';
 import { spreadAcrossNodes } from '../lib/spread-across-nodes.ts';
@@ -15,8 +16,11 @@ type Container = k8s.types.input.core.v1.Container;
 export interface WebDeploymentSpec {
   name: string;
   namespace: string;
-  /** Omitted when a HorizontalPodAutoscaler owns the count (a re-apply must not reset it). */
-  replicas?: number;
+  /**
+   * The autoscaler's range and CPU target. The Deployment itself names no replica count: the
+   * autoscaler owns it, so a re-apply of the stack never resets what it scaled to.
+   */
+  autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
   serviceAccountName: pulumi.Input<string>;
   /** Whether pods get an API token (the API does; the console never calls Kubernetes). */
   automountToken: boolean;
@@ -47,7 +51,6 @@ export function webDeployment(
     {
       metadata,
       spec: {
-        ...(spec.replicas === undefined ? {} : { replicas: spec.replicas }),
         selector: { matchLabels: selector },
         template: {
           metadata: { labels, annotations: spec.podAnnotations },
@@ -91,6 +94,28 @@ export function webDeployment(
   podDisruptionBudget(
     `${logicalName}-pdb`,
     { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+    spec.version,
+    opts,
+  );
+  horizontalPodAutoscaler(
+    `${logicalName}-hpa`,
+    {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
+        minReplicas: spec.autoscaling.minReplicas,
+        maxReplicas: spec.autoscaling.maxReplicas,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: spec.autoscaling.targetCpuPercent },
+            },
+          },
+        ],
+      },
+    },
     spec.version,
     opts,
   );
