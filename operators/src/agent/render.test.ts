@@ -107,6 +107,34 @@ describe('renderBundle', () => {
     });
   }
 
+  it('records the platform parts a release names, and never runs a second agent or device plugin', () => {
+    const objects = renderBundle(
+      makeBundle({
+        site: { name: 'sch-busan-00001', namespace: 'smart-fleet', spec: siteSpec('smp-full') },
+        release: {
+          name: 'r2',
+          spec: {
+            version: '2.0.0',
+            channel: 'stable',
+            services: [
+              { name: 'streaming-edge', image: 'smart/edge:2' },
+              { name: 'site-agent', image: 'smart/agent:2' },
+              { name: 'accelerator-plugin', image: 'smart/plugin:2' },
+            ],
+          },
+        },
+      }),
+    );
+    const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    assert.deepEqual(deployments, ['streaming-edge']);
+    const platform = objects.find((o) => o.metadata.name === 'platform-versions') as Json | undefined;
+    assert.deepEqual(platform?.data, {
+      'site-agent': 'smart/agent:2',
+      'accelerator-plugin': 'smart/plugin:2',
+    });
+    assert.equal(platform?.metadata.labels[MANAGED_LABEL], 'smart-site-agent', 'pruned with the release');
+  });
+
   it('mounts the cache claim the stack declares into the cache, and only there', () => {
     const objects = render(siteSpec('smp-full'));
     const cache = deployment(objects, 'cache');

@@ -73,6 +73,16 @@ function configMap(name: string, data: Record<string, string>, extra?: Record<st
   };
 }
 
+/**
+ * The box's own parts: the site agent and the accelerator device plugin run from the building's
+ * stack (stacks/site), outside the release namespace. A release that names them states the
+ * images it was tested with; the agent records them in this ConfigMap for the operator to bring
+ * the stack to (its `imageTag`), and never runs a second copy.
+ */
+export const PLATFORM_SERVICES = ['site-agent', 'accelerator-plugin'] as const;
+export const PLATFORM_VERSIONS_CONFIG = 'platform-versions';
+const isPlatform = (service: string) => (PLATFORM_SERVICES as readonly string[]).includes(service);
+
 const isServed = (service: string) => (SERVED_SITE_SERVICES as readonly string[]).includes(service);
 
 /** Requests and limits from the sizing; the edge's cards as the extended resource (whole, limits = requests). */
@@ -190,10 +200,17 @@ export function renderBundle(bundle: Bundle): SiteObject[] {
   if (bundle.placement) {
     objects.push(configMap('content-placement', { 'placement.json': JSON.stringify(bundle.placement) }));
   }
-  for (const service of bundle.release?.spec.services ?? []) {
+  const services = bundle.release?.spec.services ?? [];
+  for (const service of services.filter((s) => !isPlatform(s.name))) {
     objects.push(
       configMap(`${service.name}-settings`, service.settings ?? {}, releaseSelector(service.name)),
       deployment(service, bundle, sizing),
+    );
+  }
+  const platform = services.filter((s) => isPlatform(s.name));
+  if (platform.length > 0) {
+    objects.push(
+      configMap(PLATFORM_VERSIONS_CONFIG, Object.fromEntries(platform.map((s) => [s.name, s.image]))),
     );
   }
   return objects;
