@@ -38,8 +38,8 @@ export interface HubSettings {
   /** Where fleet objects live; the operators get their namespaced rights only here. */
   fleetNamespaces: string[];
   operators: { replicas: number; kek: pulumi.Output<string>; kekId: string; webhookTls: WebhookTls };
-  api: { replicas: number; maxReplicas: number; targetCpuPercent: number; keysNamespace: string };
-  console: { replicas: number; maxReplicas: number; targetCpuPercent: number };
+  api: Autoscaling & { keysNamespace: string };
+  console: Autoscaling;
   oidc: OidcSettings;
   ingress: IngressSettings;
   monitoring: { prometheusServiceAccount?: { namespace: string; name: string } };
@@ -150,30 +150,33 @@ function readMonitoring(config: StackConfig): HubSettings['monitoring'] {
   return { prometheusServiceAccount: { namespace, name } };
 }
 
-/** The console serves static files: two replicas for availability, a few more at a login rush. */
-function readConsole(config: StackConfig): HubSettings['console'] {
-  const replicas = config.integer('console.replicas', { min: 1, max: 20, fallback: 2 });
+interface Autoscaling {
+  replicas: number;
+  maxReplicas: number;
+  targetCpuPercent: number;
+}
+
+/** `<prefix>.replicas` (the autoscaler's floor), `.maxReplicas` and `.targetCpuPercent`. */
+function readAutoscaling(
+  config: StackConfig,
+  prefix: 'api' | 'console',
+  defaults: { replicas: number; maxReplicas: number; ceiling: number },
+): Autoscaling {
+  const replicas = config.integer(`${prefix}.replicas`, { min: 1, max: 50, fallback: defaults.replicas });
   return {
     replicas,
-    maxReplicas: config.integer('console.maxReplicas', {
+    maxReplicas: config.integer(`${prefix}.maxReplicas`, {
       min: replicas,
-      max: 50,
-      fallback: Math.max(replicas, 4),
+      max: defaults.ceiling,
+      fallback: Math.max(replicas, defaults.maxReplicas),
     }),
-    targetCpuPercent: 70,
+    targetCpuPercent: config.integer(`${prefix}.targetCpuPercent`, { min: 10, max: 100, fallback: 70 }),
   };
 }
 
 function readApi(config: StackConfig): HubSettings['api'] {
-  const replicas = config.integer('api.replicas', { min: 1, max: 50, fallback: 2 });
   return {
-    replicas,
-    maxReplicas: config.integer('api.maxReplicas', {
-      min: replicas,
-      max: 100,
-      fallback: Math.max(replicas, 6),
-    }),
-    targetCpuPercent: config.integer('api.targetCpuPercent', { min: 10, max: 100, fallback: 70 }),
+    ...readAutoscaling(config, 'api', { replicas: 2, maxReplicas: 6, ceiling: 100 }),
     keysNamespace: namespaceName(config, 'api.keysNamespace', DEFAULT_KEYS_NAMESPACE),
   };
 }
@@ -221,7 +224,8 @@ export function readHubConfig(config: StackConfig): HubSettings {
       webhookTls: readWebhookTls(config, serviceHost(OPERATORS.webhookService, namespace)),
     },
     api,
-    console: readConsole(config),
+    // The console serves static files: two replicas for availability, a few more at a login rush.
+    console: readAutoscaling(config, 'console', { replicas: 2, maxReplicas: 4, ceiling: 50 }),
     oidc: readOidc(config),
     ingress: readIngress(config),
     monitoring: readMonitoring(config),
