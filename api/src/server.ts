@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { HubClient } from '@smart-fleet/hub';
 import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
-import { type Logger, silentLogger } from '@smart-fleet/operators';
+import { LOOPBACK, type Logger, localUrlHost, silentLogger } from '@smart-fleet/operators';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
 import { noSeries, operatorsSeriesSource } from './telemetry/series-source.ts';
@@ -71,7 +71,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port ?? 0, options.host ?? LOOPBACK, () => {
       server.off('error', reject);
       resolve();
     });
@@ -81,7 +81,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}${GRAPHQL_PATH}`;
+  const url = `http://${localUrlHost(options.host ?? LOOPBACK)}:${port}${GRAPHQL_PATH}`;
   log.info('api started', { url });
   return {
     url,

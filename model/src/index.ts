@@ -14,3 +14,4 @@ export * from './validation/defaults.ts';
 export * from './validation/problem.ts';
 export * from './validation/reference-rules.ts';
 export * from './validation/validate.ts';
+export * from './workload-security.ts';

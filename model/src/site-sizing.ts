@@ -214,11 +214,15 @@ export function releaseWorkload(sizing: SiteSizing, service: string): ReleaseWor
   }
 }
 
+/** An amount as Kubernetes quantities. */
+export function quantities(a: Amount): { cpu: string; memory: string } {
+  return { cpu: `${a.cpuMillis}m`, memory: `${a.memoryMi}Mi` };
+}
+
 /** Kubernetes quantities for a container's `resources`. */
 export function resourceQuantities(size: WorkloadSize): {
   requests: Record<string, string>;
   limits: Record<string, string>;
 } {
-  const q = (a: Amount) => ({ cpu: `${a.cpuMillis}m`, memory: `${a.memoryMi}Mi` });
-  return { requests: q(size.requests), limits: q(size.limits) };
+  return { requests: quantities(size.requests), limits: quantities(size.limits) };
 }

@@ -9,6 +9,7 @@ export { HeartbeatStore } from './health/heartbeat-store.ts';
 export * from './health/telemetry-series-route.ts';
 export * from './manager.ts';
 export { SharedInformers } from './runtime/informers.ts';
+export { LOOPBACK, localUrlHost } from './runtime/listen-address.ts';
 export * from './runtime/log.ts';
 export { Registry, serveMetrics } from './runtime/metrics.ts';
 export { deregisterWebhook, WEBHOOK_NAME } from './webhook/webhook-server.ts';

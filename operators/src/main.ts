@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '@smart-fleet/hub';
 import { kekFromEnvironment } from './drm/kek-source.ts';
 import { startManager } from './manager.ts';
+import { LOOPBACK, listensEverywhere } from './runtime/listen-address.ts';
 import { jsonLogger } from './runtime/log.ts';
 
 const { values } = parseArgs({
@@ -28,12 +29,12 @@ const { values } = parseArgs({
     'lease-namespace': { type: 'string' },
     'webhook-port': { type: 'string' },
     'webhook-cert-dir': { type: 'string' },
-    'listen-host': { type: 'string', default: '127.0.0.1' },
+    'listen-host': { type: 'string', default: LOOPBACK },
     'advertise-address': { type: 'string' },
   },
 });
 const listenHost = values['listen-host'];
-if (['0.0.0.0', '::'].includes(listenHost) && !values['advertise-address']) {
+if (listensEverywhere(listenHost) && !values['advertise-address']) {
   console.error(
     'npm run operators: --advertise-address is required with --listen-host ' +
       `${listenHost}: standbys relay agents' calls to the leader there (in a pod: its IP)`,

@@ -25,6 +25,7 @@ import { TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from './health/telemetry-
 import { type Controller, ControllerMetrics } from './runtime/controller.ts';
 import { SharedInformers } from './runtime/informers.ts';
 import { LeaderElector, type LeaseHolder } from './runtime/leader-election.ts';
+import { LOOPBACK, localUrlHost, urlHost } from './runtime/listen-address.ts';
 import type { Logger } from './runtime/log.ts';
 import { Registry, serveMetrics } from './runtime/metrics.ts';
 import { startWebhook } from './webhook/webhook-server.ts';
@@ -86,9 +87,6 @@ export const OPERATORS_LEASE = 'smart-fleet-operators';
 export const LEADER_INGEST_ANNOTATION = `${API_GROUP}/leader-ingest-url`;
 export const LEADER_METRICS_ANNOTATION = `${API_GROUP}/leader-metrics-url`;
 
-const LOOPBACK = '127.0.0.1';
-const EVERY_ADDRESS = new Set(['0.0.0.0', '::']);
-const bracketed = (host: string) => (host.includes(':') ? `[${host}]` : host);
 const portOf = (s: Server) => {
   const address = s.address();
   return typeof address === 'object' && address ? address.port : 0;
@@ -260,7 +258,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     options.ingestPort ?? 0,
     host,
   );
-  const reach = bracketed(options.advertiseHost ?? (EVERY_ADDRESS.has(host) ? LOOPBACK : host));
+  const local = localUrlHost(host);
+  const reach = options.advertiseHost ? urlHost(options.advertiseHost) : local;
   const elected = leadOrStart(options, controllers, informers, {
     [LEADER_INGEST_ANNOTATION]: `http://${reach}:${portOf(ingest)}`,
     [LEADER_METRICS_ANNOTATION]: `http://${reach}:${portOf(server)}`,
@@ -276,7 +275,6 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         certPollMs: options.webhook.certPollMs,
       })
     : undefined;
-  const local = bracketed(EVERY_ADDRESS.has(host) ? LOOPBACK : host);
   const urlOf = (s: Server) => `http://${local}:${portOf(s)}`;
   options.log.info('operators started', {
     controllers: controllers.map((c) => c.name),

@@ -15,7 +15,7 @@ import { API_CLUSTER_RULES, API_FLEET_NAMESPACE_RULES, API_KEYS_RULES } from './
 import type { OidcSettings } from './hub-config.ts';
 import { API } from './names.ts';
 import { ServiceAccountAccess } from './service-account-access.ts';
-import { webDeployment } from './web-deployment.ts';
+import { configMapEnv, webDeployment } from './web-deployment.ts';
 
 export interface FleetApiArgs {
   namespace: string;
@@ -72,10 +72,6 @@ export class FleetApi extends pulumi.ComponentResource {
       },
       child,
     );
-    const fromOidc = (env: string, key: string) => ({
-      name: env,
-      valueFrom: { configMapKeyRef: { name: oidc.metadata.name, key } },
-    });
 
     const web = webDeployment(
       name,
@@ -104,9 +100,9 @@ export class FleetApi extends pulumi.ComponentResource {
             { name: 'NODE_ENV', value: 'production' },
             // Sized to the memory limit; an environment variable, so the command stays the script's.
             { name: 'NODE_OPTIONS', value: '--max-old-space-size=1536' },
-            fromOidc('OIDC_ISSUER', 'issuer'),
-            fromOidc('OIDC_AUDIENCE', 'audience'),
-            ...(args.oidc.jwksUrl ? [fromOidc('OIDC_JWKS_URL', 'jwksUrl')] : []),
+            configMapEnv(oidc, 'OIDC_ISSUER', 'issuer'),
+            configMapEnv(oidc, 'OIDC_AUDIENCE', 'audience'),
+            ...(args.oidc.jwksUrl ? [configMapEnv(oidc, 'OIDC_JWKS_URL', 'jwksUrl')] : []),
           ],
           resources: RESOURCES,
         },

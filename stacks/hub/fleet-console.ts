@@ -12,7 +12,7 @@ import type { KubernetesVersion } from '../lib/api-versions.ts';
 import { appLabels } from '../lib/labels.ts';
 import { CONSOLE } from './names.ts';
 import { ServiceAccountAccess } from './service-account-access.ts';
-import { webDeployment } from './web-deployment.ts';
+import { configMapEnv, webDeployment } from './web-deployment.ts';
 
 export interface FleetConsoleArgs {
   namespace: string;
@@ -44,10 +44,6 @@ export class FleetConsole extends pulumi.ComponentResource {
       },
       child,
     );
-    const fromSettings = (env: string, key: string) => ({
-      name: env,
-      valueFrom: { configMapKeyRef: { name: settings.metadata.name, key } },
-    });
     const web = webDeployment(
       name,
       {
@@ -61,9 +57,9 @@ export class FleetConsole extends pulumi.ComponentResource {
         container: {
           image: args.image,
           env: [
-            fromSettings('SMART_FLEET_API_URL', 'apiUrl'),
-            fromSettings('SMART_FLEET_OIDC_ISSUER', 'oidcIssuer'),
-            fromSettings('SMART_FLEET_OIDC_CLIENT_ID', 'oidcClientId'),
+            configMapEnv(settings, 'SMART_FLEET_API_URL', 'apiUrl'),
+            configMapEnv(settings, 'SMART_FLEET_OIDC_ISSUER', 'oidcIssuer'),
+            configMapEnv(settings, 'SMART_FLEET_OIDC_CLIENT_ID', 'oidcClientId'),
           ],
           resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
         },

@@ -7,6 +7,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
 import { type KubernetesVersion, kubernetesVersion } from '../lib/api-versions.ts';
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
+import { isDnsLabel, namespaceName } from '../lib/config-checks.ts';
 import { KEK_CONFIG_KEY, kekProblem } from '../lib/drm-kek.ts';
 import { type ImageSource, imageSource } from '../lib/images.ts';
 import { DEFAULT_KEYS_NAMESPACE, DEFAULT_SYSTEM_NAMESPACE, OPERATORS, serviceHost } from './names.ts';
@@ -45,23 +46,14 @@ export interface HubSettings {
   monitoring: { prometheusServiceAccount?: { namespace: string; name: string } };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const KEK_ID = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
-
-function namespaceName(config: StackConfig, key: string, fallback: string): string {
-  const name = config.string(key, fallback);
-  if (!DNS_LABEL.test(name)) {
-    throw new StackConfigError(key, `must be a Kubernetes namespace name (a DNS label), not "${name}"`);
-  }
-  return name;
-}
 
 function namespaceList(value: unknown): string | undefined {
   if (!Array.isArray(value) || value.length === 0) {
     return 'must be a non-empty list of namespace names, like ["smart-fleet"]';
   }
-  const bad = value.find((v) => typeof v !== 'string' || !DNS_LABEL.test(v));
+  const bad = value.find((v) => typeof v !== 'string' || !isDnsLabel(v));
   if (bad !== undefined) {
     return `must list Kubernetes namespace names (DNS labels); "${String(bad)}" is not one`;
   }
@@ -141,7 +133,7 @@ function readMonitoring(config: StackConfig): HubSettings['monitoring'] {
     return {};
   }
   const [namespace = '', name = '', ...rest] = account.split('/');
-  if (rest.length > 0 || !DNS_LABEL.test(namespace) || !DNS_NAME.test(name)) {
+  if (rest.length > 0 || !isDnsLabel(namespace) || !DNS_NAME.test(name)) {
     throw new StackConfigError(
       key,
       `must be namespace/name of a ServiceAccount, like monitoring/prometheus, not "${account}"`,
@@ -177,7 +169,7 @@ function readAutoscaling(
 function readApi(config: StackConfig): HubSettings['api'] {
   return {
     ...readAutoscaling(config, 'api', { replicas: 2, maxReplicas: 6, ceiling: 100 }),
-    keysNamespace: namespaceName(config, 'api.keysNamespace', DEFAULT_KEYS_NAMESPACE),
+    keysNamespace: namespaceName(config, DEFAULT_KEYS_NAMESPACE, 'api.keysNamespace'),
   };
 }
 
@@ -199,7 +191,7 @@ function fleetNamespaces(config: StackConfig, reserved: string[]): string[] {
 }
 
 export function readHubConfig(config: StackConfig): HubSettings {
-  const namespace = namespaceName(config, 'namespace', DEFAULT_SYSTEM_NAMESPACE);
+  const namespace = namespaceName(config, DEFAULT_SYSTEM_NAMESPACE);
   const api = readApi(config);
   if (api.keysNamespace === namespace) {
     throw new StackConfigError('api.keysNamespace', `must differ from smart-fleet:namespace (${namespace})`);

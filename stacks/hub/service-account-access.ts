@@ -7,6 +7,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { appLabels } from '../lib/labels.ts';
+import { grantRole } from '../lib/role-binding.ts';
 import { clusterScopedName } from './names.ts';
 
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
@@ -45,18 +46,9 @@ export class ServiceAccountAccess extends pulumi.ComponentResource {
     const dependsOn = [this.serviceAccount];
     if (args.clusterRules) {
       const roleName = clusterScopedName(args.namespace, args.name);
-      new k8s.rbac.v1.ClusterRole(
+      grantRole(
         `${name}-cluster`,
-        { metadata: { name: roleName, labels }, rules: args.clusterRules },
-        child,
-      );
-      new k8s.rbac.v1.ClusterRoleBinding(
-        `${name}-cluster`,
-        {
-          metadata: { name: roleName, labels },
-          roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: roleName },
-          subjects,
-        },
+        { kind: 'ClusterRole', name: roleName, labels, rules: args.clusterRules, subjects },
         { ...child, dependsOn },
       );
     }
@@ -81,19 +73,10 @@ export class ServiceAccountAccess extends pulumi.ComponentResource {
     }
     if (args.inNamespace) {
       const { namespace, roleName, rules } = args.inNamespace;
-      const role = new k8s.rbac.v1.Role(
+      grantRole(
         `${name}-role`,
-        { metadata: { name: roleName, namespace, labels }, rules },
-        child,
-      );
-      new k8s.rbac.v1.RoleBinding(
-        `${name}-role`,
-        {
-          metadata: { name: roleName, namespace, labels },
-          roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: roleName },
-          subjects,
-        },
-        { ...child, dependsOn: [...dependsOn, role] },
+        { kind: 'Role', name: roleName, namespace, labels, rules, subjects },
+        { ...child, dependsOn },
       );
     }
     this.registerOutputs({ serviceAccount: `${args.namespace}/${args.name}` });

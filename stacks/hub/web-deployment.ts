@@ -37,6 +37,11 @@ export interface WebDeployment {
   service: k8s.core.v1.Service;
 }
 
+/** An environment variable read from one key of a ConfigMap the stack declares. */
+export function configMapEnv(configMap: k8s.core.v1.ConfigMap, name: string, key: string) {
+  return { name, valueFrom: { configMapKeyRef: { name: configMap.metadata.name, key } } };
+}
+
 export function webDeployment(
   logicalName: string,
   spec: WebDeploymentSpec,

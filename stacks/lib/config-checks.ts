@@ -11,14 +11,11 @@ export function isDnsSubdomain(value: string): boolean {
   return DNS_SUBDOMAIN.test(value);
 }
 
-/** A namespace this stack owns (default `fallback`): a DNS label. */
-export function namespaceName(config: StackConfig, fallback: string): string {
-  const value = config.string('namespace', fallback);
+/** A namespace this stack owns, at `key` (default `fallback`): a DNS label. */
+export function namespaceName(config: StackConfig, fallback: string, key = 'namespace'): string {
+  const value = config.string(key, fallback);
   if (!isDnsLabel(value)) {
-    throw new StackConfigError(
-      'namespace',
-      `"${value}" is not a namespace name (a DNS label, like ${fallback})`,
-    );
+    throw new StackConfigError(key, `"${value}" is not a namespace name (a DNS label, like ${fallback})`);
   }
   return value;
 }

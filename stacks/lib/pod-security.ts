@@ -1,44 +1,16 @@
 /**
- * The security settings every workload the stacks declare starts from: the Kubernetes
- * "restricted" Pod Security Standard (non-root, no privilege escalation, every capability
- * dropped, the runtime's default seccomp profile) plus a read-only root filesystem, with a small
- * in-memory /tmp for what Node and openssl write there. A workload that needs more (a device
- * plugin) says so where it departs from these, and why.
+ * The model's workload security settings (model/src/workload-security.ts, shared with the site
+ * agent's renderer) as the Pulumi Kubernetes provider's input types.
  */
 import type * as k8s from '@pulumi/kubernetes';
+import { RESTRICTED_CONTAINER as CONTAINER, RESTRICTED_POD as POD, TMP_VOLUME } from '@smart-fleet/model';
 
-type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
-type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+export { RESTRICTED_NAMESPACE_LABELS, TMP_MOUNT } from '@smart-fleet/model';
 
-/** The distroless "nonroot" user: numeric, so the kubelet can check runAsNonRoot without the image. */
-export const NON_ROOT_USER = 65532;
+export const RESTRICTED_POD: k8s.types.input.core.v1.PodSecurityContext = POD;
+export const RESTRICTED_CONTAINER: k8s.types.input.core.v1.SecurityContext = CONTAINER;
 
-export const RESTRICTED_POD: PodSecurityContext = {
-  runAsNonRoot: true,
-  runAsUser: NON_ROOT_USER,
-  runAsGroup: NON_ROOT_USER,
-  fsGroup: NON_ROOT_USER,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-export const RESTRICTED_CONTAINER: SecurityContext = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ['ALL'] },
-};
-
-/** A namespace whose pods must meet the restricted standard (enforced from Kubernetes 1.23). */
-export const RESTRICTED_NAMESPACE_LABELS = {
-  'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/audit': 'restricted',
-  'pod-security.kubernetes.io/warn': 'restricted',
-};
-
-/** A writable scratch directory for a read-only-root container (size-limited, in the pod's memory). */
-export function scratchVolume(name = 'tmp'): k8s.types.input.core.v1.Volume {
-  return { name, emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } };
+/** A writable, memory-backed /tmp for a read-only root filesystem. */
+export function scratchVolume(): k8s.types.input.core.v1.Volume {
+  return TMP_VOLUME;
 }
-
-/** Where `scratchVolume()` is mounted. */
-export const TMP_MOUNT = { name: 'tmp', mountPath: '/tmp' };

@@ -4,7 +4,7 @@
  * installed. Reads config, declares a LocalServer, returns the site's facts and how its hardware
  * is shared out: what the stack runs, and what every release the agent applies will get.
  */
-import { SITE_CACHE_CLAIM } from '@smart-fleet/model';
+import { quantities, SITE_CACHE_CLAIM } from '@smart-fleet/model';
 import type { StackOutputs } from '../index.ts';
 import { StackConfig } from '../lib/config.ts';
 import { LocalServer } from './local-server.ts';
@@ -30,8 +30,7 @@ export function siteProgram(): StackOutputs {
     // What the agent will give the edge of every release, per replica.
     edge: {
       replicas: edge.replicas,
-      cpu: `${edge.requests.cpuMillis}m`,
-      memory: `${edge.requests.memoryMi}Mi`,
+      ...quantities(edge.requests),
       accelerators: edge.accelerators,
       egressMbps: edge.egressMbps,
       maxStreams: edge.maxStreams,

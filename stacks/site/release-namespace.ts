@@ -16,6 +16,7 @@ import {
   CACHE_SERVICE,
   EDGE_SERVICE,
   LICENSE_PROXY_SERVICE,
+  quantities,
   SERVED_SITE_SERVICES,
   SITE_CACHE_CLAIM,
   SITE_ENDPOINTS_CONFIG,
@@ -50,13 +51,13 @@ export function releaseServiceUrl(service: string): string {
 
 /** The ResourceQuota's `hard`: the release's share of the box, limits as requests. */
 export function releaseQuotaHard(sizing: SiteSizing): Record<string, string> {
-  const { cpuMillis, memoryMi, accelerators } = sizing.releaseQuota;
+  const { cpu, memory } = quantities(sizing.releaseQuota);
   return {
-    'requests.cpu': `${cpuMillis}m`,
-    'limits.cpu': `${cpuMillis}m`,
-    'requests.memory': `${memoryMi}Mi`,
-    'limits.memory': `${memoryMi}Mi`,
-    [`requests.${ACCELERATOR_RESOURCE}`]: String(accelerators),
+    'requests.cpu': cpu,
+    'limits.cpu': cpu,
+    'requests.memory': memory,
+    'limits.memory': memory,
+    [`requests.${ACCELERATOR_RESOURCE}`]: String(sizing.releaseQuota.accelerators),
   };
 }
 

@@ -13,6 +13,7 @@ import * as k8s from '@pulumi/kubernetes';
 import { SITE_NAMESPACE } from '@smart-fleet/operators';
 import { appLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
+import { grantRole } from '../lib/role-binding.ts';
 
 export const SITE_AGENT = 'site-agent';
 
@@ -41,34 +42,16 @@ export function declareSiteAgentAccess(
     { metadata: { name: SITE_AGENT, namespace: ctx.namespace, labels } },
     ctx.opts,
   );
-  const inBundle = { ...ctx.opts, dependsOn: [releaseNamespace] };
-  new k8s.rbac.v1.Role(
+  const subjects = [subject];
+  grantRole(
     SITE_AGENT,
-    { metadata: { name: SITE_AGENT, namespace: SITE_NAMESPACE, labels }, rules: BUNDLE_RULES },
-    inBundle,
-  );
-  new k8s.rbac.v1.RoleBinding(
-    SITE_AGENT,
-    {
-      metadata: { name: SITE_AGENT, namespace: SITE_NAMESPACE, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SITE_AGENT },
-      subjects: [subject],
-    },
-    inBundle,
+    { kind: 'Role', name: SITE_AGENT, namespace: SITE_NAMESPACE, labels, rules: BUNDLE_RULES, subjects },
+    { ...ctx.opts, dependsOn: [releaseNamespace] },
   );
   const clusterName = namespaceRoleName(ctx.namespace);
-  new k8s.rbac.v1.ClusterRole(
+  grantRole(
     clusterName,
-    { metadata: { name: clusterName, labels }, rules: NAMESPACE_RULES },
-    ctx.opts,
-  );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    clusterName,
-    {
-      metadata: { name: clusterName, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
-      subjects: [subject],
-    },
+    { kind: 'ClusterRole', name: clusterName, labels, rules: NAMESPACE_RULES, subjects },
     ctx.opts,
   );
   return serviceAccount;

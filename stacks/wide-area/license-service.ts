@@ -22,6 +22,7 @@ import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
+import { grantRole } from '../lib/role-binding.ts';
 import { declareHttpService } from './http-service.ts';
 import { scheduledOnRole } from './node-roles.ts';
 
@@ -67,10 +68,13 @@ function declareAccess(ctx: PartContext): {
   const labels = appLabels(LICENSE_SERVICE, ctx.instance);
   const metadata = { name: LICENSE_SERVICE_ACCOUNT, namespace: ctx.namespace, labels };
   const serviceAccount = new k8s.core.v1.ServiceAccount(LICENSE_SERVICE_ACCOUNT, { metadata }, ctx.opts);
-  const role = new k8s.rbac.v1.Role(
+  const role = grantRole(
     LICENSE_SERVICE,
     {
-      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
+      kind: 'Role',
+      name: LICENSE_SERVICE,
+      namespace: ctx.namespace,
+      labels,
       rules: [
         {
           apiGroups: [''],
@@ -79,14 +83,6 @@ function declareAccess(ctx: PartContext): {
           resourceNames: [KEK_SECRET, HUB_ACCESS_SECRET],
         },
       ],
-    },
-    ctx.opts,
-  );
-  new k8s.rbac.v1.RoleBinding(
-    LICENSE_SERVICE,
-    {
-      metadata: { name: LICENSE_SERVICE, namespace: ctx.namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: LICENSE_SERVICE },
       subjects: [{ kind: 'ServiceAccount', name: LICENSE_SERVICE_ACCOUNT, namespace: ctx.namespace }],
     },
     ctx.opts,

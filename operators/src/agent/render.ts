@@ -12,6 +12,8 @@ import {
   ACCELERATOR_RESOURCE,
   CACHE_SERVICE,
   EDGE_SERVICE,
+  RESTRICTED_CONTAINER,
+  RESTRICTED_POD,
   type ReleaseWorkload,
   releaseWorkload,
   resourceQuantities,
@@ -24,6 +26,8 @@ import {
   SITE_SERVICE_PORT_NAME,
   type SiteSizing,
   sizeSite,
+  TMP_MOUNT,
+  TMP_VOLUME,
 } from '@smart-fleet/model';
 import type { Bundle } from './bundle.ts';
 
@@ -44,21 +48,6 @@ export interface SiteObject {
 export function releaseSelector(service: string): Record<string, string> {
   return { 'app.kubernetes.io/name': service };
 }
-
-/** Non-root with a read-only root filesystem, as every workload of the stacks (stacks/wide-area/pod-security.ts). */
-const NON_ROOT_USER = 65532;
-const RESTRICTED_POD = {
-  runAsNonRoot: true,
-  runAsUser: NON_ROOT_USER,
-  runAsGroup: NON_ROOT_USER,
-  fsGroup: NON_ROOT_USER,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
-};
 
 function labels(extra: Record<string, string> = {}): Record<string, string> {
   return { [MANAGED_LABEL]: AGENT_MANAGER, ...extra };
@@ -150,14 +139,11 @@ function podSpec(service: ReleaseService, sizing: SiteSizing): Record<string, un
         ...servedContainerParts(service.name),
         securityContext: RESTRICTED_CONTAINER,
         resources: resources(releaseWorkload(sizing, service.name)),
-        volumeMounts: [
-          { name: 'tmp', mountPath: '/tmp' },
-          ...(cache ? [{ name: 'cache', mountPath: SITE_CACHE_PATH }] : []),
-        ],
+        volumeMounts: [TMP_MOUNT, ...(cache ? [{ name: 'cache', mountPath: SITE_CACHE_PATH }] : [])],
       },
     ],
     volumes: [
-      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+      TMP_VOLUME,
       // The stack's claim: the cache outlives every release.
       ...(cache ? [{ name: 'cache', persistentVolumeClaim: { claimName: SITE_CACHE_CLAIM } }] : []),
     ],

@@ -12,6 +12,7 @@
  * one process that judges site health holds every heartbeat and every agent credential.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { LOOPBACK } from '../runtime/listen-address.ts';
 import type { Logger } from '../runtime/log.ts';
 import { type AgentCredentials, CredentialError } from './agent-credentials.ts';
 import type { Telemetry } from './diagnosis.ts';
@@ -211,7 +212,7 @@ function answer(req: IncomingMessage, res: ServerResponse, deps: IngestDeps): Pr
 }
 
 /** Serves the agents' endpoint on `host` (loopback unless told); port 0 picks a free port. */
-export function serveIngest(deps: IngestDeps, port: number, host = '127.0.0.1'): Promise<Server> {
+export function serveIngest(deps: IngestDeps, port: number, host = LOOPBACK): Promise<Server> {
   const server = createServer((req, res) => {
     answer(req, res, deps).catch((error: unknown) => {
       if (error instanceof HttpError || error instanceof CredentialError) {

@@ -3,6 +3,7 @@
  * /metrics, /healthz (the process runs), /readyz (its caches are synced and it can act).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { LOOPBACK } from './listen-address.ts';
 
 type Labels = Record<string, string>;
 
@@ -116,7 +117,7 @@ export function serveMetrics(
   health: HealthChecks,
   port: number,
   extra: ExtraRoutes = {},
-  host = '127.0.0.1',
+  host = LOOPBACK,
 ): Promise<Server> {
   const routes: ExtraRoutes = {
     ...extra,

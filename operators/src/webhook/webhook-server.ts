@@ -14,6 +14,7 @@ import { createServer, type Server } from 'node:https';
 import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
 import { apiStatusCode, type HubClient, makeServingCert } from '@smart-fleet/hub';
 import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
+import { LOOPBACK, listensEverywhere, localUrlHost } from '../runtime/listen-address.ts';
 import type { Logger } from '../runtime/log.ts';
 import { type AdmissionRequest, review } from './admission.ts';
 import { type CertPair, readCertDir, watchCertDir } from './mounted-cert.ts';
@@ -43,9 +44,6 @@ export interface Webhook {
   url: string;
   stop(options?: { deregister?: boolean }): Promise<void>;
 }
-
-const LOOPBACK = '127.0.0.1';
-const EVERY_ADDRESS = new Set(['0.0.0.0', '::']);
 
 function serve(log: Logger, port: number, host: string, tls: CertPair): Promise<Server> {
   const server = createServer(tls, (req, res) => {
@@ -77,8 +75,7 @@ function serve(log: Logger, port: number, host: string, tls: CertPair): Promise<
 function urlOf(server: Server, host: string): string {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const reach = EVERY_ADDRESS.has(host) ? LOOPBACK : host;
-  return `https://${reach.includes(':') ? `[${reach}]` : reach}:${port}/validate`;
+  return `https://${localUrlHost(host)}:${port}/validate`;
 }
 
 const close = (server: Server) => new Promise((resolve) => server.close(resolve));
@@ -120,7 +117,7 @@ async function serveMountedCert(o: WebhookOptions, dir: string): Promise<Webhook
 /** Locally: its own certificate, and a registration at its loopback URL. */
 async function serveSelfRegistered(o: WebhookOptions): Promise<Webhook> {
   const host = o.host ?? LOOPBACK;
-  if (host !== LOOPBACK && !EVERY_ADDRESS.has(host)) {
+  if (host !== LOOPBACK && !listensEverywhere(host)) {
     throw new Error(
       `a self-registered webhook is called at https://${LOOPBACK}, so it cannot listen on ${host} alone: give it a certificate directory`,
     );
