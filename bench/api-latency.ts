@@ -19,15 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDevIssuer } from '@smart-fleet/api';
-import {
-  applyInventory,
-  connect,
-  freePort,
-  installCrds,
-  ProgressLine,
-  startHub,
-  stopHub,
-} from '@smart-fleet/hub';
+import { applyInventory, freePort, installCrds, ProgressLine, startHub, stopHub } from '@smart-fleet/hub';
+import { connect } from '@smart-fleet/kube';
 import { generateFleet, NATIONAL_FLEET, parseInventory } from '@smart-fleet/model';
 import { type ApiProcess, apiNodeFlags, startApiProcess } from './load/api-process.ts';
 import { formatResult, type LoadResult, runLoad } from './load/open-loop.ts';

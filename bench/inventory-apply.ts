@@ -9,15 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  applyInventory,
-  connect,
-  freePort,
-  installCrds,
-  ProgressLine,
-  startHub,
-  stopHub,
-} from '@smart-fleet/hub';
+import { applyInventory, freePort, installCrds, ProgressLine, startHub, stopHub } from '@smart-fleet/hub';
+import { connect } from '@smart-fleet/kube';
 import { generateFleet, NATIONAL_FLEET, parseInventory } from '@smart-fleet/model';
 import { dump } from 'js-yaml';
 

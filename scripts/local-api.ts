@@ -10,8 +10,8 @@ import {
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
-import type { HubClient } from '@smart-fleet/hub';
-import { jsonLogger } from '@smart-fleet/operators';
+import type { KubeClient } from '@smart-fleet/kube';
+import { processLogger } from '@smart-fleet/kube';
 
 function portTaken(what: string, port: number) {
   return (error: unknown) => {
@@ -24,7 +24,7 @@ function portTaken(what: string, port: number) {
   };
 }
 
-export async function startLocalApi(options: { client: HubClient; operatorsUrl: string }) {
+export async function startLocalApi(options: { client: KubeClient; operatorsUrl: string }) {
   const issuer = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(
     portTaken('development token issuer', LOCAL_ISSUER_PORT),
   );
@@ -33,7 +33,7 @@ export async function startLocalApi(options: { client: HubClient; operatorsUrl: 
     oidc: issuer.config,
     port: LOCAL_API_PORT,
     operatorsUrl: options.operatorsUrl,
-    log: jsonLogger({ component: 'smart-fleet-api' }),
+    log: processLogger({ component: 'smart-fleet-api' }),
   }).catch(async (error: unknown) => {
     await issuer.stop();
     return portTaken('GraphQL API', LOCAL_API_PORT)(error);

@@ -3,9 +3,10 @@
  * the hub's etcd), so the sample fleet has live sites: Ready, heartbeating, with telemetry.
  */
 import { join } from 'node:path';
-import { connect, freePort, type HubClient, startExtraApiserver, waitFor } from '@smart-fleet/hub';
+import { freePort, startExtraApiserver } from '@smart-fleet/hub';
+import { connect, processLogger, type KubeClient, waitFor } from '@smart-fleet/kube';
 import type { FleetObject } from '@smart-fleet/model';
-import { jsonLogger, SiteAgent, syntheticTelemetry } from '@smart-fleet/operators';
+import { SiteAgent, syntheticTelemetry } from '@smart-fleet/operators';
 
 export interface SampleAgents {
   sites: string[];
@@ -13,7 +14,7 @@ export interface SampleAgents {
 }
 
 export async function startSampleAgents(o: {
-  client: HubClient;
+  client: KubeClient;
   hubDir: string;
   ingestUrl: string;
   sites: readonly FleetObject[];
@@ -35,7 +36,7 @@ export async function startSampleAgents(o: {
         siteClient: connect(cluster.kubeconfig),
         bootstrapToken: secret ? Buffer.from(secret.data?.token ?? '', 'base64').toString() : undefined,
         telemetry: syntheticTelemetry(name),
-        log: jsonLogger({ component: 'smart-site-agent', site: name }),
+        log: processLogger({ component: 'smart-site-agent', site: name }),
       });
       await agent.start();
       return { agent, cluster };

@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyInventory,
-  connect,
-  DEFAULT_HUB_DIR,
   DEFAULT_HUB_PORTS,
   formatSummary,
   hubReferences,
@@ -20,8 +18,9 @@ import {
   startHub,
   stopHub,
 } from '@smart-fleet/hub';
+import { connect, DEFAULT_HUB_DIR, processLogger } from '@smart-fleet/kube';
 import { parseInventory } from '@smart-fleet/model';
-import { deregisterWebhook, jsonLogger, localKek, startManager } from '@smart-fleet/operators';
+import { deregisterWebhook, localKek, startManager } from '@smart-fleet/operators';
 import { startLocalApi } from './local-api.ts';
 import { startSampleAgents } from './sample-agents.ts';
 
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   log(`[fleet] sample fleet: ${formatSummary(summary)}`);
   const operators = await startManager({
     client,
-    log: jsonLogger({ component: 'smart-fleet-operators' }),
+    log: processLogger({ component: 'smart-fleet-operators' }),
     leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
     webhook: { deregisterOnStop: true },
     drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),

@@ -1,6 +1,6 @@
 /** Where the API and its development issuer listen on a developer's machine (`npm start`). */
 import { join } from 'node:path';
-import { DEFAULT_HUB_DIR } from '@smart-fleet/hub';
+import { DEFAULT_HUB_DIR } from '@smart-fleet/kube';
 
 export const LOCAL_API_PORT = 16080;
 export const LOCAL_ISSUER_PORT = 16081;

@@ -10,8 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect } from '@smart-fleet/hub';
-import { jsonLogger } from '@smart-fleet/operators';
+import { connect, processLogger } from '@smart-fleet/kube';
 import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
 import { STAFF_ROLES } from './auth/principal.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
@@ -67,7 +66,7 @@ async function serve(): Promise<void> {
   if (cache !== 'on' && cache !== 'off') {
     fail(`--response-cache must be on or off, not ${cache}`);
   }
-  const log = jsonLogger({ component: 'smart-fleet-api' });
+  const log = processLogger({ component: 'smart-fleet-api' });
   const { config, stop: stopIssuer } = await oidc();
   const operationsFile = values['partner-operations'];
   const api = await startApiServer({

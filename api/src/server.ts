@@ -4,9 +4,9 @@
  * Server-Sent Events; GraphiQL for a browser), /health and /readyz.
  */
 import { createServer, type Server } from 'node:http';
-import type { HubClient } from '@smart-fleet/hub';
+import type { KubeClient } from '@smart-fleet/kube';
+import { LOOPBACK, type Logger, localUrlHost, silentLogger } from '@smart-fleet/kube';
 import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
-import { LOOPBACK, type Logger, localUrlHost, silentLogger } from '@smart-fleet/operators';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
 import { noSeries, operatorsSeriesSource } from './telemetry/series-source.ts';
@@ -17,7 +17,7 @@ import { createFleetYoga, GRAPHQL_PATH, type RateLimits } from './yoga-app.ts';
 export { DEFAULT_RATE_LIMITS, GRAPHQL_PATH } from './yoga-app.ts';
 
 export interface ApiServerOptions {
-  client: HubClient;
+  client: KubeClient;
   /** Staff tokens: the OIDC issuer and audience to trust. */
   oidc: OidcConfig;
   /** Watch one namespace only (tests); every namespace when absent. */

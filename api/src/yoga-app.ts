@@ -5,7 +5,8 @@
  */
 
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { type Logger, MAX_SERIES_SITES } from '@smart-fleet/operators';
+import type { Logger } from '@smart-fleet/kube';
+import { MAX_SERIES_SITES } from '@smart-fleet/operators';
 import DataLoader from 'dataloader';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { ApiKeyStore } from './auth/api-keys.ts';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listAll, waitFor } from '@smart-fleet/hub';
+import { listAll, waitFor } from '@smart-fleet/kube';
 import type { Site } from '@smart-fleet/model';
 import {
   type ApiHarness,

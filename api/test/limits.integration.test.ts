@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { listAll } from '@smart-fleet/hub';
+import { listAll } from '@smart-fleet/kube';
 import type { Site } from '@smart-fleet/model';
 import {
   type ApiHarness,

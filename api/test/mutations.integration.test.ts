@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listAll } from '@smart-fleet/hub';
+import { listAll } from '@smart-fleet/kube';
 import { ALL_KINDS, ANNOTATIONS, type Site } from '@smart-fleet/model';
 import { type ApiHarness, apiHarness, writeSiteStatus } from '../../test/support/api-server.ts';
 

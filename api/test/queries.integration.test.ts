@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listAll } from '@smart-fleet/hub';
+import { listAll } from '@smart-fleet/kube';
 import type { Site } from '@smart-fleet/model';
 import { type ApiHarness, apiHarness } from '../../test/support/api-server.ts';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listAll, waitFor } from '@smart-fleet/hub';
+import { listAll, waitFor } from '@smart-fleet/kube';
 import type { Site } from '@smart-fleet/model';
 import { type ApiHarness, apiHarness, writeSiteStatus } from '../../test/support/api-server.ts';
 

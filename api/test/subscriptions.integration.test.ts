@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listAll } from '@smart-fleet/hub';
+import { listAll } from '@smart-fleet/kube';
 import type { Site } from '@smart-fleet/model';
 import { type ApiHarness, apiHarness, headersFor, writeSiteStatus } from '../../test/support/api-server.ts';
 import { subscribe } from '../../test/support/sse.ts';

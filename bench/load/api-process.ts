@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OidcConfig } from '@smart-fleet/api';
-import { freePort, waitFor } from '@smart-fleet/hub';
+import { freePort } from '@smart-fleet/hub';
+import { waitFor } from '@smart-fleet/kube';
 
 const MAIN = fileURLToPath(new URL('../../api/src/main.ts', import.meta.url));
 const READY_TIMEOUT_MS = 180_000;

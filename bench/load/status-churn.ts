@@ -7,7 +7,7 @@
  */
 
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { connect, forEachLimited, listAll } from '@smart-fleet/hub';
+import { connect, forEachLimited, listAll } from '@smart-fleet/kube';
 import { API_GROUP, API_VERSION, SITE_PHASES, seededRandom, siteKind } from '@smart-fleet/model';
 
 interface ChurnSpec {

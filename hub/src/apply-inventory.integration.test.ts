@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { listAll } from '@smart-fleet/kube';
 import {
   type FleetObject,
   GROUP_VERSION,
@@ -15,7 +16,6 @@ import {
 import { editSite, smallFleet, toYaml } from '../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { applyInventory } from './apply-inventory.ts';
-import { listAll } from './hub-references.ts';
 
 /** name -> resourceVersion of every fleet object in the namespace: any write changes it. */
 async function snapshot(hub: TestHub, namespace: string): Promise<Map<string, string>> {

@@ -5,14 +5,21 @@
  * CRDs match this code and dry-runs one object of each kind, so a hub that would refuse the
  * inventory refuses it before any object lands.
  */
+
+import {
+  apiErrorMessage,
+  apiStatusCode,
+  type FleetResource,
+  forEachLimited,
+  type KubeClient,
+  listAll,
+  serverSideApply,
+  waitFor,
+} from '@smart-fleet/kube';
 import type { FleetObject, ParsedInventory } from '@smart-fleet/model';
 import { canonicalJson, INVENTORY_MANAGER } from '@smart-fleet/model';
 import { staleCrds } from './crds.ts';
-import { type FleetResource, listAll } from './hub-references.ts';
-import { apiErrorMessage, apiStatusCode, type HubClient, serverSideApply } from './kube-client.ts';
-import { forEachLimited } from './pool.ts';
 import type { ProgressCounts } from './progress.ts';
-import { waitFor } from './wait.ts';
 
 export interface ApplyOptions {
   concurrency?: number;
@@ -34,7 +41,7 @@ function upToDate(desired: FleetObject, live: FleetResource): boolean {
   return labelsMatch && canonicalJson(desired.spec) === canonicalJson(live.spec);
 }
 
-async function ensureNamespace(client: HubClient, name: string, dryRun: boolean): Promise<void> {
+async function ensureNamespace(client: KubeClient, name: string, dryRun: boolean): Promise<void> {
   try {
     await client.core.readNamespace({ name });
   } catch (error) {
@@ -52,7 +59,7 @@ async function ensureNamespace(client: HubClient, name: string, dryRun: boolean)
 const describe = (o: FleetObject) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
 const retryable = (error: unknown) => [409, 429, 500, 502, 503, 504].includes(apiStatusCode(error) ?? 0);
 
-async function applyWithRetry(client: HubClient, object: FleetObject, dryRun: boolean): Promise<void> {
+async function applyWithRetry(client: KubeClient, object: FleetObject, dryRun: boolean): Promise<void> {
   let lastError: unknown;
   await waitFor(
     async () => {
@@ -82,7 +89,7 @@ interface Plan {
   unchanged: number;
 }
 
-async function plan(client: HubClient, inventory: ParsedInventory): Promise<Plan> {
+async function plan(client: KubeClient, inventory: ParsedInventory): Promise<Plan> {
   const kinds = [...new Set(inventory.objects.map((o) => o.kind))];
   const live = new Map<string, FleetResource>();
   for (const kind of kinds) {
@@ -104,7 +111,7 @@ async function plan(client: HubClient, inventory: ParsedInventory): Promise<Plan
 }
 
 /** One server-side dry run per kind: the hub's own admission and schema checks, before any write. */
-async function preflight(client: HubClient, changes: Plan['changes']): Promise<void> {
+async function preflight(client: KubeClient, changes: Plan['changes']): Promise<void> {
   const firstOfKind = new Map<string, FleetObject>();
   for (const { object } of changes) {
     if (!firstOfKind.has(object.kind)) {
@@ -127,7 +134,7 @@ async function preflight(client: HubClient, changes: Plan['changes']): Promise<v
 }
 
 export async function applyInventory(
-  client: HubClient,
+  client: KubeClient,
   inventory: ParsedInventory,
   options: ApplyOptions = {},
 ): Promise<ApplySummary> {

@@ -3,7 +3,8 @@
  * Ports and directory default to the ones `npm start` uses.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_HUB_DIR, DEFAULT_HUB_PORTS, hubStatus, resetHub, startHub, stopHub } from './local-hub.ts';
+import { DEFAULT_HUB_DIR } from '@smart-fleet/kube';
+import { DEFAULT_HUB_PORTS, hubStatus, resetHub, startHub, stopHub } from './local-hub.ts';
 import { KUBE_VERSION } from './toolchain.ts';
 
 const USAGE = `usage: npm run hub -- <start|stop|status|reset> [options]

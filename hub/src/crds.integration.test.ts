@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { VersionApi } from '@kubernetes/client-node';
+import { apiErrorMessage, serverSideApply } from '@smart-fleet/kube';
 import { ALL_KINDS, crdName, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../test/support/fleet-fixtures.ts';
 import { kubectl } from '../../test/support/kubectl.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { applyInventory } from './apply-inventory.ts';
 import { installCrds, staleCrds } from './crds.ts';
-import { apiErrorMessage, serverSideApply } from './kube-client.ts';
 
 describe('fleet CRDs on a real kube-apiserver', () => {
   let hub: TestHub;

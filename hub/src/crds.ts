@@ -9,11 +9,10 @@
  * check that the hub refuses an unknown region).
  */
 import { loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { apiStatusCode, type KubeClient, waitFor } from '@smart-fleet/kube';
 import { allCrds, type CustomResourceDefinition, SCHEMA_HASH_ANNOTATION } from '@smart-fleet/model';
-import { apiStatusCode, type HubClient } from './kube-client.ts';
-import { waitFor } from './wait.ts';
 
-async function createOrReplace(client: HubClient, crd: CustomResourceDefinition): Promise<void> {
+async function createOrReplace(client: KubeClient, crd: CustomResourceDefinition): Promise<void> {
   // JSON is YAML: this is the public way to map a plain manifest onto client-node's model.
   const body = loadYaml<V1CustomResourceDefinition>(JSON.stringify(crd));
   await waitFor(
@@ -46,7 +45,7 @@ function established(crd: V1CustomResourceDefinition): boolean {
 }
 
 export async function installCrds(
-  client: HubClient,
+  client: KubeClient,
   log: (line: string) => void = console.error,
 ): Promise<void> {
   const crds = allCrds();
@@ -67,7 +66,7 @@ export async function installCrds(
 }
 
 /** CRDs that are missing from the hub or carry another schema than this code's. */
-export async function staleCrds(client: HubClient): Promise<string[]> {
+export async function staleCrds(client: KubeClient): Promise<string[]> {
   const stale: string[] = [];
   for (const crd of allCrds()) {
     try {

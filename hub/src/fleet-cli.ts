@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { connect } from '@smart-fleet/kube';
 import {
   formatInventoryProblem,
   generateFleet,
@@ -20,7 +21,6 @@ import { applyInventory, formatSummary } from './apply-inventory.ts';
 import { installCrds } from './crds.ts';
 import { hubReferences } from './hub-references.ts';
 import { readInventoryFiles } from './inventory-files.ts';
-import { connect } from './kube-client.ts';
 import { ProgressLine } from './progress.ts';
 
 const USAGE = `usage: npm run fleet -- <command> [options]

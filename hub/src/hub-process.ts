@@ -1,7 +1,7 @@
 /** Control-plane processes: started detached with a log file, stopped with a deadline. */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { waitFor } from './wait.ts';
+import { waitFor } from '@smart-fleet/kube';
 
 export interface StartedProcess {
   pid: number;

@@ -1,6 +1,6 @@
 /** `npm run kubectl -- ARGS`: the toolchain's kubectl against the hub (KUBECONFIG, or the local hub). */
 import { spawnSync } from 'node:child_process';
-import { resolveKubeconfig } from './kube-client.ts';
+import { resolveKubeconfig } from '@smart-fleet/kube';
 import { ensureToolchain } from './toolchain.ts';
 
 const tc = await ensureToolchain();

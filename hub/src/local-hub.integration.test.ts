@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { connect, waitFor } from '@smart-fleet/kube';
 import { isAlive } from './hub-process.ts';
-import { connect } from './kube-client.ts';
 import { type HubInfo, type HubOptions, hubStatus, resetHub, startHub, stopHub } from './local-hub.ts';
 import { freePort } from './ports.ts';
 
@@ -85,7 +85,6 @@ describe('the local hub lifecycle', () => {
     for (const pid of pidsOf(info)) {
       process.kill(pid, 'SIGKILL');
     }
-    const { waitFor } = await import('./wait.ts');
     await waitFor(async () => pidsOf(info).every((pid) => !isAlive(pid)), {
       what: 'killed hub',
       timeoutMs: 10000,

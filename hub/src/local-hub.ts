@@ -5,14 +5,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { waitFor } from '@smart-fleet/kube';
 import { httpsGet, type TlsFiles } from './https-probe.ts';
 import { isAlive, logTail, type StartedProcess, startDetached, stopProcess } from './hub-process.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki, type Pki, pkiAt } from './pki.ts';
 import { portInUse } from './ports.ts';
 import { ensureToolchain, type Toolchain } from './toolchain.ts';
-import { waitFor } from './wait.ts';
 
 export interface HubOptions {
   dir: string;
@@ -30,10 +29,6 @@ export interface HubInfo {
   etcdPort: number;
   pids: { etcd: number; apiserver: number; controllerManager: number };
 }
-
-export const DEFAULT_HUB_DIR =
-  process.env.SMART_FLEET_HUB_DIR ??
-  fileURLToPath(new URL('../../.hub/', import.meta.url)).replace(/\/$/, '');
 
 export const DEFAULT_HUB_PORTS = { apiserverPort: 16443, etcdPort: 12379, etcdPeerPort: 12380 } as const;
 

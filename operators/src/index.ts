@@ -1,3 +1,5 @@
+export * from '@smart-fleet/kube';
+export { LOOPBACK, localUrlHost, Registry, SharedInformers, serveMetrics } from '@smart-fleet/kube';
 export { type Bundle, makeBundle } from './agent/bundle.ts';
 export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
@@ -8,8 +10,4 @@ export { localKek } from './drm/kek-source.ts';
 export { HeartbeatStore } from './health/heartbeat-store.ts';
 export * from './health/telemetry-series-route.ts';
 export * from './manager.ts';
-export { SharedInformers } from './runtime/informers.ts';
-export { LOOPBACK, localUrlHost } from './runtime/listen-address.ts';
-export * from './runtime/log.ts';
-export { Registry, serveMetrics } from './runtime/metrics.ts';
 export { deregisterWebhook, WEBHOOK_NAME } from './webhook/webhook-server.ts';

@@ -15,11 +15,9 @@
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { connect } from '@smart-fleet/hub';
+import { connect, processLogger, LOOPBACK, listensEverywhere } from '@smart-fleet/kube';
 import { kekFromEnvironment } from './drm/kek-source.ts';
 import { startManager } from './manager.ts';
-import { LOOPBACK, listensEverywhere } from './runtime/listen-address.ts';
-import { jsonLogger } from './runtime/log.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +39,7 @@ if (listensEverywhere(listenHost) && !values['advertise-address']) {
   );
   process.exit(2);
 }
-const log = jsonLogger({ component: 'smart-fleet-operators' });
+const log = processLogger({ component: 'smart-fleet-operators' });
 if (!process.env.SMART_FLEET_DRM_KEK) {
   log.info('SMART_FLEET_DRM_KEK is not set: the DRM key controller does not run');
 }

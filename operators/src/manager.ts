@@ -9,7 +9,20 @@
  */
 import type { Server } from 'node:http';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { HubClient } from '@smart-fleet/hub';
+import type { KubeClient, Logger } from '@smart-fleet/kube';
+import {
+  type Controller,
+  ControllerMetrics,
+  LeaderElector,
+  type LeaseHolder,
+  LOOPBACK,
+  localUrlHost,
+  processRegistry,
+  type Registry,
+  SharedInformers,
+  serveMetrics,
+  urlHost,
+} from '@smart-fleet/kube';
 import { API_GROUP, type ContentPlacement, type Site, type SiteRelease } from '@smart-fleet/model';
 import { type Bundle, makeBundle } from './agent/bundle.ts';
 import { contentPlacementController } from './controllers/content-placement.ts';
@@ -22,16 +35,10 @@ import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.t
 import { serveIngest } from './health/ingest-server.ts';
 import type { LeaderRouting } from './health/leader-forward.ts';
 import { TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from './health/telemetry-series-route.ts';
-import { type Controller, ControllerMetrics } from './runtime/controller.ts';
-import { SharedInformers } from './runtime/informers.ts';
-import { LeaderElector, type LeaseHolder } from './runtime/leader-election.ts';
-import { LOOPBACK, localUrlHost, urlHost } from './runtime/listen-address.ts';
-import type { Logger } from './runtime/log.ts';
-import { Registry, serveMetrics } from './runtime/metrics.ts';
 import { startWebhook } from './webhook/webhook-server.ts';
 
 export interface ManagerOptions {
-  client: HubClient;
+  client: KubeClient;
   log: Logger;
   /** Watch one namespace only (tests); all namespaces when absent. */
   namespace?: string;
@@ -179,7 +186,7 @@ function leadOrStart(
 }
 
 export async function startManager(options: ManagerOptions): Promise<Manager> {
-  const registry = new Registry();
+  const registry = processRegistry();
   const metrics = new ControllerMetrics(registry);
   const informers = new SharedInformers(options.client, options.namespace);
   const store = new HeartbeatStore();
@@ -238,13 +245,13 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
           leaderUrl: () => leadership?.leader()?.annotations[annotation],
         }
       : undefined;
-  const server: Server = await serveMetrics(
+  const server: Server = await serveMetrics({
     registry,
-    { ready: () => informers.synced() },
-    options.metricsPort ?? 0,
-    { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store, routing(LEADER_METRICS_ANNOTATION)) },
+    health: { ready: () => informers.synced() },
+    port: options.metricsPort ?? 0,
+    extra: { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store, routing(LEADER_METRICS_ANNOTATION)) },
     host,
-  );
+  });
   const credentials = new AgentCredentials(options.client);
   const ingest: Server = await serveIngest(
     {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiStatusCode } from '@smart-fleet/hub';
+import { apiStatusCode } from '@smart-fleet/kube';
 import { testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
 import { serverDryRun } from '../testing/server-dry-run.ts';

@@ -3,7 +3,7 @@
  * and nothing more. Three scopes:
  *
  * - cluster-wide, read only: the shared informers list and watch every fleet kind across all
- *   namespaces (runtime/informers.ts: listClusterCustomObject + watch).
+ *   namespaces (kube/src/informers.ts: listClusterCustomObject + watch).
  * - in each fleet namespace (a RoleBinding per namespace, so never in kube-system or anywhere
  *   else): the writes the controllers make and the Secrets they own.
  * - in the operators' own namespace: the leader-election Lease, by name.
@@ -28,13 +28,13 @@ const plural = (kind: string) => {
 
 /** Bound with a ClusterRoleBinding. */
 export const OPERATORS_CLUSTER_RULES: PolicyRule[] = [
-  // runtime/informers.ts: one list+watch per fleet kind, all namespaces.
+  // kube/src/informers.ts: one list+watch per fleet kind, all namespaces.
   { apiGroups: [API_GROUP], resources: ALL_KINDS.map((k) => k.plural), verbs: ['list', 'watch'] },
 ];
 
 /** A ClusterRole bound by a RoleBinding in each fleet namespace. */
 export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
-  // runtime/finalizers.ts: JSON patch of metadata.finalizers on Sites (site-admission.ts).
+  // kube/src/finalizers.ts: JSON patch of metadata.finalizers on Sites (site-admission.ts).
   { apiGroups: [API_GROUP], resources: [plural('Site')], verbs: ['patch'] },
   // controllers/content-placement.ts: server-side apply (create or patch) and orphan deletion.
   {
@@ -42,7 +42,7 @@ export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
     resources: [plural('ContentPlacement')],
     verbs: ['create', 'patch', 'delete'],
   },
-  // runtime/status.ts: replace of the status subresource (site admission and health, rollouts,
+  // kube/src/status.ts: replace of the status subresource (site admission and health, rollouts,
   // content placement).
   {
     apiGroups: [API_GROUP],
@@ -52,7 +52,7 @@ export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
   // controllers/bootstrap-credential.ts, site-admission.ts, health/agent-credentials.ts,
   // controllers/drm-keys.ts: Secrets read, made, replaced and deleted by name; never listed.
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update', 'delete'] },
-  // runtime/events.ts.
+  // kube/src/events.ts.
   { apiGroups: [''], resources: ['events'], verbs: ['create'] },
   // controllers/license-service-access.ts: the Role naming the DRM key Secrets, and its binding
   // to the license service. `create` cannot be limited by name (the name is in the body).
@@ -66,7 +66,7 @@ export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
 ];
 
-/** A Role in the operators' namespace: runtime/leader-election.ts. */
+/** A Role in the operators' namespace: kube/src/leader-election.ts. */
 export const OPERATORS_LEASE_RULES: PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   {

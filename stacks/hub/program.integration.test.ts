@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthorizationV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { apiStatusCode, serverSideApply } from '@smart-fleet/hub';
+import { apiStatusCode, serverSideApply } from '@smart-fleet/kube';
 import { OPERATORS_LEASE } from '@smart-fleet/operators';
 import { testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthorizationV1Api, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
-import { apiErrorMessage, serverSideApply, waitFor } from '@smart-fleet/hub';
+import { apiErrorMessage, serverSideApply, waitFor } from '@smart-fleet/kube';
 import { SITE_NAMESPACE, type SiteObject } from '@smart-fleet/operators';
 import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';

@@ -6,7 +6,7 @@
  * first. One it already has is only dry-run, so a test never rewrites a CRD other tests rely on.
  */
 import { type KubernetesObject, loadYaml } from '@kubernetes/client-node';
-import { apiErrorMessage, apiStatusCode, type HubClient, serverSideApply, waitFor } from '@smart-fleet/hub';
+import { apiErrorMessage, apiStatusCode, type KubeClient, serverSideApply, waitFor } from '@smart-fleet/kube';
 import type { KubernetesManifest } from './declare.ts';
 
 const FIELD_MANAGER = 'smart-fleet-stacks-test';
@@ -29,7 +29,7 @@ const describe = (o: KubernetesManifest) =>
 export const onClientNodeModel = (o: KubernetesManifest): KubernetesObject =>
   loadYaml<KubernetesObject>(JSON.stringify(o));
 
-async function exists(client: HubClient, o: KubernetesManifest): Promise<boolean> {
+async function exists(client: KubeClient, o: KubernetesManifest): Promise<boolean> {
   try {
     await client.objects.read({
       apiVersion: o.apiVersion,
@@ -45,7 +45,7 @@ async function exists(client: HubClient, o: KubernetesManifest): Promise<boolean
   }
 }
 
-async function applyMissing(client: HubClient, objects: KubernetesManifest[]): Promise<void> {
+async function applyMissing(client: KubeClient, objects: KubernetesManifest[]): Promise<void> {
   const created: string[] = [];
   for (const o of objects) {
     if (!(await exists(client, o))) {
@@ -75,7 +75,7 @@ async function applyMissing(client: HubClient, objects: KubernetesManifest[]): P
  * all accepted).
  */
 export async function serverDryRun(
-  client: HubClient,
+  client: KubeClient,
   objects: KubernetesManifest[],
 ): Promise<DryRunRefusal[]> {
   const foundational = (o: KubernetesManifest) =>

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AuthorizationV1Api, type KubernetesObject } from '@kubernetes/client-node';
-import { apiErrorMessage, serverSideApply } from '@smart-fleet/hub';
+import { apiErrorMessage, serverSideApply } from '@smart-fleet/kube';
 import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
 import { load } from 'js-yaml';
 import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';

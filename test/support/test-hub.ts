@@ -5,10 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, freePort, type HubClient, installCrds, startHub, stopHub } from '@smart-fleet/hub';
+import { freePort, installCrds, startHub, stopHub } from '@smart-fleet/hub';
+import { connect, type KubeClient } from '@smart-fleet/kube';
 
 export interface TestHub {
-  client: HubClient;
+  client: KubeClient;
   kubeconfig: string;
   /** The hub's directory: extra API servers (site clusters) start from it. */
   dir: string;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connect, type HubClient, waitFor } from '@smart-fleet/hub';
+import { connect, type KubeClient, waitFor } from '@smart-fleet/kube';
 import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { ApiKeyStore, type NewApiKey } from './api-keys.ts';
@@ -13,7 +13,7 @@ const SELECTOR = 'smartfleet.io/api-key=partner';
 
 describe('partner API keys, hashed at rest in the hub', () => {
   let hub: TestHub;
-  let client: HubClient;
+  let client: KubeClient;
   let store: ApiKeyStore;
   const others: ApiKeyStore[] = [];
   const namespace = uniqueNamespace('api-keys');
@@ -25,7 +25,7 @@ describe('partner API keys, hashed at rest in the hub', () => {
   };
 
   /** Another replica's store on the same namespace. */
-  const replica = async (on: HubClient = client): Promise<ApiKeyStore> => {
+  const replica = async (on: KubeClient = client): Promise<ApiKeyStore> => {
     const other = new ApiKeyStore(on, namespace);
     others.push(other);
     await other.start();

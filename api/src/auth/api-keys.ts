@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Informer, makeInformer, type ObjectCache, type V1Secret } from '@kubernetes/client-node';
-import { apiErrorMessage, apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import { apiErrorMessage, apiStatusCode, type KubeClient } from '@smart-fleet/kube';
 import { LABELS } from '@smart-fleet/model';
 import { PARTNER_SCOPES, type PartnerScope, type Principal } from './principal.ts';
 
@@ -144,7 +144,7 @@ function copy(record: ApiKeyRecord): ApiKeyRecord {
 type SecretInformer = Informer<V1Secret> & ObjectCache<V1Secret>;
 
 export class ApiKeyStore {
-  readonly #client: HubClient;
+  readonly #client: KubeClient;
   readonly #namespace: string;
   readonly #log: (line: string) => void;
   readonly #entries = new Map<string, Entry>();
@@ -162,7 +162,7 @@ export class ApiKeyStore {
   #restarting?: Promise<void>;
   #errors = 0;
 
-  constructor(client: HubClient, namespace: string, options: ApiKeyStoreOptions = {}) {
+  constructor(client: KubeClient, namespace: string, options: ApiKeyStoreOptions = {}) {
     this.#client = client;
     this.#namespace = namespace;
     this.#log = options.log ?? (() => {});

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, test } from 'node:test';
-import {
-  HeartbeatStore,
-  Registry,
-  serveMetrics,
-  TELEMETRY_SERIES_PATH,
-  telemetrySeriesRoute,
-} from '@smart-fleet/operators';
+import { Registry, serveMetrics } from '@smart-fleet/kube';
+import { HeartbeatStore, TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from '@smart-fleet/operators';
 import { GraphQLError } from 'graphql';
 import { operatorsSeriesSource } from './series-source.ts';
 
@@ -29,8 +24,11 @@ before(async () => {
   store.record('fleet/apt-1', { at: 1000, telemetry: telemetry(10) });
   store.addSamples('fleet/apt-1', [{ at: 500, telemetry: telemetry(5) }]);
   store.record('fleet/apt-2', { at: 1000, telemetry: telemetry(20) });
-  server = await serveMetrics(new Registry(), { ready: () => true }, 0, {
-    [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store),
+  server = await serveMetrics({
+    registry: new Registry(),
+    health: { ready: () => true },
+    port: 0,
+    extra: { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store) },
   });
   const address = server.address();
   url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -5,9 +5,9 @@
  * hub-writes.ts, so a client reads its own writes). Changes are published for subscriptions.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { HubClient } from '@smart-fleet/hub';
+import type { KubeClient } from '@smart-fleet/kube';
+import { SharedInformers } from '@smart-fleet/kube';
 import type { FleetReferences, Rollout, Site, WideAreaCluster } from '@smart-fleet/model';
-import { SharedInformers } from '@smart-fleet/operators';
 import { type Alert, clusterAlerts, rolloutAlerts, siteAlerts } from './alerts.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { SummaryCache } from './fleet-summary.ts';
@@ -61,7 +61,7 @@ export class FleetView {
   #started = false;
   #version = 0;
 
-  constructor(client: HubClient, options: FleetViewOptions = {}) {
+  constructor(client: KubeClient, options: FleetViewOptions = {}) {
     this.#informers = new SharedInformers(client, options.namespace);
     this.summaries = new SummaryCache(this.sites);
     this.regionSeries = new RegionSeries(this.summaries, options.seriesIntervalMs);

@@ -7,7 +7,7 @@
  * its own writes.
  */
 import { type KubernetesObject, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { apiErrorMessage, apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import { apiErrorMessage, apiStatusCode, type KubeClient } from '@smart-fleet/kube';
 import {
   API_GROUP,
   API_VERSION,
@@ -56,10 +56,10 @@ function caughtUp(seen: string | undefined, written: string): boolean {
 }
 
 export class HubWrites {
-  readonly #client: HubClient;
+  readonly #client: KubeClient;
   readonly #view: FleetView;
 
-  constructor(client: HubClient, view: FleetView) {
+  constructor(client: KubeClient, view: FleetView) {
     this.#client = client;
     this.#view = view;
   }

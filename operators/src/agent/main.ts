@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect } from '@smart-fleet/hub';
-import { jsonLogger } from '../runtime/log.ts';
+import { connect, processLogger } from '@smart-fleet/kube';
 import { SiteAgent } from './site-agent.ts';
 import { syntheticTelemetry } from './synthetic-telemetry.ts';
 
@@ -24,7 +23,7 @@ if (missing.length > 0) {
   console.error(`agent: missing --${missing.join(', --')}`);
   process.exit(2);
 }
-const log = jsonLogger({ component: 'smart-site-agent', site: values.site });
+const log = processLogger({ component: 'smart-site-agent', site: values.site });
 const agent = new SiteAgent({
   hubUrl: values.hub as string,
   namespace: values.namespace as string,

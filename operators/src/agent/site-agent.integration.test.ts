@@ -4,18 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api } from '@kubernetes/client-node';
+import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet/hub';
 import {
   apiStatusCode,
-  applyInventory,
   connect,
-  type ExtraApiserver,
-  freePort,
-  type HubClient,
+  type KubeClient,
   listAll,
   serverSideApply,
-  startExtraApiserver,
+  silentLogger,
   waitFor,
-} from '@smart-fleet/hub';
+} from '@smart-fleet/kube';
 import { API_GROUP, API_VERSION, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
@@ -23,7 +21,6 @@ import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
 import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
-import { silentLogger } from '../runtime/log.ts';
 import { SITE_NAMESPACE } from './render.ts';
 import { SiteAgent } from './site-agent.ts';
 
@@ -31,7 +28,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
   let hub: TestHub;
   let manager: Manager;
   let siteCluster: ExtraApiserver;
-  let siteClient: HubClient;
+  let siteClient: KubeClient;
   let proxy: CuttableProxy;
   let agent: SiteAgent;
   const namespace = uniqueNamespace('agent');

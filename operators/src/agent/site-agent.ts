@@ -10,12 +10,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
-import { type HubClient, serverSideApply } from '@smart-fleet/hub';
+import type { Logger } from '@smart-fleet/kube';
+import { type KubeClient, serverSideApply } from '@smart-fleet/kube';
 import { WEEKDAYS } from '@smart-fleet/model';
 import type { Telemetry } from '../health/diagnosis.ts';
 import type { TelemetrySample } from '../health/heartbeat-store.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
-import type { Logger } from '../runtime/log.ts';
 import type { Bundle } from './bundle.ts';
 import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
 import { TelemetryBuffer } from './telemetry-buffer.ts';
@@ -29,7 +29,7 @@ export interface SiteAgentOptions {
   site: string;
   stateDir: string;
   /** The site's own cluster. */
-  siteClient: HubClient;
+  siteClient: KubeClient;
   bootstrapToken?: string;
   telemetry: () => Telemetry;
   log: Logger;

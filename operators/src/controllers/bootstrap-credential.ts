@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import { apiStatusCode, type KubeClient } from '@smart-fleet/kube';
 import { API_GROUP, GROUP_VERSION, type Site } from '@smart-fleet/model';
 
 export const BOOTSTRAP_SECRET_TYPE = `${API_GROUP}/site-bootstrap`;
@@ -31,7 +31,7 @@ function expiresAt(secret: V1Secret): Date | undefined {
 
 /** Ensures an unexpired bootstrap Secret exists for the site; replaces an expired one. */
 export async function ensureBootstrapCredential(
-  client: HubClient,
+  client: KubeClient,
   site: Site,
   now: Date,
 ): Promise<IssuedCredential> {

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { applyInventory } from '@smart-fleet/hub';
 import {
-  applyInventory,
   type FleetResource,
   forEachLimited,
   listAll,
   serverSideApply,
+  silentLogger,
   waitFor,
-} from '@smart-fleet/hub';
+} from '@smart-fleet/kube';
 import {
   ANNOTATIONS,
   type ContentTitle,
@@ -20,7 +21,6 @@ import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/te
 import { type Manager, startManager } from '../manager.ts';
 import { type PlacementSite, type PlacementTitle, planPlacements } from '../placement/planner.ts';
 import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
-import { silentLogger } from '../runtime/log.ts';
 
 type Placement = FleetResource & {
   spec: { site: string; titles: { title: string; sizeMB: number }[] };

@@ -9,7 +9,15 @@
  * re-plans; bursts of changes are batched into one plan.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { forEachLimited, type HubClient, serverSideApply } from '@smart-fleet/hub';
+import type { Logger, SharedInformers } from '@smart-fleet/kube';
+import {
+  Controller,
+  type ControllerMetrics,
+  forEachLimited,
+  type KubeClient,
+  serverSideApply,
+  writeStatus,
+} from '@smart-fleet/kube';
 import {
   ANNOTATIONS,
   API_GROUP,
@@ -25,17 +33,13 @@ import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { fillWindowFor } from '../placement/fill-window.ts';
 import { applyOverrides, overridesOf } from '../placement/overrides.ts';
 import { type PlacementTitle, planPlacements, type SitePlan, toPlacementSpec } from '../placement/planner.ts';
-import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
-import type { SharedInformers } from '../runtime/informers.ts';
-import type { Logger } from '../runtime/log.ts';
-import { writeStatus } from '../runtime/status.ts';
 
 export const CONTENT_PLACEMENT = 'content-placement';
 export const PLACEMENT_MANAGER = 'smart-fleet-placement';
 const BATCH_MS = 500;
 
 interface Deps {
-  client: HubClient;
+  client: KubeClient;
   informers: SharedInformers;
   log: Logger;
   metrics: ControllerMetrics;

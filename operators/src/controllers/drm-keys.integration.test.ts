@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
-import { serverSideApply, waitFor } from '@smart-fleet/hub';
+import { serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { GROUP_VERSION } from '@smart-fleet/model';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { openContentKey } from '../drm/envelope.ts';
 import { contentKeyContext, keySecretName, parseKeySecret, type StoredKey } from '../drm/key-secret.ts';
 import { type Manager, startManager } from '../manager.ts';
-import { silentLogger } from '../runtime/log.ts';
 import { REVOKE_ANNOTATION } from './drm-keys.ts';
 import { LICENSE_SERVICE_ACCOUNT } from './license-service-access.ts';
 

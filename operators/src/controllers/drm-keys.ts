@@ -8,15 +8,21 @@
  * Secrets is bound to its ServiceAccount.
  */
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import type { Logger } from '@smart-fleet/kube';
+import {
+  apiStatusCode,
+  Controller,
+  type ControllerMetrics,
+  type KubeClient,
+  objectKey,
+  recordEvent,
+  type SharedInformers,
+  splitKey,
+} from '@smart-fleet/kube';
 import { API_GROUP, type ContentTitle, type DrmPolicy } from '@smart-fleet/model';
 import { type SealedKey, sealContentKey } from '../drm/envelope.ts';
 import { type KeyAction, newContentKey, planKeys } from '../drm/key-plan.ts';
 import { buildKeySecret, contentKeyContext, keySecretName, parseKeySecret } from '../drm/key-secret.ts';
-import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
-import { recordEvent } from '../runtime/events.ts';
-import { objectKey, type SharedInformers, splitKey } from '../runtime/informers.ts';
-import type { Logger } from '../runtime/log.ts';
 import { grantLicenseService } from './license-service-access.ts';
 
 export const DRM_KEYS = 'drm-keys';
@@ -29,7 +35,7 @@ export interface KekRing {
 }
 
 interface Deps {
-  client: HubClient;
+  client: KubeClient;
   informers: SharedInformers;
   log: Logger;
   metrics: ControllerMetrics;
@@ -39,7 +45,7 @@ interface Deps {
 
 type Title = ContentTitle & KubernetesObject;
 
-async function readKeySecret(client: HubClient, title: Title): Promise<V1Secret | undefined> {
+async function readKeySecret(client: KubeClient, title: Title): Promise<V1Secret | undefined> {
   const name = keySecretName(title.metadata.name);
   return client.core
     .readNamespacedSecret({ name, namespace: title.metadata.namespace ?? '' })
@@ -74,7 +80,7 @@ function sealNewKeys(title: Title, actions: readonly KeyAction[], keks: KekRing)
 }
 
 async function writeKeySecret(
-  client: HubClient,
+  client: KubeClient,
   body: V1Secret,
   existing: V1Secret | undefined,
 ): Promise<void> {

@@ -4,7 +4,7 @@
  * Secrets). The Role names each Secret as it is made.
  */
 import { RbacAuthorizationV1Api, type V1Role } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient, waitFor } from '@smart-fleet/hub';
+import { apiStatusCode, type KubeClient, waitFor } from '@smart-fleet/kube';
 
 export const LICENSE_SERVICE_ACCOUNT = 'drm-license-service';
 export const LICENSE_READER_ROLE = 'drm-license-key-reader';
@@ -58,7 +58,7 @@ async function ensureBinding(api: RbacAuthorizationV1Api, namespace: string): Pr
 }
 
 export async function grantLicenseService(
-  client: HubClient,
+  client: KubeClient,
   namespace: string,
   secret: string,
 ): Promise<void> {

@@ -3,24 +3,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet/hub';
 import {
-  applyInventory,
   connect,
-  type ExtraApiserver,
   type FleetResource,
-  freePort,
   listAll,
   serverSideApply,
-  startExtraApiserver,
+  silentLogger,
   waitFor,
-} from '@smart-fleet/hub';
+} from '@smart-fleet/kube';
 import { GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { SiteAgent } from '../agent/site-agent.ts';
 import { type Manager, startManager } from '../manager.ts';
-import { silentLogger } from '../runtime/log.ts';
 
 type Status = {
   phase?: string;

@@ -8,7 +8,17 @@
  * condition saying why, and moves no site.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { HubClient } from '@smart-fleet/hub';
+import type { KubeClient, Logger } from '@smart-fleet/kube';
+import {
+  Controller,
+  type ControllerMetrics,
+  objectKey,
+  recordEvent,
+  type SharedInformers,
+  setCondition,
+  splitKey,
+  writeStatus,
+} from '@smart-fleet/kube';
 import {
   formatProblems,
   type Rollout,
@@ -22,18 +32,12 @@ import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import { type SiteState, step } from '../rollout/progress.ts';
 import { planWaves } from '../rollout/waves.ts';
-import { setCondition } from '../runtime/conditions.ts';
-import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
-import { recordEvent } from '../runtime/events.ts';
-import { objectKey, type SharedInformers, splitKey } from '../runtime/informers.ts';
-import type { Logger } from '../runtime/log.ts';
-import { writeStatus } from '../runtime/status.ts';
 
 export const ROLLOUTS = 'rollouts';
 const TICK_MS = 1000;
 
 interface Deps {
-  client: HubClient;
+  client: KubeClient;
   informers: SharedInformers;
   store: HeartbeatStore;
   log: Logger;

@@ -2,8 +2,9 @@
  * The site admission controller's status arithmetic, pure so it is tested table-driven:
  * given a site, the problems the fleet rules found and the time, the status it should have.
  */
+
+import { setCondition } from '@smart-fleet/kube';
 import { formatProblems, type Problem, type Site, type SiteStatus } from '@smart-fleet/model';
-import { setCondition } from '../runtime/conditions.ts';
 
 export const ADMITTED = 'Admitted';
 export const BOOTSTRAP_ISSUED = 'BootstrapCredentialIssued';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applyInventory, type FleetResource, listAll, serverSideApply, waitFor } from '@smart-fleet/hub';
+import { applyInventory } from '@smart-fleet/hub';
+import { type FleetResource, jsonLogger, listAll, serverSideApply, waitFor } from '@smart-fleet/kube';
 import { type FleetObject, parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
-import { jsonLogger } from '../runtime/log.ts';
 import { BOOTSTRAP_SECRET_TYPE, EXPIRES_ANNOTATION } from './bootstrap-credential.ts';
 
 type Condition = {

@@ -6,14 +6,21 @@
  * event naming the fields; it stays Pending until its spec is fixed.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import type { Logger } from '@smart-fleet/kube';
+import {
+  addFinalizer,
+  apiStatusCode,
+  Controller,
+  type ControllerMetrics,
+  type KubeClient,
+  objectKey,
+  recordEvent,
+  removeFinalizer,
+  type SharedInformers,
+  splitKey,
+  writeStatus,
+} from '@smart-fleet/kube';
 import { type FleetReferences, type Site, type SiteStatus, siteKind, validateSpec } from '@smart-fleet/model';
-import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
-import { recordEvent } from '../runtime/events.ts';
-import { addFinalizer, removeFinalizer } from '../runtime/finalizers.ts';
-import { objectKey, type SharedInformers, splitKey } from '../runtime/informers.ts';
-import type { Logger } from '../runtime/log.ts';
-import { writeStatus } from '../runtime/status.ts';
 import { bootstrapSecretName, ensureBootstrapCredential } from './bootstrap-credential.ts';
 import { ADMITTED, admissionStatus, withBootstrapIssued } from './site-admission-status.ts';
 
@@ -21,7 +28,7 @@ export const SITE_ADMISSION = 'site-admission';
 export const CREDENTIALS_FINALIZER = 'smartfleet.io/site-credentials';
 
 interface Deps {
-  client: HubClient;
+  client: KubeClient;
   informers: SharedInformers;
   log: Logger;
   metrics: ControllerMetrics;
@@ -42,7 +49,7 @@ function referencesIn(informers: SharedInformers, namespace: string): FleetRefer
 }
 
 /** A decommissioned site's agent may no longer register or call in. */
-async function revokeCredentials(client: HubClient, site: Site): Promise<void> {
+async function revokeCredentials(client: KubeClient, site: Site): Promise<void> {
   const namespace = site.metadata.namespace ?? '';
   for (const name of [bootstrapSecretName(site), `${site.metadata.name}-agent`]) {
     await client.core.deleteNamespacedSecret({ name, namespace }).catch((error: unknown) => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applyInventory, type FleetResource, listAll, waitFor } from '@smart-fleet/hub';
+import { applyInventory } from '@smart-fleet/hub';
+import { type FleetResource, listAll, silentLogger, waitFor } from '@smart-fleet/kube';
 import { parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import type { Telemetry } from '../health/diagnosis.ts';
 import { type Manager, startManager } from '../manager.ts';
-import { silentLogger } from '../runtime/log.ts';
 
 // Short by default to keep the suite quick; SMART_FLEET_TEST_GRACE_MS=10000 measures the production default.
 const GRACE_MS = Number(process.env.SMART_FLEET_TEST_GRACE_MS ?? 3000);

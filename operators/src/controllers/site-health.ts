@@ -7,16 +7,12 @@
  * 5 s cost the hub a write per site per minute, not 4,200 writes a second.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { HubClient } from '@smart-fleet/hub';
+import type { KubeClient, Logger, SharedInformers } from '@smart-fleet/kube';
+import { Controller, type ControllerMetrics, splitKey, writeStatus } from '@smart-fleet/kube';
 import { type Site, type SiteStatus, siteKind } from '@smart-fleet/model';
 import { diagnose } from '../health/diagnosis.ts';
 import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { healthStatus } from '../health/site-health-status.ts';
-import { Controller, type ControllerMetrics } from '../runtime/controller.ts';
-import type { SharedInformers } from '../runtime/informers.ts';
-import { splitKey } from '../runtime/informers.ts';
-import type { Logger } from '../runtime/log.ts';
-import { writeStatus } from '../runtime/status.ts';
 
 export const SITE_HEALTH = 'site-health';
 
@@ -33,7 +29,7 @@ export interface HealthPolicy {
 export const DEFAULT_HEALTH: HealthPolicy = { graceMs: 10000, persistEveryMs: 60000 };
 
 interface Deps {
-  client: HubClient;
+  client: KubeClient;
   informers: SharedInformers;
   store: HeartbeatStore;
   log: Logger;

@@ -5,7 +5,7 @@
  * SHA-256 in a Secret owned by the Site; heartbeats are checked against it in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import { apiStatusCode, type KubeClient } from '@smart-fleet/kube';
 import { API_GROUP, GROUP_VERSION } from '@smart-fleet/model';
 import { EXPIRES_ANNOTATION, SITE_LABEL } from '../controllers/bootstrap-credential.ts';
 
@@ -22,10 +22,10 @@ export interface SiteRef {
 }
 
 export class AgentCredentials {
-  readonly #client: HubClient;
+  readonly #client: KubeClient;
   readonly #hashes = new Map<string, Buffer>();
 
-  constructor(client: HubClient) {
+  constructor(client: KubeClient) {
     this.#client = client;
   }
 

@@ -12,8 +12,8 @@
  * one process that judges site health holds every heartbeat and every agent credential.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { LOOPBACK } from '../runtime/listen-address.ts';
-import type { Logger } from '../runtime/log.ts';
+import type { Logger } from '@smart-fleet/kube';
+import { LOOPBACK } from '@smart-fleet/kube';
 import { type AgentCredentials, CredentialError } from './agent-credentials.ts';
 import type { Telemetry } from './diagnosis.ts';
 import type { HeartbeatStore } from './heartbeat-store.ts';

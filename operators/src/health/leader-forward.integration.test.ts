@@ -9,16 +9,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import {
-  applyInventory,
-  connect,
-  type ExtraApiserver,
-  type FleetResource,
-  freePort,
-  listAll,
-  startExtraApiserver,
-  waitFor,
-} from '@smart-fleet/hub';
+import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet/hub';
+import { connect, type FleetResource, listAll, silentLogger, waitFor } from '@smart-fleet/kube';
 import { parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { calmTelemetry } from '../../../test/support/telemetry.ts';
@@ -32,7 +24,6 @@ import {
   OPERATORS_LEASE,
   startManager,
 } from '../manager.ts';
-import { silentLogger } from '../runtime/log.ts';
 
 const LEASE_MS = 3000;
 const GRACE_MS = 3000;
@@ -182,7 +173,7 @@ describe('agents calling the standby of two operator replicas', () => {
     );
     assert.ok(gap.length > 0, 'samples from the failover were lost');
     assert.equal((await siteStatus())?.phase, 'Ready');
-    agent.stop();
+    await agent.stop();
     const silent = Date.now();
     await untilPhase('Offline', GRACE_MS + 5000);
     console.log(`# the new leader marked the silent site Offline after ${(Date.now() - silent) / 1000} s`);

@@ -7,8 +7,9 @@
  *   fresh, findings            -> Degraded, one condition per finding
  * Draining and Decommissioned belong to the operator's requests and are never overridden.
  */
+
+import { setCondition } from '@smart-fleet/kube';
 import type { Site, SiteStatus } from '@smart-fleet/model';
-import { setCondition } from '../runtime/conditions.ts';
 import type { Finding } from './diagnosis.ts';
 import type { Heartbeat } from './heartbeat-store.ts';
 

@@ -5,7 +5,7 @@
  * With `routing`, a standby (which keeps no heartbeats) answers with the leader's series.
  */
 import type { IncomingMessage } from 'node:http';
-import type { RouteAnswer } from '../runtime/metrics.ts';
+import type { RouteAnswer } from '@smart-fleet/kube';
 import type { HeartbeatStore } from './heartbeat-store.ts';
 import { type LeaderRouting, relayToLeader } from './leader-forward.ts';
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyInventory } from '@smart-fleet/hub';
+import { silentLogger } from '@smart-fleet/kube';
 import { type FleetObject, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { editSite, smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { kubectl } from '../../../test/support/kubectl.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { silentLogger } from '../runtime/log.ts';
 import { startWebhook, type Webhook } from './webhook-server.ts';
 
 describe('the validating admission webhook, registered with a real kube-apiserver', () => {

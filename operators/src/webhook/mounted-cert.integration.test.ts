@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
-import { makeServingCert, type ServingCert, waitFor } from '@smart-fleet/hub';
+import { makeServingCert, type ServingCert } from '@smart-fleet/hub';
+import type { Logger } from '@smart-fleet/kube';
+import { waitFor } from '@smart-fleet/kube';
 import { API_GROUP, API_VERSION } from '@smart-fleet/model';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import type { Logger } from '../runtime/log.ts';
 import { startWebhook, type Webhook } from './webhook-server.ts';
 
 let generation = 0;

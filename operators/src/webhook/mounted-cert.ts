@@ -13,7 +13,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../runtime/log.ts';
+import type { Logger } from '@smart-fleet/kube';
 
 export interface CertPair {
   cert: Buffer;

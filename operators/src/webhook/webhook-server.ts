@@ -12,10 +12,10 @@
  */
 import { createServer, type Server } from 'node:https';
 import { AdmissionregistrationV1Api } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient, makeServingCert } from '@smart-fleet/hub';
+import { makeServingCert } from '@smart-fleet/hub';
+import type { Logger } from '@smart-fleet/kube';
+import { apiStatusCode, type KubeClient, LOOPBACK, listensEverywhere, localUrlHost } from '@smart-fleet/kube';
 import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
-import { LOOPBACK, listensEverywhere, localUrlHost } from '../runtime/listen-address.ts';
-import type { Logger } from '../runtime/log.ts';
 import { type AdmissionRequest, review } from './admission.ts';
 import { type CertPair, readCertDir, watchCertDir } from './mounted-cert.ts';
 
@@ -23,7 +23,7 @@ export const WEBHOOK_NAME = `validate.${API_GROUP}`;
 const MAX_BODY = 3 * 1024 * 1024;
 
 export interface WebhookOptions {
-  client: HubClient;
+  client: KubeClient;
   log: Logger;
   port?: number;
   /** Listen address; 127.0.0.1 unless told (a pod: 0.0.0.0, for the Service). */
@@ -81,7 +81,7 @@ function urlOf(server: Server, host: string): string {
 const close = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 /** Removes a registration left by a process that is gone (its URL would refuse every write). */
-export async function deregisterWebhook(client: HubClient, name = WEBHOOK_NAME): Promise<void> {
+export async function deregisterWebhook(client: KubeClient, name = WEBHOOK_NAME): Promise<void> {
   const api = client.kc.makeApiClient(AdmissionregistrationV1Api);
   await api.deleteValidatingWebhookConfiguration({ name }).catch((error: unknown) => {
     if (apiStatusCode(error) !== 404) {

@@ -3,8 +3,9 @@
  * site's credentials) holds a finalizer on it and removes it when done. JSON patches with a
  * `test` step, so a concurrent change to the list fails the patch instead of being overwritten.
  */
-import type { HubClient } from '@smart-fleet/hub';
+
 import type { KindDefinition } from '@smart-fleet/model';
+import type { KubeClient } from './client.ts';
 import { objectRef } from './object-ref.ts';
 
 export interface Finalizable {
@@ -12,7 +13,7 @@ export interface Finalizable {
 }
 
 function patch(
-  client: HubClient,
+  client: KubeClient,
   kind: KindDefinition,
   object: Finalizable,
   body: object[],
@@ -21,7 +22,7 @@ function patch(
 }
 
 export async function addFinalizer(
-  client: HubClient,
+  client: KubeClient,
   kind: KindDefinition,
   object: Finalizable,
   finalizer: string,
@@ -41,7 +42,7 @@ export async function addFinalizer(
 }
 
 export async function removeFinalizer(
-  client: HubClient,
+  client: KubeClient,
   kind: KindDefinition,
   object: Finalizable,
   finalizer: string,

@@ -1,6 +1,7 @@
 /** Kubernetes Events for what an operator should see (`kubectl describe site X` shows them). */
-import type { HubClient } from '@smart-fleet/hub';
+
 import { GROUP_VERSION } from '@smart-fleet/model';
+import type { KubeClient } from './client.ts';
 
 export interface EventTarget {
   kind: string;
@@ -8,7 +9,7 @@ export interface EventTarget {
 }
 
 export async function recordEvent(
-  client: HubClient,
+  client: KubeClient,
   component: string,
   target: EventTarget,
   event: { type: 'Normal' | 'Warning'; reason: string; message: string },

@@ -9,8 +9,8 @@ import {
   makeInformer,
   type ObjectCache,
 } from '@kubernetes/client-node';
-import type { HubClient } from '@smart-fleet/hub';
 import { API_GROUP, API_VERSION, kindNamed } from '@smart-fleet/model';
+import type { KubeClient } from './client.ts';
 
 export type FleetInformer<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -24,7 +24,7 @@ export function splitKey(key: string): { namespace: string; name: string } {
 }
 
 export class SharedInformers {
-  readonly #client: HubClient;
+  readonly #client: KubeClient;
   readonly #namespace?: string;
   readonly #informers = new Map<string, FleetInformer<KubernetesObject>>();
   readonly #synced = new Set<string>();
@@ -33,7 +33,7 @@ export class SharedInformers {
   readonly #restarts = new Set<NodeJS.Timeout>();
 
   /** `namespace` limits every informer to one namespace; all namespaces when absent. */
-  constructor(client: HubClient, namespace?: string) {
+  constructor(client: KubeClient, namespace?: string) {
     this.#client = client;
     this.#namespace = namespace;
   }

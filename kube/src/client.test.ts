@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { connect, usesInClusterConfig } from './kube-client.ts';
+import { connect, usesInClusterConfig } from './client.ts';
 
 describe('usesInClusterConfig: the pod service account only when no kubeconfig is named', () => {
   const inPod = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };

@@ -3,8 +3,9 @@
  * A replace carries the resourceVersion read, so a write based on a stale read fails with a
  * conflict (409) instead of overwriting; the controller then retries on fresh state.
  */
-import type { HubClient } from '@smart-fleet/hub';
+
 import { canonicalJson, type KindDefinition } from '@smart-fleet/model';
+import type { KubeClient } from './client.ts';
 import { objectRef } from './object-ref.ts';
 
 export interface StatusObject {
@@ -14,7 +15,7 @@ export interface StatusObject {
 
 /** True if a write was made. */
 export async function writeStatus<T extends StatusObject>(
-  client: HubClient,
+  client: KubeClient,
   kind: KindDefinition,
   object: T,
   status: unknown,

@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
-  ApiException,
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -16,7 +16,6 @@ import {
   PatchStrategy,
   type RequestContext,
 } from '@kubernetes/client-node';
-import { DEFAULT_HUB_DIR } from './local-hub.ts';
 
 /**
  * client-node 2.0.1 builds a new HTTP agent for every request, so every call opens a new TLS
@@ -39,7 +38,15 @@ class PooledKubeConfig extends KubeConfig {
   }
 }
 
-export interface HubClient {
+/**
+ * Where `npm start` and `npm run hub` keep the local hub (its kubeconfig is the default
+ * connection): the repository's `.hub/`, or $SMART_FLEET_HUB_DIR.
+ */
+export const DEFAULT_HUB_DIR =
+  process.env.SMART_FLEET_HUB_DIR ??
+  fileURLToPath(new URL('../../.hub/', import.meta.url)).replace(/\/$/, '');
+
+export interface KubeClient {
   kc: KubeConfig;
   server: string;
   objects: KubernetesObjectApi;
@@ -66,7 +73,7 @@ export function usesInClusterConfig(explicit?: string, env: NodeJS.ProcessEnv = 
   return explicit === undefined && !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST);
 }
 
-export function connect(kubeconfig?: string): HubClient {
+export function connect(kubeconfig?: string): KubeClient {
   const kc = new PooledKubeConfig();
   if (usesInClusterConfig(kubeconfig)) {
     kc.loadFromCluster();
@@ -92,7 +99,7 @@ export interface ApplyCall {
 
 /** Server-side apply of one object; named options instead of client-node's positional ones. */
 export function serverSideApply<T extends KubernetesObject>(
-  client: HubClient,
+  client: KubeClient,
   object: T,
   call: ApplyCall,
 ): Promise<T> {
@@ -104,21 +111,4 @@ export function serverSideApply<T extends KubernetesObject>(
     call.force ?? false,
     PatchStrategy.ServerSideApply,
   );
-}
-
-/** The API server's own words for a refused request ("Site ... is invalid: spec.x: ..."). */
-export function apiErrorMessage(error: unknown): string {
-  if (error instanceof ApiException) {
-    try {
-      const body = JSON.parse(String(error.body)) as { message?: string };
-      return body.message ?? `HTTP ${error.code}`;
-    } catch {
-      return `HTTP ${error.code}: ${String(error.body).slice(0, 500)}`;
-    }
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-export function apiStatusCode(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
 }

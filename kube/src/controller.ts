@@ -1,10 +1,12 @@
 /**
  * A controller: workers take keys from a work queue and reconcile them. A reconcile that
  * throws is retried with per-key backoff; one that asks for a requeue is queued after its
- * delay; each is counted and timed. Controllers never poll: keys arrive from informers.
+ * delay; each is counted and timed. Keys arrive from informer events and resyncs, and from the
+ * ticks of controllers that judge in-memory state (site health, rollouts).
  */
+import { describeError } from './api-errors.ts';
 import type { Logger } from './log.ts';
-import { Counter, Gauge, type Registry, Summary } from './metrics.ts';
+import { Counter, Gauge, Histogram, type Registry } from './metrics.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface ReconcileResult {
@@ -15,25 +17,36 @@ export type Reconciler = (key: string) => Promise<ReconcileResult | undefined>;
 
 /** The metrics every controller shares, labelled by controller name. */
 export class ControllerMetrics {
-  readonly reconciles: Counter;
-  readonly latency: Summary;
+  readonly reconciles: Counter<'controller' | 'result'>;
+  readonly latency: Histogram<'controller'>;
   readonly #queues = new Map<string, WorkQueue>();
 
   constructor(registry: Registry) {
-    this.reconciles = registry.register(
-      new Counter(
-        'smartfleet_reconcile_total',
-        'Reconciles by controller and result (success, error, requeue).',
-      ),
-    );
-    this.latency = registry.register(new Summary('smartfleet_reconcile_seconds', 'Time spent reconciling.'));
-    registry.register(
-      new Gauge(
-        'smartfleet_workqueue_depth',
-        'Keys waiting in each controller queue.',
-        () => new Map([...this.#queues].map(([name, q]) => [{ controller: name }, q.depth])),
-      ),
-    );
+    this.reconciles = new Counter({
+      name: 'smartfleet_reconcile_total',
+      help: 'Reconciles by controller and result (success, error, requeue).',
+      labelNames: ['controller', 'result'],
+      registers: [registry],
+    });
+    this.latency = new Histogram({
+      name: 'smartfleet_reconcile_duration_seconds',
+      help: 'Time spent in one reconcile, by controller.',
+      labelNames: ['controller'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    const queues = this.#queues;
+    new Gauge({
+      name: 'smartfleet_workqueue_depth',
+      help: 'Keys waiting in each controller queue.',
+      labelNames: ['controller'],
+      registers: [registry],
+      collect() {
+        for (const [controller, queue] of queues) {
+          this.set({ controller }, queue.depth);
+        }
+      },
+    });
   }
 
   track(name: string, queue: WorkQueue): void {
@@ -47,6 +60,8 @@ export interface ControllerOptions {
   log: Logger;
   metrics: ControllerMetrics;
   workers?: number;
+  /** The kind whose keys this controller reconciles, named in its logs. */
+  kind?: string;
   /** Runs when the controller starts reconciling (at start, or on winning the Lease). */
   onStart?: () => void;
 }
@@ -98,9 +113,9 @@ export class Controller {
       metrics.reconciles.inc({ controller: this.name, result: 'error' });
       log.error('reconcile failed', {
         controller: this.name,
-        key,
+        object: this.#options.kind ? `${this.#options.kind} ${key}` : key,
+        error: describeError(error),
         retryInMs: delay,
-        error: error instanceof Error ? error.message : String(error),
       });
     } finally {
       metrics.latency.observe({ controller: this.name }, (performance.now() - started) / 1000);

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applyInventory, type FleetResource, listAll, serverSideApply, waitFor } from '@smart-fleet/hub';
+import { applyInventory } from '@smart-fleet/hub';
+import { type FleetResource, listAll, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { type FleetObject, parseInventory } from '@smart-fleet/model';
-import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
-import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { type Manager, startManager } from '../manager.ts';
-import { silentLogger } from './log.ts';
+import { smallFleet, toYaml } from '../../test/support/fleet-fixtures.ts';
+import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
+import { type Manager, startManager } from './manager.ts';
 
 const LEASE_MS = 3000;
-const reconciles = (m: Manager) =>
+const reconciles = async (m: Manager) =>
   [
-    ...m.registry
-      .render()
-      .matchAll(/smartfleet_reconcile_total\{controller="site-admission",result="[a-z]+"\} (\d+)/g),
+    ...(await m.registry.metrics()).matchAll(
+      /smartfleet_reconcile_total\{controller="site-admission",result="[a-z]+"\} (\d+)/g,
+    ),
   ].reduce((sum, match) => sum + Number(match[1]), 0);
 const phaseOf = (o: FleetResource | undefined) =>
   (o as { status?: { phase?: string } } | undefined)?.status?.phase;
@@ -63,8 +63,8 @@ describe('leader election between two operator replicas', () => {
     const leader = managers.find((m) => m.leading());
     const standby = managers.find((m) => !m.leading());
     assert.ok(leader && standby);
-    assert.ok(reconciles(leader) > 0);
-    assert.equal(reconciles(standby), 0, 'the standby reconciled while not leading');
+    assert.ok((await reconciles(leader)) > 0);
+    assert.equal(await reconciles(standby), 0, 'the standby reconciled while not leading');
   });
 
   it('when the leader dies, the standby takes over within the lease duration and acts on what came meanwhile', async () => {

@@ -3,23 +3,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   applyInventory,
-  connect,
   type ExtraApiserver,
-  type FleetResource,
   freePort,
-  type HubClient,
   installCrds,
+  startExtraApiserver,
+} from '@smart-fleet/hub';
+import {
+  connect,
+  type FleetResource,
+  type KubeClient,
   listAll,
   serverSideApply,
-  startExtraApiserver,
+  silentLogger,
   waitFor,
-} from '@smart-fleet/hub';
+} from '@smart-fleet/kube';
 import { type FleetObject, parseInventory } from '@smart-fleet/model';
-import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
-import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
-import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { type Manager, startManager } from '../manager.ts';
-import { silentLogger } from './log.ts';
+import { CuttableProxy } from '../../test/support/cuttable-proxy.ts';
+import { smallFleet, toYaml } from '../../test/support/fleet-fixtures.ts';
+import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
+import { type Manager, startManager } from './manager.ts';
 
 type Condition = { type: string; status: string; observedGeneration?: number };
 const admitted = (s: FleetResource) =>
@@ -35,7 +37,7 @@ const admitted = (s: FleetResource) =>
 describe('informers survive a dropped watch and an API-server restart', () => {
   let hub: TestHub;
   let apiserver: ExtraApiserver;
-  let direct: HubClient;
+  let direct: KubeClient;
   let proxy: CuttableProxy;
   let manager: Manager;
   let port = 0;

@@ -10,11 +10,12 @@
  * the leader to forward agents' calls to, with no extra API call.
  */
 import { CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
-import { apiStatusCode, type HubClient } from '@smart-fleet/hub';
+import { apiStatusCode } from './api-errors.ts';
+import type { KubeClient } from './client.ts';
 import type { Logger } from './log.ts';
 
 export interface LeaderElectionOptions {
-  client: HubClient;
+  client: KubeClient;
   namespace: string;
   name: string;
   identity: string;
