@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { freePort, startExtraApiserver } from '@smart-fleet/hub';
-import { connect, processLogger, type KubeClient, waitFor } from '@smart-fleet/kube';
+import { connect, type KubeClient, processLogger, waitFor } from '@smart-fleet/kube';
 import type { FleetObject } from '@smart-fleet/model';
 import { SiteAgent, syntheticTelemetry } from '@smart-fleet/operators';
 

@@ -15,7 +15,7 @@
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { connect, processLogger, LOOPBACK, listensEverywhere } from '@smart-fleet/kube';
+import { connect, LOOPBACK, listensEverywhere, processLogger } from '@smart-fleet/kube';
 import { kekFromEnvironment } from './drm/kek-source.ts';
 import { startManager } from './manager.ts';
 

@@ -8,7 +8,6 @@
  * on the Lease.
  */
 import type { Server } from 'node:http';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient, Logger } from '@smart-fleet/kube';
 import {
   type Controller,
@@ -23,13 +22,11 @@ import {
   serveMetrics,
   urlHost,
 } from '@smart-fleet/kube';
-import { API_GROUP, type ContentPlacement, type Site, type SiteRelease } from '@smart-fleet/model';
-import { type Bundle, makeBundle } from './agent/bundle.ts';
-import { contentPlacementController } from './controllers/content-placement.ts';
-import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
-import { rolloutController } from './controllers/rollout.ts';
-import { siteAdmissionController } from './controllers/site-admission.ts';
-import { type HealthPolicy, siteHealthController } from './controllers/site-health.ts';
+import { API_GROUP } from '@smart-fleet/model';
+import { bundleSource, siteActive } from './agent/bundle-source.ts';
+import type { KekRing } from './controllers/drm-keys.ts';
+import { makeControllers } from './controllers/index.ts';
+import type { HealthPolicy } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';
 import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
@@ -56,7 +53,7 @@ export interface ManagerOptions {
   metricsPort?: number;
   /** Port for the agents' register/heartbeat endpoint; 0 picks one. */
   ingestPort?: number;
-  health?: HealthPolicy;
+  health?: Partial<HealthPolicy>;
   /** Run controllers only while holding this Lease; without it, this process always acts. */
   leaderElection?: {
     namespace: string;
@@ -98,34 +95,6 @@ const portOf = (s: Server) => {
   const address = s.address();
   return typeof address === 'object' && address ? address.port : 0;
 };
-
-type Obj<T> = T & KubernetesObject;
-
-function notDecommissioned(informers: SharedInformers) {
-  const sites = informers.for<Obj<Site>>('Site');
-  return ({ namespace, name }: { namespace: string; name: string }) =>
-    sites.get(name, namespace)?.spec.lifecycle !== 'Decommissioned';
-}
-
-/** Bundles for agents, from the informer caches: no API-server read per pull. */
-function bundles(informers: SharedInformers) {
-  const sites = informers.for<Obj<Site>>('Site');
-  const releases = informers.for<Obj<SiteRelease>>('SiteRelease');
-  const placements = informers.for<Obj<ContentPlacement>>('ContentPlacement');
-  return ({ namespace, name }: { namespace: string; name: string }): Bundle | undefined => {
-    const site = sites.get(name, namespace);
-    if (!site) {
-      return undefined;
-    }
-    const target = site.status?.targetRelease;
-    const release = target ? releases.get(target, namespace) : undefined;
-    return makeBundle({
-      site: { name, namespace, spec: site.spec },
-      release: release ? { name: release.metadata.name, spec: release.spec } : undefined,
-      placement: placements.get(name, namespace)?.spec,
-    });
-  };
-}
 
 interface Leadership {
   leading(): boolean;
@@ -190,50 +159,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const metrics = new ControllerMetrics(registry);
   const informers = new SharedInformers(options.client, options.namespace);
   const store = new HeartbeatStore();
-  const health = siteHealthController({
-    client: options.client,
-    informers,
-    store,
-    metrics,
-    policy: options.health,
-    log: options.log.child({ controller: 'site-health' }),
-  });
-  const rollouts = rolloutController({
-    client: options.client,
-    informers,
-    store,
-    metrics,
-    log: options.log.child({ controller: 'rollouts' }),
-  });
-  const placement = contentPlacementController({
-    ...options,
-    informers,
-    metrics,
-    store,
-    log: options.log.child({ controller: 'content-placement' }),
-  });
-  const controllers: Controller[] = [
-    siteAdmissionController({
-      ...options,
-      informers,
-      metrics,
-      log: options.log.child({ controller: 'site-admission' }),
-    }),
-    health.controller,
-    rollouts.controller,
-    placement.controller,
-    ...(options.drm
-      ? [
-          drmKeysController({
-            ...options,
-            keks: options.drm,
-            informers,
-            metrics,
-            log: options.log.child({ controller: 'drm-keys' }),
-          }),
-        ]
-      : []),
-  ];
+  const { controllers, stop: stopTicks } = makeControllers({ ...options, informers, metrics, store });
   await informers.start();
   const host = options.listenHost ?? LOOPBACK;
   // Assigned once the servers listen (the Lease carries their ports); until then, not leading.
@@ -258,8 +184,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       credentials,
       store,
       log: options.log.child({ component: 'ingest' }),
-      bundleFor: bundles(informers),
-      siteActive: notDecommissioned(informers),
+      bundleFor: bundleSource(informers),
+      siteActive: siteActive(informers),
       routing: routing(LEADER_INGEST_ANNOTATION),
     },
     options.ingestPort ?? 0,
@@ -296,9 +222,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     leading: elected.leading,
     async stop() {
       elected.stop();
-      health.stop();
-      rollouts.stop();
-      placement.stop();
+      stopTicks();
       await informers.stop();
       await Promise.all(controllers.map((c) => c.stop()));
       await webhook?.stop({ deregister: options.webhook?.deregisterOnStop });

@@ -103,14 +103,14 @@ export const SiteTelemetry = Strict({
 
 export const SiteStatus = StatusOf({
   phase: Type.Optional(StringEnum(SITE_PHASES)),
-  lastHeartbeat: Type.Optional(Timestamp('When the site agent last reported.')),
+  lastHeartbeat: Type.Optional(
+    Timestamp(
+      'When the site agent last reported, as of the last status write: exact when the phase changes (an Offline site says when it was last heard), refreshed at most every half hour while nothing changes. The live value is in Prometheus.',
+    ),
+  ),
   deployedRelease: Type.Optional(
     Type.String({ maxLength: 63, description: 'The release the agent reports running.' }),
   ),
-  targetRelease: Type.Optional(
-    Type.String({ maxLength: 63, description: 'The SiteRelease a rollout wants here; the agent pulls it.' }),
-  ),
-  previousRelease: Type.Optional(Type.String({ maxLength: 63, description: 'What to roll back to.' })),
   telemetry: Type.Optional(SiteTelemetry),
 });
 export type SiteStatus = Static<typeof SiteStatus>;
@@ -134,7 +134,6 @@ export const siteKind = defineKind({
     { name: 'Subscribers', type: 'integer', jsonPath: '.spec.subscriberCap' },
     { name: 'Egress-Mbps', type: 'integer', jsonPath: '.spec.streaming.egressBudgetMbps' },
     { name: 'Release', type: 'string', jsonPath: '.status.deployedRelease' },
-    { name: 'Target', type: 'string', jsonPath: '.status.targetRelease', priority: 1 },
     { name: 'Tenant', type: 'string', jsonPath: '.spec.tenant', priority: 1 },
     { name: 'Heartbeat', type: 'date', jsonPath: '.status.lastHeartbeat', priority: 1 },
     AGE_COLUMN,

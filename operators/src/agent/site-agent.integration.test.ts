@@ -5,18 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet/hub';
-import {
-  apiStatusCode,
-  connect,
-  type KubeClient,
-  listAll,
-  serverSideApply,
-  silentLogger,
-  waitFor,
-} from '@smart-fleet/kube';
-import { API_GROUP, API_VERSION, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
+import { connect, type KubeClient, listAll, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
+import { GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { assignRelease } from '../../../test/support/live-sites.ts';
 import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
@@ -48,31 +41,11 @@ describe('the site agent, with its own cluster, against the hub', () => {
       } as never,
       { fieldManager: 'test' },
     );
-  /** Moves the site to a release as a rollout would (status.targetRelease), retrying conflicts. */
-  const target = (name: string) =>
-    waitFor(
-      async () => {
-        const live = (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site);
-        const status = { ...((live as { status?: object }).status ?? {}), targetRelease: name };
-        try {
-          await hub.client.custom.replaceNamespacedCustomObjectStatus({
-            group: API_GROUP,
-            version: API_VERSION,
-            namespace,
-            plural: 'sites',
-            name: site,
-            body: { ...live, status },
-          });
-          return true;
-        } catch (error) {
-          if (apiStatusCode(error) === 409) {
-            return false;
-          }
-          throw error;
-        }
-      },
-      { what: 'target release written', timeoutMs: 10000 },
-    );
+  /** Moves the site to a release as a rollout would: its ReleaseAssignment. */
+  const target = async (name: string) => {
+    const live = (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site);
+    await assignRelease(hub.client, { name: site, namespace, uid: live?.metadata?.uid }, name);
+  };
   const deployments = async () =>
     (
       await siteClient.kc

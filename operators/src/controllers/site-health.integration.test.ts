@@ -64,7 +64,7 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
       client: hub.client,
       namespace,
       log: silentLogger,
-      health: { graceMs: GRACE_MS, persistEveryMs: 60000 },
+      health: { graceMs: GRACE_MS },
     });
   });
 
@@ -140,7 +140,7 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
       client: hub.client,
       namespace,
       log: silentLogger,
-      health: { graceMs: GRACE_MS, persistEveryMs: 60000 },
+      health: { graceMs: GRACE_MS },
     });
     const offline = await untilPhase('Offline');
     const seconds = (Date.now() - restartedAt) / 1000;

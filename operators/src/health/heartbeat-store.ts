@@ -7,7 +7,15 @@ import type { Telemetry } from './diagnosis.ts';
 
 export interface Heartbeat {
   at: number;
-  telemetry: Telemetry;
+  /** Absent only for an assumed heartbeat: nothing was measured. */
+  telemetry?: Telemetry;
+  /** Time since the site's previous heartbeat, so per-heartbeat counts become rates. */
+  intervalMs?: number;
+  /**
+   * Not heard: a new leader takes a site the hub says was heard from as heard at `at` (its
+   * grace counts from there), keeping when it was really last heard as the hub recorded it.
+   */
+  assumed?: { lastHeard?: number };
   release?: string;
   /** A release the agent tried and could not bring up. */
   failedRelease?: string;
@@ -28,9 +36,11 @@ export class HeartbeatStore {
   readonly #history = new Map<string, TelemetrySample[]>();
   readonly #listeners: ((key: string) => void)[] = [];
 
-  record(key: string, heartbeat: Heartbeat): void {
-    const first = !this.#last.has(key);
-    this.#last.set(key, heartbeat);
+  record(key: string, heartbeat: Heartbeat & { telemetry: Telemetry }): void {
+    const previous = this.#last.get(key);
+    const first = previous === undefined;
+    const intervalMs = previous && !previous.assumed ? heartbeat.at - previous.at : undefined;
+    this.#last.set(key, { ...heartbeat, intervalMs });
     this.addSamples(key, [{ at: heartbeat.at, telemetry: heartbeat.telemetry }]);
     if (first) {
       for (const listener of this.#listeners) {
@@ -45,11 +55,12 @@ export class HeartbeatStore {
    * this replica still goes Offline after the grace, and one that does is not flapped Offline.
    * Records no telemetry sample.
    */
-  assumeHeard(key: string, heartbeat: Heartbeat): void {
+  assumeHeard(key: string, heartbeat: { at: number; lastHeard?: number; release?: string }): void {
     if (this.#last.has(key)) {
       return;
     }
-    this.#last.set(key, heartbeat);
+    const { at, lastHeard, release } = heartbeat;
+    this.#last.set(key, { at, release, assumed: { lastHeard } });
     for (const listener of this.#listeners) {
       listener(key);
     }

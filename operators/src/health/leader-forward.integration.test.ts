@@ -53,7 +53,7 @@ describe('agents calling the standby of two operator replicas', () => {
       client: hub.client,
       namespace,
       log: silentLogger,
-      health: { graceMs: GRACE_MS, persistEveryMs: 1000 },
+      health: { graceMs: GRACE_MS },
       leaderElection: { namespace, identity, leaseDurationMs: LEASE_MS, renewDeadlineMs: 2000, retryMs: 500 },
       ...extra,
     });
@@ -143,8 +143,9 @@ describe('agents calling the standby of two operator replicas', () => {
       { what: `heartbeats for ${(2 * GRACE_MS) / 1000} s`, timeoutMs: 20000, intervalMs: 200 },
     );
     assert.deepEqual([...seen], ['Ready'], 'the site left Ready while its agent beat on the standby');
+    // Written when the site became Ready; a quiet site's status is not rewritten for a timestamp.
     const last = Date.parse((await siteStatus())?.lastHeartbeat ?? '');
-    assert.ok(Date.now() - last < 3000, 'the leader did not refresh lastHeartbeat');
+    assert.ok(Math.abs(readyAt - last) < 5000, `lastHeartbeat ${new Date(last).toISOString()} is not when it was heard`);
     assert.equal(standby.telemetry(key()).length, 0, 'the standby kept heartbeats it should have relayed');
     assert.equal(agent.bufferedSamples, 0);
   });
