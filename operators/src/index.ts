@@ -10,4 +10,5 @@ export { localKek } from './drm/kek-source.ts';
 export { HeartbeatStore } from './health/heartbeat-store.ts';
 export * from './health/telemetry-series-route.ts';
 export * from './manager.ts';
+export { STATUS_OWNERS } from './status-owners.ts';
 export { deregisterWebhook, WEBHOOK_NAME } from './webhook/webhook-server.ts';

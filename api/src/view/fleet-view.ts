@@ -23,6 +23,7 @@ export const VIEW_KINDS = [
   'DrmPolicy',
   'ContentTitle',
   'ContentPlacement',
+  'ReleaseAssignment',
 ] as const;
 export type ViewKind = (typeof VIEW_KINDS)[number];
 

@@ -64,6 +64,13 @@ interface Deps {
 type LiveSite = Site & KubernetesObject;
 const HEARD_PHASES = new Set(['Ready', 'Degraded', 'Offline']);
 
+/** What a new leader takes of a site the hub says was heard from. */
+function assumption(status: Site['status'], now: number) {
+  const lastHeard = Date.parse(status?.lastHeartbeat ?? '') || undefined;
+  const at = status?.phase === 'Offline' && lastHeard !== undefined ? lastHeard : now;
+  return { at, lastHeard, release: status?.deployedRelease };
+}
+
 export function siteHealthController(deps: Deps): { controller: Controller; stop: () => void } {
   const { client, informers, store, log } = deps;
   const policy = { ...DEFAULT_HEALTH, ...deps.policy };
@@ -109,13 +116,8 @@ export function siteHealthController(deps: Deps): { controller: Controller; stop
   // ones up as of now (one whose agent is gone goes Offline after the grace; one that calls in
   // carries on), the Offline ones as of when they were last heard (they stay Offline).
   const assumeHeard = () => {
-    for (const site of sites.list()) {
-      const { phase, lastHeartbeat, deployedRelease } = site.status ?? {};
-      if (HEARD_PHASES.has(phase ?? '')) {
-        const lastHeard = Date.parse(lastHeartbeat ?? '') || undefined;
-        const at = phase === 'Offline' && lastHeard !== undefined ? lastHeard : now();
-        store.assumeHeard(objectKey(site), { at, lastHeard, release: deployedRelease });
-      }
+    for (const site of sites.list().filter((s) => HEARD_PHASES.has(s.status?.phase ?? ''))) {
+      store.assumeHeard(objectKey(site), assumption(site.status, now()));
     }
   };
 

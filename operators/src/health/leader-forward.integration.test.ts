@@ -145,7 +145,10 @@ describe('agents calling the standby of two operator replicas', () => {
     assert.deepEqual([...seen], ['Ready'], 'the site left Ready while its agent beat on the standby');
     // Written when the site became Ready; a quiet site's status is not rewritten for a timestamp.
     const last = Date.parse((await siteStatus())?.lastHeartbeat ?? '');
-    assert.ok(Math.abs(readyAt - last) < 5000, `lastHeartbeat ${new Date(last).toISOString()} is not when it was heard`);
+    assert.ok(
+      Math.abs(readyAt - last) < 5000,
+      `lastHeartbeat ${new Date(last).toISOString()} is not when it was heard`,
+    );
     assert.equal(standby.telemetry(key()).length, 0, 'the standby kept heartbeats it should have relayed');
     assert.equal(agent.bufferedSamples, 0);
   });

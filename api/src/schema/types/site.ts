@@ -2,7 +2,14 @@
  * Site: a local server. Its spec and status types are generated from the model; the fields
  * here join it to the rest of the fleet (tenant, cluster, placement, alerts, telemetry).
  */
-import { SITE_PHASES, type Site, SiteSpec, SiteStatus } from '@smart-fleet/model';
+import {
+  type ReleaseAssignment,
+  ReleaseAssignmentSpec,
+  SITE_PHASES,
+  type Site,
+  SiteSpec,
+  SiteStatus,
+} from '@smart-fleet/model';
 import type { ApiContext } from '../../context.ts';
 import { type Alert, siteAlerts } from '../../view/alerts.ts';
 import { siteKey, sitePhase } from '../../view/site-index.ts';
@@ -15,6 +22,7 @@ import { STAFF, STAFF_ONLY_FIELDS, TELEMETRY_TREE } from './scopes.ts';
 export const SitePhaseEnum = modelEnum(SITE_PHASES, 'SitePhase');
 const SiteSpecRef = modelObjectType(SiteSpec, 'SiteSpec', { fieldScopes: STAFF_ONLY_FIELDS });
 const SiteStatusRef = modelObjectType(SiteStatus, 'SiteStatus', { fieldScopes: STAFF_ONLY_FIELDS });
+const AssignmentRef = modelObjectType(ReleaseAssignmentSpec, 'ReleaseAssignment', {});
 
 /** Whether the caller may see this site at all: loaders answer "no such site" otherwise. */
 export function canSeeSite(context: ApiContext, site: Site): boolean {
@@ -72,6 +80,19 @@ builder.node(SiteRef, {
       description: 'The wide-area cluster that feeds the site.',
       resolve: (site, _args, context) =>
         context.view.get('WideAreaCluster', site.metadata.namespace ?? '', site.spec.parentCluster) ?? null,
+    }),
+    assignment: t.field({
+      type: AssignmentRef,
+      nullable: true,
+      authScopes: STAFF,
+      description:
+        'The release the site should run, the rollout that set it and what a roll-back returns it to (status.deployedRelease says what it runs).',
+      resolve: (site, _args, context) =>
+        ((
+          context.view.get('ReleaseAssignment', site.metadata.namespace ?? '', site.metadata.name) as
+            | ReleaseAssignment
+            | undefined
+        )?.spec ?? null) as never,
     }),
     placement: t.field({
       type: PlacementRef,
