@@ -126,7 +126,7 @@ export const rolloutKind = defineKind({
   printerColumns: [
     { name: 'Release', type: 'string', jsonPath: '.spec.release' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-    { name: 'Wave', type: 'string', jsonPath: '.status.currentWave' },
+    { name: 'Wave', type: 'string', jsonPath: '.status.currentWave', priority: 1 },
     { name: 'Paused', type: 'boolean', jsonPath: '.spec.paused' },
     AGE_COLUMN,
   ],
