@@ -22,6 +22,8 @@ export interface ControllerDeps {
   health?: Partial<HealthPolicy>;
   /** The DRM controllers run only with the key-encryption keys. */
   drm?: KekRing;
+  /** The clock (tests drive key rotation with it). */
+  now?: () => Date;
 }
 
 export interface Controllers {
@@ -32,28 +34,35 @@ export interface Controllers {
 
 export function makeControllers(deps: ControllerDeps): Controllers {
   const shared = { client: deps.client, informers: deps.informers, metrics: deps.metrics, store: deps.store };
+  const now = deps.now;
   const log = (controller: string) => deps.log.child({ controller });
-  const health = siteHealthController({ ...shared, policy: deps.health, log: log('site-health') });
+  const health = siteHealthController({
+    ...shared,
+    policy: deps.health,
+    log: log('site-health'),
+    now: now && (() => now().getTime()),
+  });
   const rollouts = rolloutController({
     ...shared,
     graceMs: deps.health?.graceMs ?? DEFAULT_HEALTH.graceMs,
     log: log('rollouts'),
+    now,
   });
   const placement = contentPlacementController({ ...shared, log: log('content-placement') });
   const tally = new KeyTally();
   const drm = deps.drm
     ? [
-        drmKeysController({ ...shared, keks: deps.drm, tally, log: log('drm-keys') }),
+        drmKeysController({ ...shared, keks: deps.drm, tally, log: log('drm-keys'), now }),
         drmPolicyStatusController({ ...shared, tally, log: log('drm-policy-status') }),
       ]
     : [];
   return {
     controllers: [
-      siteAdmissionController({ ...shared, log: log('site-admission') }),
+      siteAdmissionController({ ...shared, log: log('site-admission'), now }),
       health.controller,
       rollouts.controller,
       placement.controller,
-      siteRollupsController({ ...shared, log: log('site-rollups') }),
+      siteRollupsController({ ...shared, log: log('site-rollups'), now }),
       ...drm,
     ],
     stop: () => {
