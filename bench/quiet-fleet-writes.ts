@@ -184,12 +184,11 @@ try {
   await manager.stop();
   stopSecond();
 
-  const byResource = Object.fromEntries(
-    [...after]
-      .map(([k, v]) => [k, Number(((v - (before.get(k) ?? 0)) / elapsed).toFixed(2))])
-      .filter(([, r]) => (r as number) > 0),
-  );
-  const perSecond = Object.values(byResource).reduce((sum, r) => sum + (r as number), 0);
+  const rates: [string, number][] = [...after]
+    .map(([k, v]): [string, number] => [k, Number(((v - (before.get(k) ?? 0)) / elapsed).toFixed(2))])
+    .filter(([, r]) => r > 0);
+  const byResource = Object.fromEntries(rates);
+  const perSecond = rates.reduce((sum, [, r]) => sum + r, 0);
   Object.assign(figures, {
     hubWritesPerSecond: Number(perSecond.toFixed(2)),
     targetWritesPerSecond: TARGET_WRITES_PER_SECOND,
