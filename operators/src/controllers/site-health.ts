@@ -3,7 +3,7 @@
  * Offline) and health conditions. A one-second tick compares, in memory, what each heard-from
  * site's phase should be with what the hub has, and queues only the sites that differ; a
  * site's status is written when its phase or findings change, and otherwise at most once per
- * `persistEveryMs` to refresh lastHeartbeat and telemetry. So 21,000 sites heartbeating every
+ * `persistEveryMs` to refresh lastHeartbeat (telemetry is never written: it goes to Prometheus). So 21,000 sites heartbeating every
  * 5 s cost the hub a write per site per minute, not 4,200 writes a second.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -53,9 +53,8 @@ export function siteHealthController(deps: Deps): { controller: Controller; stop
 
   const desired = (site: Site, key: string): SiteStatus => {
     const heartbeat = store.get(key);
-    const findings = heartbeat ? diagnose(site, heartbeat.telemetry) : [];
-    const status = healthStatus(site, { heartbeat, findings, now: now(), graceMs: policy.graceMs });
-    return heartbeat ? { ...status, telemetry: heartbeat.telemetry } : status;
+    const findings = heartbeat?.telemetry ? diagnose(site, heartbeat.telemetry) : undefined;
+    return healthStatus(site, { heartbeat, findings, now: now(), graceMs: policy.graceMs });
   };
 
   const reconcile = async (key: string) => {
@@ -84,11 +83,10 @@ export function siteHealthController(deps: Deps): { controller: Controller; stop
   const assumeUpSitesHeard = () => {
     for (const site of sites.list()) {
       const status = site.status;
-      // Ready and Degraded are only ever written by this controller, always with telemetry.
-      if ((status?.phase === 'Ready' || status?.phase === 'Degraded') && status.telemetry) {
+      // Ready and Degraded are only ever written by this controller, after a heartbeat.
+      if (status?.phase === 'Ready' || status?.phase === 'Degraded') {
         store.assumeHeard(`${site.metadata.namespace ?? ''}/${site.metadata.name}`, {
           at: now(),
-          telemetry: status.telemetry,
           release: status.deployedRelease,
         });
       }

@@ -5,6 +5,9 @@
  *   heartbeat older than grace -> Offline
  *   fresh, no findings         -> Ready
  *   fresh, findings            -> Degraded, one condition per finding
+ *   fresh, nothing to judge    -> Ready or Degraded as it was (a heartbeat assumed at a
+ *                                 leader's takeover carries no telemetry: the Healthy
+ *                                 condition stays until the agent's next report)
  * Draining and Decommissioned belong to the operator's requests and are never overridden.
  */
 
@@ -23,7 +26,7 @@ function phaseFor(
   current: SiteStatus['phase'],
   heartbeat: Heartbeat | undefined,
   stale: boolean,
-  findings: Finding[],
+  findings: Finding[] | undefined,
 ) {
   if (current && HELD_PHASES.has(current)) {
     return current;
@@ -34,12 +37,16 @@ function phaseFor(
   if (stale) {
     return 'Offline';
   }
+  if (!findings) {
+    return current === 'Degraded' ? 'Degraded' : 'Ready';
+  }
   return findings.length > 0 ? 'Degraded' : 'Ready';
 }
 
 export interface HealthInput {
   heartbeat?: Heartbeat;
-  findings: Finding[];
+  /** Undefined when the heartbeat carries no telemetry to judge. */
+  findings?: Finding[];
   now: number;
   graceMs: number;
 }
@@ -67,6 +74,9 @@ export function healthStatus(site: Site, input: HealthInput): SiteStatus {
       : { type: REACHABLE, status: 'True', reason: 'HeartbeatReceived', message: 'the site agent reports' },
     when,
   );
+  if (!findings) {
+    return status;
+  }
   status.conditions = setCondition(
     status.conditions,
     findings.length > 0
