@@ -1,14 +1,17 @@
 /**
  * `npm start`: the local hub with everything the project has built, on the embedded defaults.
- * Toolchain ready, hub up, CRDs installed, the sample fleet applied, then it waits; Ctrl-C stops
- * the hub (its data stays for the next start). With KUBECONFIG set, it uses that cluster
+ * Toolchain ready, hub up, CRDs installed, the sample fleet applied, Prometheus (telemetry
+ * history) beside it, then it waits; Ctrl-C stops the hub and Prometheus (their data stays for
+ * the next start). With KUBECONFIG set, it uses that cluster
  * instead and starts nothing locally.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  addScrapeTarget,
   applyInventory,
   DEFAULT_HUB_PORTS,
+  DEFAULT_PROMETHEUS_PORT,
   formatSummary,
   hubReferences,
   hubStatus,
@@ -16,7 +19,9 @@ import {
   ProgressLine,
   readInventoryFiles,
   startHub,
+  startPrometheus,
   stopHub,
+  stopPrometheus,
 } from '@smart-fleet/hub';
 import { connect, DEFAULT_HUB_DIR, processLogger } from '@smart-fleet/kube';
 import { parseInventory } from '@smart-fleet/model';
@@ -42,13 +47,17 @@ async function main(): Promise<void> {
   const progress = new ProgressLine('[fleet] sample fleet applied');
   const summary = await applyInventory(client, inventory, { onProgress: (c) => progress.update(c) });
   log(`[fleet] sample fleet: ${formatSummary(summary)}`);
+  const prometheusDir = join(hub?.dir ?? DEFAULT_HUB_DIR, 'prometheus');
+  const prometheus = await startPrometheus({ dir: prometheusDir, port: DEFAULT_PROMETHEUS_PORT, log });
   const operators = await startManager({
     client,
     log: processLogger({ component: 'smart-fleet-operators' }),
     leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
     webhook: { deregisterOnStop: true },
     drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),
+    prometheus: { url: prometheus.url, outOfOrderWindowMs: prometheus.outOfOrderWindowMs },
   });
+  addScrapeTarget(prometheusDir, 'operators', operators.metricsUrl);
   // Two apartment sites get real agents with their own clusters (local hub only: they need its etcd).
   const agents = hub
     ? await startSampleAgents({
@@ -60,7 +69,11 @@ async function main(): Promise<void> {
           .slice(0, 2),
       })
     : undefined;
-  const api = await startLocalApi({ client, operatorsUrl: operators.metricsUrl });
+  const api = await startLocalApi({
+    client,
+    prometheusUrl: prometheus.url,
+    scrapeIntervalMs: prometheus.scrapeIntervalMs,
+  });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
@@ -68,6 +81,7 @@ SMART Fleet hub is up: ${client.server}
   operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
   live sites   ${agents ? `${agents.sites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
+  Prometheus   ${prometheus.url}  (telemetry history: scrapes the operators, takes agents' replays)
   GraphQL API  ${api.url}  (GraphiQL in a browser; subscriptions over SSE)
                staff token: npm run api -- token [--role noc]  then header  Authorization: Bearer <token>
   try          npm run kubectl -- get sites -A
@@ -78,6 +92,7 @@ ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : '
     await api.stop();
     await agents?.stop();
     await operators.stop();
+    await stopPrometheus(prometheusDir, log);
   });
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);

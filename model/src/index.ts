@@ -10,6 +10,7 @@ export * from './kind.ts';
 export * from './kinds/index.ts';
 export * from './regions.ts';
 export type { Static, TSchema } from './schema.ts';
+export { NAME_PATTERN } from './schema.ts';
 export * from './site-sizing.ts';
 export * from './telemetry.ts';
 export * from './validation/defaults.ts';
