@@ -10,7 +10,7 @@
  * Like the hub, it runs detached and is recorded in state.json; start, stop and status work the
  * same way, a port in use or a data directory another Prometheus holds fail with what to do.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@smart-fleet/kube';
@@ -94,6 +94,21 @@ export function prometheusConfig(o: {
   ].join('\n');
 }
 
+/** A live process serving this data directory, whatever started it (the TSDB's lock does not stop a second). */
+function holderOf(dataDir: string): number | undefined {
+  const flag = `--storage.tsdb.path=${dataDir}\u0000`;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(flag)) {
+        return Number(pid);
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return undefined;
+}
+
 function readState(dir: string): PrometheusInfo | undefined {
   const file = join(dir, STATE_FILE);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PrometheusInfo) : undefined;
@@ -117,6 +132,12 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusI
       `[prometheus] found stale state in ${o.dir} (a Prometheus that did not stop cleanly); starting afresh`,
     );
     rmSync(join(o.dir, STATE_FILE));
+  }
+  const holder = holderOf(join(o.dir, 'data'));
+  if (holder !== undefined) {
+    throw new Error(
+      `the data directory ${join(o.dir, 'data')} is held by another Prometheus or damaged: stop that one (pid ${holder}), or \`npm run prometheus -- reset\` removes the data`,
+    );
   }
   if (await portInUse(o.port)) {
     throw new Error(
@@ -154,7 +175,7 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusI
   } catch (error) {
     await stopProcess(child.pid, 2000);
     const tail = logTail(logFile);
-    const hint = /lock DB directory|opening storage failed/.test(tail)
+    const hint = /lock DB directory|opening storage failed|corrupt/.test(tail)
       ? `\nThe data directory ${join(o.dir, 'data')} is held by another Prometheus or damaged: stop that one, or \`npm run prometheus -- reset\` removes the data.`
       : '';
     throw new Error(`${(error as Error).message}\n--- last lines of ${logFile} ---\n${tail}${hint}`);
