@@ -1,7 +1,7 @@
 /**
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
- * tokens), with per-site telemetry series from the operators beside it.
+ * tokens), with telemetry (latest values and history) from the local Prometheus.
  */
 import {
   LOCAL_API_PORT,
@@ -24,7 +24,11 @@ function portTaken(what: string, port: number) {
   };
 }
 
-export async function startLocalApi(options: { client: KubeClient; operatorsUrl: string }) {
+export async function startLocalApi(options: {
+  client: KubeClient;
+  prometheusUrl?: string;
+  scrapeIntervalMs?: number;
+}) {
   const issuer = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(
     portTaken('development token issuer', LOCAL_ISSUER_PORT),
   );
@@ -32,7 +36,8 @@ export async function startLocalApi(options: { client: KubeClient; operatorsUrl:
     client: options.client,
     oidc: issuer.config,
     port: LOCAL_API_PORT,
-    operatorsUrl: options.operatorsUrl,
+    prometheusUrl: options.prometheusUrl,
+    scrapeIntervalMs: options.scrapeIntervalMs,
     log: processLogger({ component: 'smart-fleet-api' }),
   }).catch(async (error: unknown) => {
     await issuer.stop();

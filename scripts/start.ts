@@ -1,11 +1,22 @@
 /**
  * `npm start`: the local hub with everything the project has built, on the embedded defaults.
- * Toolchain ready, hub up, CRDs installed, the sample fleet applied, then it waits; Ctrl-C stops
- * the hub (its data stays for the next start). With KUBECONFIG set, it uses that cluster
+ * Toolchain ready, hub up, CRDs installed, the sample fleet applied, Prometheus (telemetry
+ * history) beside it, then it waits; Ctrl-C stops the hub and Prometheus (their data stays for
+ * the next start). With KUBECONFIG set, it uses that cluster
  * instead and starts nothing locally.
  */
 import { join } from 'node:path';
-import { DEFAULT_HUB_PORTS, hubStatus, installCrds, startHub, stopHub } from '@smart-fleet/hub';
+import {
+  addScrapeTarget,
+  DEFAULT_HUB_PORTS,
+  DEFAULT_PROMETHEUS_PORT,
+  hubStatus,
+  installCrds,
+  startHub,
+  startPrometheus,
+  stopHub,
+  stopPrometheus,
+} from '@smart-fleet/hub';
 import { connect, DEFAULT_HUB_DIR, processLogger } from '@smart-fleet/kube';
 import { deregisterWebhook, localKek } from '@smart-fleet/operators';
 import { startLocalApi } from './local-api.ts';
@@ -20,6 +31,8 @@ async function main(): Promise<void> {
   await installCrds(client, log);
   // A registration left by an earlier run that died would refuse every fleet write.
   await deregisterWebhook(client);
+  const prometheusDir = join(hub?.dir ?? DEFAULT_HUB_DIR, 'prometheus');
+  const prometheus = await startPrometheus({ dir: prometheusDir, port: DEFAULT_PROMETHEUS_PORT, log });
   const fleet = await startSampleFleet({
     client,
     hubDir: hub?.dir,
@@ -29,10 +42,16 @@ async function main(): Promise<void> {
       leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
       webhook: { deregisterOnStop: true },
       drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),
+      prometheus: { url: prometheus.url, outOfOrderWindowMs: prometheus.outOfOrderWindowMs },
     },
   });
   const { operators } = fleet;
-  const api = await startLocalApi({ client, operatorsUrl: operators.metricsUrl });
+  addScrapeTarget(prometheusDir, 'operators', operators.metricsUrl);
+  const api = await startLocalApi({
+    client,
+    prometheusUrl: prometheus.url,
+    scrapeIntervalMs: prometheus.scrapeIntervalMs,
+  });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
@@ -40,6 +59,7 @@ SMART Fleet hub is up: ${client.server}
   operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
   live sites   ${fleet.liveSites.length > 0 ? `${fleet.liveSites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
+  Prometheus   ${prometheus.url}  (telemetry history: scrapes the operators, takes agents' replays)
   GraphQL API  ${api.url}  (GraphiQL in a browser; subscriptions over SSE)
                staff token: npm run api -- token [--role noc]  then header  Authorization: Bearer <token>
   try          npm run kubectl -- get sites -A
@@ -49,6 +69,7 @@ ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : '
   await untilInterrupted(ownHub).finally(async () => {
     await api.stop();
     await fleet.stop();
+    await stopPrometheus(prometheusDir, log);
   });
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);

@@ -9,7 +9,8 @@ import { LOOPBACK, type Logger, localUrlHost, silentLogger } from '@smart-fleet/
 import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
-import { noSeries, operatorsSeriesSource } from './telemetry/series-source.ts';
+import { LatestTelemetry } from './telemetry/latest-telemetry.ts';
+import { noPrometheus, prometheusClient } from './telemetry/prometheus-client.ts';
 import { FleetView } from './view/fleet-view.ts';
 import { HubWrites } from './writes/hub-writes.ts';
 import { createFleetYoga, GRAPHQL_PATH, type RateLimits } from './yoga-app.ts';
@@ -27,14 +28,15 @@ export interface ApiServerOptions {
   port?: number;
   /** Loopback unless told otherwise (in a cluster: 0.0.0.0 behind the Service). */
   host?: string;
-  /** The operators' metrics/read endpoint, for per-site telemetry series. */
-  operatorsUrl?: string;
+  /** Where telemetry history lives (the operators' exported samples and replays); none: no telemetry. */
+  prometheusUrl?: string;
+  /** How often that Prometheus scrapes the operators: the latest values are pulled as often. Default 5 s. */
+  scrapeIntervalMs?: number;
   rateLimits?: { staff?: RateLimits; partner?: RateLimits };
   /** Persisted-operation allow-list (sha256 -> document): partners may run only these. */
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while nothing changed; default on. */
   responseCache?: boolean;
-  seriesIntervalMs?: number;
   log?: Logger;
 }
 
@@ -47,18 +49,30 @@ export interface ApiServer {
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? silentLogger;
+  const prometheus = options.prometheusUrl ? prometheusClient(options.prometheusUrl) : noPrometheus;
+  const scrapeIntervalMs = options.scrapeIntervalMs ?? 5000;
+  const latest = new LatestTelemetry({
+    prometheus,
+    intervalMs: scrapeIntervalMs,
+    // Pulls start after the view exists (latest.start below), so `view` is always set here.
+    onChange: (keys) => view.telemetryChanged(keys),
+    log: log.child({ component: 'telemetry' }),
+  });
   const view = new FleetView(options.client, {
     namespace: options.namespace,
-    seriesIntervalMs: options.seriesIntervalMs,
+    telemetryOf: (key) => latest.get(key),
   });
   const apiKeys = new ApiKeyStore(options.client, options.keysNamespace ?? DEFAULT_NAMESPACE);
   await Promise.all([view.start(), apiKeys.start()]);
+  if (options.prometheusUrl) {
+    await latest.start(); // the first pull lands before the first answer; a failure is logged, not fatal
+  }
   const yoga = createFleetYoga({
     view,
     apiKeys,
     writes: new HubWrites(options.client, view),
     oidc: options.oidc,
-    series: options.operatorsUrl ? operatorsSeriesSource(options.operatorsUrl) : noSeries,
+    telemetry: { prometheus, scrapeIntervalMs },
     rateLimits: options.rateLimits,
     partnerOperations: options.partnerOperations,
     responseCache: options.responseCache,
@@ -76,7 +90,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       resolve();
     });
   }).catch(async (error: unknown) => {
-    await Promise.all([view.stop(), apiKeys.stop()]); // nothing left running when the port is taken
+    await Promise.all([view.stop(), apiKeys.stop(), latest.stop()]); // nothing left running when the port is taken
     throw error;
   });
   const address = server.address();
@@ -90,7 +104,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([view.stop(), apiKeys.stop()]);
+      await Promise.all([view.stop(), apiKeys.stop(), latest.stop()]);
     },
   };
 }

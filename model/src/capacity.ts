@@ -58,8 +58,3 @@ export function streamCapacityTable(egressBudgetMbps: number): BitrateStreams[] 
     streams: streamCapacity(egressBudgetMbps, bitrateMbps),
   }));
 }
-
-/** Egress as a share of the site's budget: the one saturation every judge of a site uses. */
-export function egressSaturation(egressMbps: number, egressBudgetMbps: number): number {
-  return egressBudgetMbps > 0 ? egressMbps / egressBudgetMbps : 0;
-}

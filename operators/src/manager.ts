@@ -3,9 +3,10 @@
  * Prometheus metrics and health endpoints. `npm start` runs one beside the local hub.
  *
  * With leader election, every replica serves agents, but only the leader keeps their
- * heartbeats (it alone judges site health): a standby relays agents' calls, and reads of
- * telemetry series, to the leader, whose endpoints it reads from annotations the leader writes
- * on the Lease.
+ * heartbeats (it alone judges site health and exports the sites' latest telemetry for
+ * Prometheus to scrape): a standby relays agents' calls to the leader, whose endpoints it reads
+ * from annotations the leader writes on the Lease. Replayed telemetry goes to Prometheus by
+ * remote write.
  */
 import type { Server } from 'node:http';
 import type { KubeClient, Logger } from '@smart-fleet/kube';
@@ -22,16 +23,19 @@ import {
   serveMetrics,
   urlHost,
 } from '@smart-fleet/kube';
-import { API_GROUP } from '@smart-fleet/model';
+import { API_GROUP, DEFAULT_REPLAY_WINDOW_MS } from '@smart-fleet/model';
 import { bundleSource, siteActive } from './agent/bundle-source.ts';
 import type { KekRing } from './controllers/drm-keys.ts';
 import { makeControllers } from './controllers/index.ts';
 import type { HealthPolicy } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';
-import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.ts';
+import { type Heartbeat, HeartbeatStore } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
 import type { LeaderRouting } from './health/leader-forward.ts';
-import { TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from './health/telemetry-series-route.ts';
+import { remoteWriter } from './health/prometheus-remote-write.ts';
+import { telemetryLabels } from './health/telemetry-labels.ts';
+import { registerTelemetryMetrics } from './health/telemetry-metrics.ts';
+import { TelemetryReplay } from './health/telemetry-replay.ts';
 import { startWebhook } from './webhook/webhook-server.ts';
 
 export interface ManagerOptions {
@@ -72,6 +76,11 @@ export interface ManagerOptions {
    * its registration left to the stack; without, its own certificate, registering itself.
    */
   webhook?: { port?: number; deregisterOnStop?: boolean; certDir?: string; certPollMs?: number };
+  /**
+   * The Prometheus that scrapes this process and keeps the telemetry history: replayed samples
+   * are remote-written there. Its out-of-order window bounds how old a replay may be.
+   */
+  prometheus?: { url: string; outOfOrderWindowMs?: number };
   now?: () => Date;
   /** Where heartbeats are kept: a benchmark feeds one directly instead of 21,000 agents over HTTP. */
   heartbeats?: HeartbeatStore;
@@ -80,8 +89,8 @@ export interface ManagerOptions {
 export interface Manager {
   readonly metricsUrl: string;
   readonly ingestUrl: string;
-  /** Telemetry samples received from a site (`namespace/name`), live and replayed. */
-  telemetry(site: string): readonly TelemetrySample[];
+  /** The last heartbeat this process holds for a site (`namespace/name`). */
+  heartbeat(site: string): Heartbeat | undefined;
   readonly registry: Registry;
   /** True while this process's controllers act. */
   leading(): boolean;
@@ -89,7 +98,7 @@ export interface Manager {
 }
 
 export const OPERATORS_LEASE = 'smart-fleet-operators';
-/** Written on the Lease by its holder: where standbys relay agents' calls and series reads. */
+/** Written on the Lease by its holder: where standbys relay agents' calls (and its metrics). */
 export const LEADER_INGEST_ANNOTATION = `${API_GROUP}/leader-ingest-url`;
 export const LEADER_METRICS_ANNOTATION = `${API_GROUP}/leader-metrics-url`;
 
@@ -173,11 +182,24 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
           leaderUrl: () => leadership?.leader()?.annotations[annotation],
         }
       : undefined;
+  const labelsOf = telemetryLabels(informers);
+  registerTelemetryMetrics({
+    registry,
+    store,
+    labelsOf,
+    silentAfterMs: options.health?.graceMs,
+    leading: () => leadership?.leading() ?? false,
+  });
+  const replay = new TelemetryReplay({
+    writer: options.prometheus ? remoteWriter(options.prometheus.url) : undefined,
+    labelsOf,
+    outOfOrderWindowMs: options.prometheus?.outOfOrderWindowMs ?? DEFAULT_REPLAY_WINDOW_MS,
+    registry,
+  });
   const server: Server = await serveMetrics({
     registry,
     health: { ready: () => informers.synced() },
     port: options.metricsPort ?? 0,
-    extra: { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store, routing(LEADER_METRICS_ANNOTATION)) },
     host,
   });
   const credentials = new AgentCredentials(options.client);
@@ -189,6 +211,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       bundleFor: bundleSource(informers),
       siteActive: siteActive(informers),
       routing: routing(LEADER_INGEST_ANNOTATION),
+      replay,
     },
     options.ingestPort ?? 0,
     host,
@@ -219,7 +242,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   return {
     metricsUrl: urlOf(server),
     ingestUrl: urlOf(ingest),
-    telemetry: (site) => store.history(site),
+    heartbeat: (site) => store.get(site),
     registry,
     leading: elected.leading,
     async stop() {

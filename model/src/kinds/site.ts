@@ -1,7 +1,8 @@
 /**
  * Site: one local server at an apartment complex, campus, school, hotel or office building.
  * Hardware follows the paper's Table 1; the streaming budget is checked against it by
- * validation/site-rules.ts (a schema cannot relate two fields).
+ * validation/site-rules.ts (a schema cannot relate two fields). Its status holds what changes
+ * rarely; telemetry lives in Prometheus (telemetry.ts).
  */
 import { FULL_SERVER_EGRESS_MBPS, MAX_BITRATE_MBPS, MAX_SUBSCRIBERS, MIN_BITRATE_MBPS } from '../capacity.ts';
 import { type Resource, StatusOf } from '../common.ts';
@@ -91,16 +92,6 @@ export const SiteSpec = Strict({
 });
 export type SiteSpec = Static<typeof SiteSpec>;
 
-export const SiteTelemetry = Strict({
-  activeStreams: Type.Integer({ minimum: 0 }),
-  egressMbps: Type.Number({ minimum: 0 }),
-  cacheHitRatio: Type.Number({ minimum: 0, maximum: 1 }),
-  storageUsedGB: Type.Number({ minimum: 0 }),
-  acceleratorsHealthy: Type.Integer({ minimum: 0 }),
-  drmDenials: Type.Integer({ minimum: 0 }),
-  errors: Type.Integer({ minimum: 0 }),
-});
-
 export const SiteStatus = StatusOf({
   phase: Type.Optional(StringEnum(SITE_PHASES)),
   lastHeartbeat: Type.Optional(
@@ -111,7 +102,6 @@ export const SiteStatus = StatusOf({
   deployedRelease: Type.Optional(
     Type.String({ maxLength: 63, description: 'The release the agent reports running.' }),
   ),
-  telemetry: Type.Optional(SiteTelemetry),
 });
 export type SiteStatus = Static<typeof SiteStatus>;
 

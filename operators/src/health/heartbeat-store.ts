@@ -1,14 +1,17 @@
 /**
  * Heartbeats live in memory: at 21,000 sites every 5 s, writing each to etcd would be 4,200
- * writes a second. The store keeps the last heartbeat per site; the health controller persists
- * a site's status only when its phase or findings change, and its telemetry at a low rate.
+ * writes a second. The store keeps only the last heartbeat per site, what health and the
+ * rollout gates judge by. Telemetry history is not kept here: the leader exports each site's
+ * latest sample as metrics (telemetry-metrics.ts) and Prometheus, scraping them, holds the
+ * series; replayed samples go to Prometheus directly (telemetry-replay.ts).
  */
-import type { Telemetry } from './diagnosis.ts';
+import type { SiteTelemetry } from '@smart-fleet/model';
 
 export interface Heartbeat {
+  /** When the hub received it (the hub's clock), milliseconds. */
   at: number;
   /** Absent only for an assumed heartbeat: nothing was measured. */
-  telemetry?: Telemetry;
+  telemetry?: SiteTelemetry;
   /** Time since the site's previous heartbeat, so per-heartbeat counts become rates. */
   intervalMs?: number;
   /**
@@ -23,26 +26,15 @@ export interface Heartbeat {
   fill?: { plannedMB: number; filledMB: number };
 }
 
-/** Telemetry samples kept per site for series and replays: a day at one per minute. */
-export const HISTORY_LIMIT = 1440;
-
-export interface TelemetrySample {
-  at: number;
-  telemetry: Telemetry;
-}
-
 export class HeartbeatStore {
   readonly #last = new Map<string, Heartbeat>();
-  readonly #history = new Map<string, TelemetrySample[]>();
   readonly #listeners: ((key: string) => void)[] = [];
 
-  record(key: string, heartbeat: Heartbeat & { telemetry: Telemetry }): void {
+  record(key: string, heartbeat: Heartbeat & { telemetry: SiteTelemetry }): void {
     const previous = this.#last.get(key);
-    const first = previous === undefined;
     const intervalMs = previous && !previous.assumed ? heartbeat.at - previous.at : undefined;
     this.#last.set(key, { ...heartbeat, intervalMs });
-    this.addSamples(key, [{ at: heartbeat.at, telemetry: heartbeat.telemetry }]);
-    if (first) {
+    if (previous === undefined) {
       for (const listener of this.#listeners) {
         listener(key);
       }
@@ -51,9 +43,9 @@ export class HeartbeatStore {
 
   /**
    * Takes a site as heard from at `heartbeat.at` unless it has really been heard from: what a
-   * new leader assumes of the sites the hub says are up, so that one whose agent never calls
-   * this replica still goes Offline after the grace, and one that does is not flapped Offline.
-   * Records no telemetry sample.
+   * new leader assumes of the sites the hub says were heard from, so that one whose agent never
+   * calls this replica still goes Offline after the grace, and one that does is not flapped
+   * Offline.
    */
   assumeHeard(key: string, heartbeat: { at: number; lastHeard?: number; release?: string }): void {
     if (this.#last.has(key)) {
@@ -64,18 +56,6 @@ export class HeartbeatStore {
     for (const listener of this.#listeners) {
       listener(key);
     }
-  }
-
-  /** Adds samples (live or replayed by an agent after an outage), oldest dropped past the limit. */
-  addSamples(key: string, samples: readonly TelemetrySample[]): void {
-    const list = this.#history.get(key) ?? [];
-    list.push(...samples);
-    list.sort((a, b) => a.at - b.at);
-    this.#history.set(key, list.length > HISTORY_LIMIT ? list.slice(-HISTORY_LIMIT) : list);
-  }
-
-  history(key: string): readonly TelemetrySample[] {
-    return this.#history.get(key) ?? [];
   }
 
   get(key: string): Heartbeat | undefined {
@@ -89,6 +69,11 @@ export class HeartbeatStore {
 
   keys(): string[] {
     return [...this.#last.keys()];
+  }
+
+  /** Every site's last heartbeat, for the metrics export (no copy). */
+  entries(): IterableIterator<[string, Heartbeat]> {
+    return this.#last.entries();
   }
 
   /** Called with a key when its site is heard from for the first time. */

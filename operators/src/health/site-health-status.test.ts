@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HARDWARE_PROFILES, type Site, type SiteStatus } from '@smart-fleet/model';
-import { diagnose, type Telemetry } from './diagnosis.ts';
+import { HARDWARE_PROFILES, type Site, type SiteStatus, type SiteTelemetry } from '@smart-fleet/model';
+import { diagnose } from './diagnosis.ts';
 import { healthStatus, significant } from './site-health-status.ts';
 
-const calm: Telemetry = {
+const calm: SiteTelemetry = {
   activeStreams: 10,
   egressMbps: 1000,
   cacheHitRatio: 0.9,
@@ -28,7 +28,7 @@ function site(phase?: SiteStatus['phase']): Site {
 }
 
 describe('diagnose', () => {
-  const cases: { name: string; telemetry: Partial<Telemetry>; reasons: string[] }[] = [
+  const cases: { name: string; telemetry: Partial<SiteTelemetry>; reasons: string[] }[] = [
     { name: 'calm telemetry', telemetry: {}, reasons: [] },
     { name: 'egress at 90% exactly is fine', telemetry: { egressMbps: 3600 }, reasons: [] },
     { name: 'egress over 90% of the budget', telemetry: { egressMbps: 3601 }, reasons: ['EgressSaturated'] },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Telemetry } from '../health/diagnosis.ts';
+import type { SiteTelemetry } from '@smart-fleet/model';
 import { gateFailure } from './gate.ts';
 
 const gate = {
@@ -11,7 +11,7 @@ const gate = {
   minCacheHitRatio: 0.5,
   maxAcceleratorsFailed: 0,
 };
-const calm: Telemetry = {
+const calm: SiteTelemetry = {
   activeStreams: 100,
   egressMbps: 1000,
   cacheHitRatio: 0.9,
@@ -22,7 +22,7 @@ const calm: Telemetry = {
 };
 
 describe('the health gate reads every signal the heartbeat carries', () => {
-  const cases: { name: string; telemetry: Partial<Telemetry>; intervalMs?: number; fails?: RegExp }[] = [
+  const cases: { name: string; telemetry: Partial<SiteTelemetry>; intervalMs?: number; fails?: RegExp }[] = [
     { name: 'calm', telemetry: {} },
     { name: 'errors at the limit (5/min over 60 s)', telemetry: { errors: 5 }, intervalMs: 60000 },
     {

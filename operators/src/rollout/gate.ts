@@ -4,14 +4,13 @@
  * heartbeat carries (errors, DRM denials since the previous one) become rates per minute over
  * the time between the two heartbeats.
  */
-import { egressSaturation, type RolloutSpec } from '@smart-fleet/model';
-import type { Telemetry } from '../health/diagnosis.ts';
+import { egressSaturation, type RolloutSpec, type SiteTelemetry } from '@smart-fleet/model';
 
 /** The heartbeat protocol's interval: the rate basis when a site has sent only one heartbeat. */
 export const NOMINAL_HEARTBEAT_MS = 5000;
 
 export interface GateInput {
-  telemetry: Telemetry;
+  telemetry: SiteTelemetry;
   /** Time since the site's previous heartbeat. */
   intervalMs?: number;
   egressBudgetMbps: number;
@@ -29,7 +28,7 @@ export function gateFailure(gate: RolloutSpec['healthGate'], input: GateInput): 
   if (errors > gate.maxErrorRatePerMinute) {
     return `error rate ${round(errors)}/min over ${gate.maxErrorRatePerMinute}/min`;
   }
-  const saturation = egressSaturation(t.egressMbps, input.egressBudgetMbps);
+  const saturation = egressSaturation(t, input.egressBudgetMbps);
   if (saturation > gate.maxEgressSaturation) {
     return `egress ${t.egressMbps} Mbps is ${round(saturation * 100)}% of the budget, over ${gate.maxEgressSaturation * 100}%`;
   }
