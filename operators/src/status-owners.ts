@@ -69,5 +69,4 @@ export const STATUS_OWNERS: Readonly<Record<string, readonly StatusOwner[]>> = {
  */
 export const UNOWNED_STATUS_FIELDS: Readonly<Record<string, Record<string, string>>> = {
   ContentTitle: { sizeMB: 'measured by the packager when it packages a title' },
-  Site: { telemetry: 'leaving the status: telemetry lives in Prometheus' },
 };
