@@ -1,7 +1,8 @@
 /**
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
- * tokens), with per-site telemetry series from the operators beside it.
+ * tokens), with per-site telemetry series from the operators beside it, and the console under
+ * /console (signing in through the same issuer).
  */
 import {
   LOCAL_API_PORT,
@@ -10,6 +11,7 @@ import {
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
+import { CONSOLE_DIST } from '@smart-fleet/console';
 import type { HubClient } from '@smart-fleet/hub';
 import { jsonLogger } from '@smart-fleet/operators';
 
@@ -33,6 +35,10 @@ export async function startLocalApi(options: { client: HubClient; operatorsUrl: 
     oidc: issuer.config,
     port: LOCAL_API_PORT,
     operatorsUrl: options.operatorsUrl,
+    console: {
+      dir: CONSOLE_DIST,
+      settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: 'smart-fleet-console' },
+    },
     log: jsonLogger({ component: 'smart-fleet-api' }),
   }).catch(async (error: unknown) => {
     await issuer.stop();
@@ -40,6 +46,7 @@ export async function startLocalApi(options: { client: HubClient; operatorsUrl: 
   });
   return {
     url: api.url,
+    consoleUrl: api.consoleUrl,
     async stop() {
       await api.stop();
       await issuer.stop();

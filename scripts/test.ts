@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startHub, stopHub } from '@smart-fleet/hub';
 
-const PACKAGES = ['model', 'hub', 'operators', 'api', 'stacks', 'test', 'scripts', 'bench'];
+const PACKAGES = ['model', 'hub', 'operators', 'api', 'stacks', 'console', 'test', 'scripts', 'bench'];
 const all = PACKAGES.flatMap((p) =>
   globSync(`${p}/**/*.test.ts`, { exclude: (f) => f.includes('node_modules') }),
 );
