@@ -16,9 +16,14 @@ const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 
 /** Every file the build reads, relative to the repository root, in a stable order. */
 export function buildInputs(): string[] {
-  const own = ['index.html', 'vite.config.ts', 'package.json', 'src/**/*', 'public/**/*'].flatMap((pattern) =>
-    globSync(pattern, { cwd: HERE }).map((f) => join('console', f)),
-  );
+  const own = [
+    'index.html',
+    'vite.config.ts',
+    'package.json',
+    'src/**/*',
+    'public/**/*',
+    'build-plugins/**/*',
+  ].flatMap((pattern) => globSync(pattern, { cwd: HERE }).map((f) => join('console', f)));
   return [...own, 'model/src/regions.ts', 'package-lock.json']
     .filter((f) => existsSync(join(ROOT, f)) && !f.endsWith('/'))
     .sort();

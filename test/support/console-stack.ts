@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiServer, type DevIssuer, startApiServer, startDevIssuer } from '@smart-fleet/api';
 import { CONSOLE_DIST, ensureConsoleBuilt, partnerOperationsManifest } from '@smart-fleet/console';
-import { applyInventory } from '@smart-fleet/hub';
+import { applyInventory, waitFor } from '@smart-fleet/hub';
 import { type FleetObject, type ParsedInventory, parseInventory } from '@smart-fleet/model';
 import { type Manager, silentLogger, startManager } from '@smart-fleet/operators';
 import { startSampleAgents } from '../../scripts/sample-agents.ts';
@@ -44,6 +44,20 @@ export function sampleFleetIn(namespace: string): string {
   return text.replace(/^kind: Inventory$/m, `kind: Inventory\nnamespace: ${namespace}`);
 }
 
+/**
+ * Waits until admission has issued each site's bootstrap credential, so the sample agents find
+ * it at once (their own wait suits an idle developer machine, not a test suite's busy one).
+ */
+async function bootstrapIssued(hub: TestHub, namespace: string, sites: readonly FleetObject[]) {
+  for (const site of sites) {
+    const name = `${site.metadata.name}-bootstrap`;
+    await waitFor(() => hub.client.core.readNamespacedSecret({ name, namespace }).catch(() => undefined), {
+      what: `the bootstrap credential ${name}`,
+      timeoutMs: 60_000,
+    });
+  }
+}
+
 export async function consoleStack(
   options: { liveAgents?: boolean; inventoryText?: (namespace: string) => string } = {},
 ) {
@@ -57,20 +71,42 @@ export async function consoleStack(
     throw new Error(`the sample fleet has problems: ${problems.map((p) => p.message).join('; ')}`);
   }
   await applyInventory(hub.client, inventory, { concurrency: 32 });
+  // What has started so far, stopped in reverse if a later part fails to start.
+  const started: (() => Promise<void>)[] = [];
+  const unwind = async (error: unknown): Promise<never> => {
+    for (const stop of started.reverse()) {
+      await stop().catch(() => {});
+    }
+    throw error;
+  };
+  return startParts({ hub, namespace, inventory, options, started }).catch(unwind);
+}
+
+async function startParts(o: {
+  hub: TestHub;
+  namespace: string;
+  inventory: ParsedInventory;
+  options: { liveAgents?: boolean };
+  started: (() => Promise<void>)[];
+}): Promise<ConsoleStack> {
+  const { hub, namespace, inventory, options, started } = o;
   const manager = await startManager({ client: hub.client, namespace, log: silentLogger });
-  const apartments = inventory.objects.filter(
-    (o: FleetObject) => o.kind === 'Site' && o.spec.kind === 'apartment-complex',
-  );
-  const agents =
-    options.liveAgents !== false && hub.dir
-      ? await startSampleAgents({
-          client: hub.client,
-          hubDir: hub.dir,
-          ingestUrl: manager.ingestUrl,
-          sites: apartments.slice(0, 2),
-        })
-      : undefined;
+  started.push(() => manager.stop());
+  const live = inventory.objects
+    .filter((o: FleetObject) => o.kind === 'Site' && o.spec.kind === 'apartment-complex')
+    .slice(0, 2);
+  const wantAgents = options.liveAgents !== false && hub.dir !== '';
+  if (wantAgents) {
+    await bootstrapIssued(hub, namespace, live);
+  }
+  const agents = wantAgents
+    ? await startSampleAgents({ client: hub.client, hubDir: hub.dir, ingestUrl: manager.ingestUrl, sites: live })
+    : undefined;
+  if (agents) {
+    started.push(() => agents.stop());
+  }
   const issuer = await startDevIssuer({ dir: mkdtempSync(join(tmpdir(), 'console-issuer-')) });
+  started.push(() => issuer.stop());
   const api = await startApiServer({
     client: hub.client,
     oidc: issuer.config,

@@ -8,15 +8,29 @@ import {
   AppBar,
   Layout,
   LocalesMenuButton,
+  Logout,
   TitlePortal,
   ToggleThemeButton,
+  UserMenu,
+  useGetIdentity,
   useLocaleState,
 } from 'react-admin';
 import { LiveIndicator } from '../live/live-indicator.tsx';
 
+/** The user menu named by who is signed in: its accessible name is the text it shows. */
+function FleetUserMenu() {
+  const { identity } = useGetIdentity();
+  return (
+    <UserMenu label={identity?.fullName ?? 'ra.auth.user_menu'}>
+      <Logout />
+    </UserMenu>
+  );
+}
+
 function FleetAppBar() {
   return (
     <AppBar
+      userMenu={<FleetUserMenu />}
       toolbar={
         <>
           <LiveIndicator />

@@ -21,6 +21,7 @@ export function SiteList() {
   const filters = useSiteFilters();
   return (
     <List
+      exporter={false}
       filters={filters}
       perPage={50}
       sort={{ field: 'name', order: 'ASC' }}

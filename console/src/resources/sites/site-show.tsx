@@ -71,6 +71,32 @@ function Section({ title, children, size = 6 }: { title: string; children: React
   );
 }
 
+/** Hardware and maintenance window; absent while the page still shows the list's row. */
+function HardwareAndWindow({
+  hardware: hw,
+  window: mw,
+}: {
+  hardware?: SiteRecord['spec']['hardware'];
+  window?: SiteRecord['spec']['maintenanceWindow'];
+}) {
+  const translate = useTranslate();
+  if (!hw || !mw) {
+    return null;
+  }
+  return (
+    <>
+      <Typography variant="body2" sx={{ mt: 2 }}>
+        {translate('app.site.hardware')}: {hw.profile ?? hw.configuration} · {hw.cpus} CPU · {hw.modules}{' '}
+        modules · {hw.accelerators} accelerators · {translate('app.units.gb', { value: hw.storageGB })}
+      </Typography>
+      <Typography variant="body2">
+        {translate('app.site.maintenance')}: {mw.days.join(', ')} {mw.start} (
+        {translate('app.units.minutes', { value: mw.durationMinutes })}, {mw.timeZone})
+      </Typography>
+    </>
+  );
+}
+
 function SiteDetail() {
   const translate = useTranslate();
   const record = useRecordContext<SiteRecord>();
@@ -79,8 +105,6 @@ function SiteDetail() {
   if (!record) {
     return null;
   }
-  const hw = record.spec.hardware;
-  const mw = record.spec.maintenanceWindow;
   return (
     <Grid container spacing={2} sx={{ p: 2 }}>
       <Grid size={12}>
@@ -129,14 +153,7 @@ function SiteDetail() {
             />
           </Labeled>
         </Grid>
-        <Typography variant="body2" sx={{ mt: 2 }}>
-          {translate('app.site.hardware')}: {hw.profile ?? hw.configuration} · {hw.cpus} CPU · {hw.modules}{' '}
-          modules · {hw.accelerators} accelerators · {translate('app.units.gb', { value: hw.storageGB })}
-        </Typography>
-        <Typography variant="body2">
-          {translate('app.site.maintenance')}: {mw.days.join(', ')} {mw.start} (
-          {translate('app.units.minutes', { value: mw.durationMinutes })}, {mw.timeZone})
-        </Typography>
+        <HardwareAndWindow hardware={record.spec.hardware} window={record.spec.maintenanceWindow} />
       </Section>
       <Section title={translate('app.site.release')}>
         <Typography data-testid="deployed-release">
