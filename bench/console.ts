@@ -18,13 +18,25 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startApiServer, startDevIssuer } from '@smart-fleet/api';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '@smart-fleet/console';
-import { applyInventory, connect, freePort, installCrds, ProgressLine, startHub, stopHub } from '@smart-fleet/hub';
+import {
+  applyInventory,
+  connect,
+  freePort,
+  installCrds,
+  ProgressLine,
+  startHub,
+  stopHub,
+} from '@smart-fleet/hub';
 import { generateFleet, NATIONAL_FLEET, parseInventory } from '@smart-fleet/model';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../console/e2e/browser.ts';
 
 const { values } = parseArgs({
-  options: { sites: { type: 'string' }, kubeconfig: { type: 'string' }, runs: { type: 'string', default: '3' } },
+  options: {
+    sites: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+  },
 });
 const total = Number(values.sites ?? NATIONAL_FLEET.apartments + NATIONAL_FLEET.schools);
 const runs = Number(values.runs);
@@ -32,7 +44,9 @@ const NAMESPACE = 'bench-fleet';
 const DEADLINE_MS = 120_000;
 
 async function loadFleet(kubeconfig: string): Promise<void> {
-  const apartments = Math.round((total * NATIONAL_FLEET.apartments) / (NATIONAL_FLEET.apartments + NATIONAL_FLEET.schools));
+  const apartments = Math.round(
+    (total * NATIONAL_FLEET.apartments) / (NATIONAL_FLEET.apartments + NATIONAL_FLEET.schools),
+  );
   const doc = generateFleet({ apartments, schools: total - apartments, namespace: NAMESPACE });
   const { inventory } = parseInventory([{ file: 'national.yaml', text: JSON.stringify(doc) }]);
   if (!inventory) {
@@ -74,7 +88,9 @@ async function dashboardMs(page: Page, consoleUrl: string, cold: boolean): Promi
   await page.waitForFunction(
     (expected) => {
       const map = document.querySelector('[data-testid=fleet-map]');
-      return map?.getAttribute('data-state') === 'drawn' && Number(map.getAttribute('data-sites')) === expected;
+      return (
+        map?.getAttribute('data-state') === 'drawn' && Number(map.getAttribute('data-sites')) === expected
+      );
     },
     total,
     { timeout: DEADLINE_MS, polling: 20 },
@@ -85,10 +101,14 @@ async function dashboardMs(page: Page, consoleUrl: string, cold: boolean): Promi
 /** Milliseconds from navigation until the site list shows its first 50 rows. */
 async function siteListMs(page: Page, consoleUrl: string, cold: boolean): Promise<number> {
   const started = await load(page, consoleUrl, '#/sites', cold);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=site-phase]').length >= 50, undefined, {
-    timeout: DEADLINE_MS,
-    polling: 10,
-  });
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=site-phase]').length >= 50,
+    undefined,
+    {
+      timeout: DEADLINE_MS,
+      polling: 10,
+    },
+  );
   return performance.now() - started;
 }
 
@@ -158,7 +178,12 @@ async function measure(context: BrowserContext, consoleUrl: string) {
     }
   });
   await signIn(page, consoleUrl);
-  const figures = { coldDashboard: [] as number[], warmDashboard: [] as number[], coldSiteList: [] as number[], warmSiteList: [] as number[] };
+  const figures = {
+    coldDashboard: [] as number[],
+    warmDashboard: [] as number[],
+    coldSiteList: [] as number[],
+    warmSiteList: [] as number[],
+  };
   for (let i = 0; i < runs; i++) {
     scripts = 0;
     figures.coldDashboard.push(await dashboardMs(page, consoleUrl, true));
@@ -171,7 +196,11 @@ async function measure(context: BrowserContext, consoleUrl: string) {
   await dashboardMs(page, consoleUrl, false);
   const frames = await panFrames(page);
   await page.close();
-  return { ...figures, frames, dashboardJsBytes: (figures as { dashboardJsBytes?: number }).dashboardJsBytes ?? 0 };
+  return {
+    ...figures,
+    frames,
+    dashboardJsBytes: (figures as { dashboardJsBytes?: number }).dashboardJsBytes ?? 0,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-bench-console-'));
@@ -179,7 +208,12 @@ try {
   await ensureConsoleBuilt({ log: (line) => console.error(line) });
   let kubeconfig = values.kubeconfig;
   if (!kubeconfig) {
-    const hub = await startHub({ dir, apiserverPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort() });
+    const hub = await startHub({
+      dir,
+      apiserverPort: await freePort(),
+      etcdPort: await freePort(),
+      etcdPeerPort: await freePort(),
+    });
     kubeconfig = hub.kubeconfig;
     await loadFleet(kubeconfig);
   }
@@ -189,7 +223,10 @@ try {
     oidc: issuer.config,
     namespace: NAMESPACE,
     keysNamespace: NAMESPACE,
-    console: { dir: CONSOLE_DIST, settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: 'smart-fleet-console' } },
+    console: {
+      dir: CONSOLE_DIST,
+      settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: 'smart-fleet-console' },
+    },
   });
   const consoleUrl = api.consoleUrl ?? '';
   const browser = await launchChromium();
@@ -216,7 +253,12 @@ try {
     bundleFiles: bundle.files,
     dashboardJsBytes: m.dashboardJsBytes,
     targets: { dashboardWarmMs: 1500, siteListMs: 500, panFrameP95Ms: 33 },
-    raw: { coldDashboard: m.coldDashboard, warmDashboard: m.warmDashboard, coldSiteList: m.coldSiteList, warmSiteList: m.warmSiteList },
+    raw: {
+      coldDashboard: m.coldDashboard,
+      warmDashboard: m.warmDashboard,
+      coldSiteList: m.coldSiteList,
+      warmSiteList: m.warmSiteList,
+    },
     measuredAt: new Date().toISOString(),
   };
   console.log(`

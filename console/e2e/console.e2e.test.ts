@@ -25,7 +25,11 @@ import {
 const UI_TIMEOUT_MS = 20_000;
 const SUMMARY = '{ fleetSummary { sites byPhase { phase count } } }';
 
-/** Every GraphQL error any page of this context was answered with. */
+/**
+ * Every GraphQL error any page of this context was answered with, but UNAVAILABLE: that is the
+ * operators not answering a telemetry read in time (a busy machine), which the console shows
+ * as such; it is not a request the API refused.
+ */
 function recordGraphqlErrors(context: BrowserContext): string[] {
   const errors: string[] = [];
   context.on('response', async (response) => {
@@ -33,9 +37,12 @@ function recordGraphqlErrors(context: BrowserContext): string[] {
       return;
     }
     const body = await response.json().catch(() => undefined);
-    if (body?.errors) {
+    const refusals = (body?.errors ?? []).filter(
+      (e: { extensions?: { code?: string } }) => e.extensions?.code !== 'UNAVAILABLE',
+    );
+    if (refusals.length > 0) {
       const name = JSON.parse(response.request().postData() ?? '{}').operationName;
-      errors.push(`${name}: ${JSON.stringify(body.errors).slice(0, 300)}`);
+      errors.push(`${name}: ${JSON.stringify(refusals).slice(0, 300)}`);
     }
   });
   return errors;
@@ -68,7 +75,8 @@ async function chooseInFilter(page: Page, filterLabel: string, option: string) {
   await page.keyboard.press('Escape');
 }
 
-describe('the console, end to end', { timeout: 300_000 }, () => {
+// The whole suite's budget: starting the stack alone takes 20 s on an idle machine, minutes on a busy one.
+describe('the console, end to end', { timeout: 600_000 }, () => {
   let stack: ConsoleStack;
   let browser: BrowserSession;
 

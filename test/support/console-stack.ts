@@ -100,7 +100,12 @@ async function startParts(o: {
     await bootstrapIssued(hub, namespace, live);
   }
   const agents = wantAgents
-    ? await startSampleAgents({ client: hub.client, hubDir: hub.dir, ingestUrl: manager.ingestUrl, sites: live })
+    ? await startSampleAgents({
+        client: hub.client,
+        hubDir: hub.dir,
+        ingestUrl: manager.ingestUrl,
+        sites: live,
+      })
     : undefined;
   if (agents) {
     started.push(() => agents.stop());

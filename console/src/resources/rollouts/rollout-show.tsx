@@ -3,7 +3,7 @@
  * and the operator's pause/resume/abort. Its progress arrives live over the API's
  * rolloutProgress subscription while the page is open.
  */
-import { Card, CardContent, Grid, Typography } from '@mui/material';
+import { Card, CardContent, Grid, Stack, Typography } from '@mui/material';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import {
@@ -89,44 +89,48 @@ function RolloutDetail() {
             <Typography variant="h6" component="h2">
               {translate('app.rollout.selector')}
             </Typography>
-            <Labeled>
-              <TextField source="spec.release" />
-            </Labeled>
-            <Labeled>
-              <EnumListField
-                source="spec.selector.regions"
-                group="region"
-                label="resources.rollouts.fields.spec.selector.regions"
-              />
-            </Labeled>
-            <Labeled>
-              <EnumListField
-                source="spec.selector.kinds"
-                group="kind"
-                label="resources.rollouts.fields.spec.selector.kinds"
-              />
-            </Labeled>
-            <Labeled>
-              <NumberField source="spec.canarySites" />
-            </Labeled>
-            <Labeled>
-              <BooleanField source="spec.respectMaintenanceWindows" />
-            </Labeled>
+            <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 3 }}>
+              <Labeled>
+                <TextField source="spec.release" />
+              </Labeled>
+              <Labeled>
+                <EnumListField
+                  source="spec.selector.regions"
+                  group="region"
+                  label="resources.rollouts.fields.spec.selector.regions"
+                />
+              </Labeled>
+              <Labeled>
+                <EnumListField
+                  source="spec.selector.kinds"
+                  group="kind"
+                  label="resources.rollouts.fields.spec.selector.kinds"
+                />
+              </Labeled>
+              <Labeled>
+                <NumberField source="spec.canarySites" />
+              </Labeled>
+              <Labeled>
+                <BooleanField source="spec.respectMaintenanceWindows" />
+              </Labeled>
+            </Stack>
             <Typography variant="h6" component="h2" sx={{ mt: 2 }}>
               {translate('app.rollout.health_gate')}
             </Typography>
-            <Labeled>
-              <NumberField source="spec.healthGate.bakeSeconds" />
-            </Labeled>
-            <Labeled>
-              <NumberField source="spec.healthGate.maxEgressSaturation" />
-            </Labeled>
-            <Labeled>
-              <NumberField source="spec.healthGate.maxErrorRatePerMinute" />
-            </Labeled>
-            <Labeled>
-              <TextField source="status.currentWave" emptyText="—" />
-            </Labeled>
+            <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 3 }}>
+              <Labeled>
+                <NumberField source="spec.healthGate.bakeSeconds" />
+              </Labeled>
+              <Labeled>
+                <NumberField source="spec.healthGate.maxEgressSaturation" />
+              </Labeled>
+              <Labeled>
+                <NumberField source="spec.healthGate.maxErrorRatePerMinute" />
+              </Labeled>
+              <Labeled>
+                <TextField source="status.currentWave" emptyText="—" />
+              </Labeled>
+            </Stack>
           </CardContent>
         </Card>
       </Grid>

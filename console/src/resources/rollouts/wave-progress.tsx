@@ -32,10 +32,12 @@ export function WaveProgress() {
     return null;
   }
   const statuses = new Map((record.status?.waves ?? []).map((w) => [w.name, w]));
+  // The status lists every wave the controller planned (the canary first); before it has, the spec's.
+  const waves = (record.status?.waves?.length ?? 0) > 0 ? (record.status?.waves ?? []) : record.spec.waves;
   const bake = record.spec.healthGate.bakeSeconds;
   return (
     <Box component="ol" sx={{ p: 0, m: 0, listStyle: 'none' }} data-testid="rollout-waves">
-      {record.spec.waves.map((wave) => {
+      {waves.map((wave) => {
         const s = statuses.get(wave.name);
         const total = s?.sitesTotal ?? 0;
         const percent = total > 0 ? (100 * (s?.sitesUpdated ?? 0)) / total : 0;
