@@ -231,6 +231,9 @@ try {
   const consoleUrl = api.consoleUrl ?? '';
   const browser = await launchChromium();
   const context = await browser.newContext();
+  // Navigations wait on a loaded machine too; every figure is still measured from the clock.
+  context.setDefaultNavigationTimeout(DEADLINE_MS);
+  context.setDefaultTimeout(DEADLINE_MS);
   const m = await measure(context, consoleUrl);
   await context.close();
   await browser.close();
