@@ -1,7 +1,8 @@
 /**
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
- * tokens), with telemetry (latest values and history) from the local Prometheus.
+ * tokens), with telemetry (latest values and history) from the local Prometheus, and the
+ * console under /console (signing in through the same issuer).
  */
 import {
   LOCAL_API_PORT,
@@ -10,6 +11,7 @@ import {
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
+import { CONSOLE_DIST } from '@smart-fleet/console';
 import type { KubeClient } from '@smart-fleet/kube';
 import { processLogger } from '@smart-fleet/kube';
 
@@ -38,6 +40,10 @@ export async function startLocalApi(options: {
     port: LOCAL_API_PORT,
     prometheusUrl: options.prometheusUrl,
     scrapeIntervalMs: options.scrapeIntervalMs,
+    console: {
+      dir: CONSOLE_DIST,
+      settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: 'smart-fleet-console' },
+    },
     log: processLogger({ component: 'smart-fleet-api' }),
   }).catch(async (error: unknown) => {
     await issuer.stop();
@@ -45,6 +51,7 @@ export async function startLocalApi(options: {
   });
   return {
     url: api.url,
+    consoleUrl: api.consoleUrl,
     async stop() {
       await api.stop();
       await issuer.stop();

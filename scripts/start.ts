@@ -60,6 +60,7 @@ SMART Fleet hub is up: ${client.server}
   live sites   ${fleet.liveSites.length > 0 ? `${fleet.liveSites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   Prometheus   ${prometheus.url}  (telemetry history: scrapes the operators, takes agents' replays)
+  console      ${api.consoleUrl}  (sign in as operator or noc on the development issuer's page)
   GraphQL API  ${api.url}  (GraphiQL in a browser; subscriptions over SSE)
                staff token: npm run api -- token [--role noc]  then header  Authorization: Bearer <token>
   try          npm run kubectl -- get sites -A

@@ -13,7 +13,18 @@ import { join } from 'node:path';
 import { freePort, startHub, startPrometheus, stopHub, stopPrometheus } from '@smart-fleet/hub';
 import { TEST_SCRAPE_INTERVAL_MS } from '../test/support/test-prometheus.ts';
 
-const PACKAGES = ['model', 'kube', 'hub', 'operators', 'api', 'stacks', 'test', 'scripts', 'bench'];
+const PACKAGES = [
+  'model',
+  'kube',
+  'hub',
+  'operators',
+  'api',
+  'stacks',
+  'console',
+  'test',
+  'scripts',
+  'bench',
+];
 const all = PACKAGES.flatMap((p) =>
   globSync(`${p}/**/*.test.ts`, { exclude: (f) => f.includes('node_modules') }),
 );

@@ -1,7 +1,8 @@
 /**
  * The API server: graphql-yoga over the fleet schema, on node:http. Starts the informer-fed
  * view and the partner key store, and serves /graphql (queries, mutations; subscriptions over
- * Server-Sent Events; GraphiQL for a browser), /health and /readyz.
+ * Server-Sent Events; GraphiQL for a browser), /health and /readyz, and, when given its build,
+ * the console under /console.
  */
 import { createServer, type Server } from 'node:http';
 import type { KubeClient } from '@smart-fleet/kube';
@@ -9,6 +10,7 @@ import { LOOPBACK, type Logger, localUrlHost, silentLogger } from '@smart-fleet/
 import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
+import { CONSOLE_PATH, type ConsoleFilesOptions, consoleFiles } from './console-files.ts';
 import { LatestTelemetry } from './telemetry/latest-telemetry.ts';
 import { noPrometheus, prometheusClient } from './telemetry/prometheus-client.ts';
 import { FleetView } from './view/fleet-view.ts';
@@ -37,11 +39,15 @@ export interface ApiServerOptions {
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while nothing changed; default on. */
   responseCache?: boolean;
+  /** Serve the built console under /console (npm start); the stacks serve it from its own image. */
+  console?: ConsoleFilesOptions;
   log?: Logger;
 }
 
 export interface ApiServer {
   url: string;
+  /** Where the console is served, when it is. */
+  consoleUrl?: string;
   view: FleetView;
   apiKeys: ApiKeyStore;
   stop(): Promise<void>;
@@ -78,7 +84,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     responseCache: options.responseCache,
     log,
   });
-  const server: Server = createServer(yoga);
+  const consoleRoute = options.console ? consoleFiles(options.console) : undefined;
+  const server: Server = createServer((request, response) => {
+    if (!consoleRoute?.(request, response)) {
+      void yoga(request, response);
+    }
+  });
   // Longer than clients' and proxies' idle timeouts, so the server is never the one closing a
   // kept-alive connection just as a request goes out on it (the client would see ECONNRESET).
   server.keepAliveTimeout = 65_000;
@@ -99,6 +110,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   log.info('api started', { url });
   return {
     url,
+    consoleUrl: options.console ? `${url.slice(0, -GRAPHQL_PATH.length)}${CONSOLE_PATH}/` : undefined,
     view,
     apiKeys,
     async stop() {
