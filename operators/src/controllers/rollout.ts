@@ -19,7 +19,7 @@ import {
   validateSpec,
 } from '@smart-fleet/model';
 import type { HeartbeatStore } from '../health/heartbeat-store.ts';
-import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
+import { maintenanceWindowAt, unreadableWindows, type WindowVerdict } from '../rollout/maintenance-window.ts';
 import { type SiteState, step } from '../rollout/progress.ts';
 import { planWaves } from '../rollout/waves.ts';
 import { setCondition } from '../runtime/conditions.ts';
@@ -43,7 +43,7 @@ interface Deps {
 
 type Obj<T> = T & KubernetesObject;
 
-function siteState(site: Site, rollout: Rollout, deps: Deps, now: Date): SiteState {
+function siteState(site: Site, rollout: Rollout, deps: Deps, window: WindowVerdict): SiteState {
   const beat = deps.store.get(`${site.metadata.namespace}/${site.metadata.name}`);
   const gate = rollout.spec.healthGate;
   const telemetry = beat?.telemetry;
@@ -60,7 +60,7 @@ function siteState(site: Site, rollout: Rollout, deps: Deps, now: Date): SiteSta
       phase !== 'Degraded' &&
       saturation <= gate.maxEgressSaturation &&
       errorRate <= gate.maxErrorRatePerMinute,
-    inWindow: inMaintenanceWindow(site.spec.maintenanceWindow, now),
+    inWindow: window.open,
   };
 }
 
@@ -142,7 +142,13 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
     const at = now();
     const byName = new Map(sites.list(namespace).map((s) => [s.metadata.name, s]));
     const names = waves.flatMap((w) => w.sites);
-    const states = new Map(names.map((n) => [n, siteState(byName.get(n) as Site, rollout, deps, at)]));
+    // A stored window the rules would now refuse (say, an unknown zone) is closed, never a throw.
+    const windows = new Map(
+      names.map((n) => [n, maintenanceWindowAt(byName.get(n)?.spec.maintenanceWindow, at)]),
+    );
+    const states = new Map(
+      names.map((n) => [n, siteState(byName.get(n) as Site, rollout, deps, windows.get(n) as WindowVerdict)]),
+    );
     const out = step({ spec: rollout.spec, waves, sites: states, status: rollout.status ?? {}, now: at });
     await moveSites(byName, out.moveToRelease, rollout.spec.release);
     await moveSites(byName, out.rollBack, undefined);
@@ -151,7 +157,7 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
       type: 'Valid',
       status: 'True' as const,
       reason: 'Valid',
-      message: `${states.size} sites in ${waves.length} waves`,
+      message: `${states.size} sites in ${waves.length} waves${rollout.spec.respectMaintenanceWindows ? unreadableWindows(windows) : ''}`,
       observedGeneration: generation,
     };
     const status: RolloutStatus = {
