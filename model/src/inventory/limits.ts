@@ -41,14 +41,14 @@ function tooBig(file: string, message: string): InventoryProblem {
 }
 
 /**
- * Problems with the inputs' sizes, before any is parsed: a file over the per-file limit, and the
- * file that takes the inventory over the total.
+ * Problems with the files' sizes in bytes, before any is parsed (or read, when the sizes come
+ * from the file system): a file over the per-file limit, and the file that takes the inventory
+ * over the total.
  */
-export function sizeProblems(inputs: readonly { file: string; text: string }[]): InventoryProblem[] {
+export function sizeProblems(files: readonly { file: string; bytes: number }[]): InventoryProblem[] {
   const problems: InventoryProblem[] = [];
   let total = 0;
-  for (const { file, text } of inputs) {
-    const bytes = Buffer.byteLength(text, 'utf8');
+  for (const { file, bytes } of files) {
     total += bytes;
     if (bytes > INVENTORY_LIMITS.fileBytes) {
       problems.push(tooBig(file, fileTooBigMessage(bytes)));
@@ -58,6 +58,11 @@ export function sizeProblems(inputs: readonly { file: string; text: string }[]):
     }
   }
   return problems;
+}
+
+/** Bytes of text as UTF-8, what a file holding it takes. */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 export function fileTooBigMessage(bytes: number): string {

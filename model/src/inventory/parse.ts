@@ -13,7 +13,7 @@ import type { FleetReferences } from '../validation/reference-rules.ts';
 import { checkCandidate, checkDuplicates, referencesOf } from './candidate-checks.ts';
 import type { FleetObject, InventoryProblem } from './document.ts';
 import { type Candidate, collectCandidates, tooManyEntries } from './entries.ts';
-import { sizeProblems } from './limits.ts';
+import { sizeProblems, utf8Bytes } from './limits.ts';
 import { ProblemSink } from './problem-sink.ts';
 import { checkHeader, type InventoryInput, namespaceOf, type ReadFile, readSource } from './read-file.ts';
 import { SECTIONS } from './sections.ts';
@@ -68,7 +68,7 @@ function checkAll(
 }
 
 export function parseInventory(inputs: readonly InventoryInput[], options: ParseOptions = {}): ParseResult {
-  const tooBig = sizeProblems(inputs);
+  const tooBig = sizeProblems(inputs.map(({ file, text }) => ({ file, bytes: utf8Bytes(text) })));
   if (tooBig.length > 0) {
     return { problems: tooBig };
   }
