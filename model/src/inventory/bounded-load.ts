@@ -90,7 +90,13 @@ class ExpansionCount {
   }
 
   #check(measure: Measure, start: number): void {
-    if (measure.nodes > FILE_NODES || this.#closed > FILE_NODES) {
+    if (this.#closed > FILE_NODES) {
+      throw new CountStopped(
+        start,
+        `the file holds more than ${FILE_NODES} nodes by here, the most one file may`,
+      );
+    }
+    if (measure.nodes > FILE_NODES) {
       throw new CountStopped(
         start,
         `with its aliases expanded this holds more than ${FILE_NODES} nodes, the most one file may (every key, value and list item counts each time it appears)`,
