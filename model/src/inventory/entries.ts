@@ -1,8 +1,9 @@
 /**
  * From a file's sections to candidates: each entry measured within the per-entry expansion
  * limits before anything walks it (defaults merge, structuredClone, the schema check), then
- * merged with its section's defaults. Also the count of entries across files, refused whole when
- * it is over the limit, so a file of a million tiny entries costs a count, not a million checks.
+ * merged with its section's defaults within what all entries may hold together. Also the count of
+ * entries across files, refused whole when it is over the limit, so a file of a million tiny
+ * entries costs a count, not a million checks.
  */
 import { type Cap, excessPath, isOver, type Measure } from './expanded-size.ts';
 import { INVENTORY_LIMITS } from './limits.ts';
@@ -47,30 +48,60 @@ function excessMessage(what: string, at: Measure): string {
 }
 
 /**
- * True when `value` (an entry, or a section's defaults) fits the per-entry limits; otherwise
- * reports where it outgrows them, at the alias (or cycle) that does it, and returns false.
+ * `value`'s measure (an entry, or a section's defaults) when it fits the per-entry limits;
+ * otherwise reports where it outgrows them, at the alias (or cycle) that does it.
  */
-function fitsEntryLimits(
+function measureWithin(
   file: ReadFile,
   keys: (string | number)[],
   what: string,
   sink: ProblemSink,
-): boolean {
+): Measure | undefined {
   const value = valueAt(file.body, keys);
   const measure = (isMapping(value) && file.sizes.known(value)) || file.sizes.measure(value, ENTRY_CAP);
   if (!isOver(measure, ENTRY_CAP)) {
-    return true;
+    return measure;
   }
   const below = excessPath(value, ENTRY_CAP, file.sizes);
   const at = file.sizes.measure(valueAt(value, below), ENTRY_CAP);
   sink.add(file.source, [...keys, ...below], excessMessage(what, at), { pathAsLocated: true });
-  return false;
+  return undefined;
 }
 
-/** The defaults of each section that fit the limits (a section whose defaults do not is skipped). */
-function usableDefaults(file: ReadFile, sink: ProblemSink): Map<string, unknown> | undefined {
+/**
+ * What all entries of an inventory may hold together once each has its section's defaults
+ * merged in: the work every later step (clone, schema check, rules) does is in proportion. Each
+ * entry is within its own limit and each file within its own, but small defaults under many
+ * entries, or many small files, could still add up without end.
+ */
+export class MergeBudget {
+  #nodes = 0;
+  #chars = 0;
+
+  /** Takes an entry's share; false (taking nothing) when it would pass the inventory's limit. */
+  take(m: Pick<Measure, 'nodes' | 'chars'>): boolean {
+    const nodes = this.#nodes + m.nodes;
+    const chars = this.#chars + m.chars;
+    if (nodes > INVENTORY_LIMITS.totalNodes || chars > INVENTORY_LIMITS.totalChars) {
+      return false;
+    }
+    this.#nodes = nodes;
+    this.#chars = chars;
+    return true;
+  }
+}
+
+const BUDGET_SPENT = `with their sections' defaults merged in and aliases expanded, the entries hold more than ${INVENTORY_LIMITS.totalNodes} nodes (or ${INVENTORY_LIMITS.totalChars} characters of text) by this one, the most one inventory may`;
+
+interface Defaults {
+  value: unknown;
+  measure: Measure;
+}
+
+/** The defaults of each section that fit the limits; undefined when any does not. */
+function usableDefaults(file: ReadFile, sink: ProblemSink): Map<string, Defaults> | undefined {
   const defaults = file.body.defaults;
-  const usable = new Map<string, unknown>();
+  const usable = new Map<string, Defaults>();
   if (!isMapping(defaults)) {
     return usable;
   }
@@ -79,8 +110,9 @@ function usableDefaults(file: ReadFile, sink: ProblemSink): Map<string, unknown>
     if (defaults[section.key] === undefined) {
       continue;
     }
-    if (fitsEntryLimits(file, ['defaults', section.key], 'these defaults hold', sink)) {
-      usable.set(section.key, defaults[section.key]);
+    const measure = measureWithin(file, ['defaults', section.key], 'these defaults hold', sink);
+    if (measure) {
+      usable.set(section.key, { value: defaults[section.key], measure });
     } else {
       ok = false;
     }
@@ -88,43 +120,72 @@ function usableDefaults(file: ReadFile, sink: ProblemSink): Map<string, unknown>
   return ok ? usable : undefined;
 }
 
-function collectSection(
-  file: ReadFile,
-  section: Section,
-  defaults: ReadonlyMap<string, unknown>,
-  sink: ProblemSink,
-  into: Candidate[],
-): void {
-  const { source } = file;
-  const list = file.body[section.key];
-  if (list === undefined || list === null) {
-    return;
-  }
-  if (!Array.isArray(list)) {
-    sink.add(source, [section.key], 'must be a list of entries');
-    return;
-  }
-  for (let i = 0; i < list.length && !sink.full; i++) {
-    const entry: unknown = list[i];
-    const keys = [section.key, i];
-    if (!isMapping(entry)) {
-      sink.add(source, keys, 'must be a mapping with a name and the spec fields');
-    } else if (fitsEntryLimits(file, keys, 'this entry holds', sink)) {
-      const { name, labels, ...fields } = entry;
-      const spec = mergeDefaults(defaults.get(section.key), fields);
-      into.push({ section, source, keys, name, labels, spec });
-    }
-  }
+interface Collecting {
+  file: ReadFile;
+  defaults: ReadonlyMap<string, Defaults>;
+  budget: MergeBudget;
+  sink: ProblemSink;
+  into: Candidate[];
 }
 
-export function collectCandidates(file: ReadFile, sink: ProblemSink, into: Candidate[]): void {
+/** One entry into a candidate; false when the budget is spent and collecting must stop. */
+function collectEntry(c: Collecting, section: Section, i: number, entry: unknown): boolean {
+  const { file, sink } = c;
+  const keys = [section.key, i];
+  if (!isMapping(entry)) {
+    sink.add(file.source, keys, 'must be a mapping with a name and the spec fields');
+    return true;
+  }
+  const measure = measureWithin(file, keys, 'this entry holds', sink);
+  if (!measure) {
+    return true;
+  }
+  const defaults = c.defaults.get(section.key);
+  const merged = {
+    nodes: measure.nodes + (defaults?.measure.nodes ?? 0),
+    chars: measure.chars + (defaults?.measure.chars ?? 0),
+  };
+  if (!c.budget.take(merged)) {
+    sink.add(file.source, keys, BUDGET_SPENT);
+    return false;
+  }
+  const { name, labels, ...fields } = entry;
+  const spec = mergeDefaults(defaults?.value, fields);
+  c.into.push({ section, source: file.source, keys, name, labels, spec });
+  return true;
+}
+
+/** One section's entries; false when the budget is spent and collecting must stop. */
+function collectSection(c: Collecting, section: Section): boolean {
+  const list = c.file.body[section.key];
+  if (list === undefined || list === null) {
+    return true;
+  }
+  if (!Array.isArray(list)) {
+    c.sink.add(c.file.source, [section.key], 'must be a list of entries');
+    return true;
+  }
+  for (let i = 0; i < list.length && !c.sink.full; i++) {
+    if (!collectEntry(c, section, i, list[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A file's entries into candidates; false when the budget is spent and collecting must stop. */
+export function collectCandidates(
+  file: ReadFile,
+  budget: MergeBudget,
+  sink: ProblemSink,
+  into: Candidate[],
+): boolean {
   const defaults = usableDefaults(file, sink);
   if (!defaults) {
-    return; // entries checked without the defaults meant for them would only add noise
+    return true; // entries checked without the defaults meant for them would only add noise
   }
-  for (const section of SECTIONS) {
-    collectSection(file, section, defaults, sink, into);
-  }
+  const c: Collecting = { file, defaults, budget, sink, into };
+  return SECTIONS.every((section) => collectSection(c, section));
 }
 
 /**

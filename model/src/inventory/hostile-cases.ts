@@ -249,3 +249,21 @@ export function largeFleetWithOneBadSite(megabytes: number): {
     },
   };
 }
+
+/**
+ * Defaults just within the per-entry limit under thousands of empty entries: each entry is small
+ * and the file is small, but merged they would hold hundreds of millions of nodes. Refused at the
+ * entry that takes the inventory past INVENTORY_LIMITS.totalNodes, after about that many nodes of
+ * work (so it is a benchmark case: seconds, not milliseconds).
+ */
+export function defaultsUnderManyEntries(): HostileCase {
+  const keys = Array.from({ length: 4999 }, (_, i) => `    k${i}: 0`).join('\n');
+  const text = `${HEADER}defaults:\n  sites:\n${keys}\nsites:\n${'- {}\n'.repeat(20_000)}`;
+  // The defaults hold 9,999 nodes and js-yaml's `{}` counts 2: 10,001 per entry merged.
+  const index = Math.floor(INVENTORY_LIMITS.totalNodes / 10_001);
+  return {
+    name: 'small defaults under many entries',
+    text,
+    want: at(text, '{}', `sites[${index}]`, /entries hold more than 16000000 nodes/, index),
+  };
+}

@@ -2,7 +2,7 @@
  * How big an inventory may be, checked before anything is parsed or used, so a hostile or
  * runaway file is refused in bounded time and memory with a message that names the limit.
  * docs/inventory.md documents the same numbers; the national fleet (21,011 objects, 10.8 MB in
- * one file, 530,000 nodes) sits well inside every one of them.
+ * one file, 970,000 nodes counting keys) sits well inside every one of them.
  */
 import { Buffer } from 'node:buffer';
 import type { InventoryProblem } from './document.ts';
@@ -25,6 +25,13 @@ export const INVENTORY_LIMITS = {
   entryNodes: 10_000,
   /** Characters of text one entry, or one section's defaults, may hold, aliases expanded. */
   entryChars: 1024 * 1024,
+  /**
+   * Nodes all entries of an inventory may hold together, aliases expanded and each with its
+   * section's defaults merged in: what every later step (clone, schema, rules) works through.
+   */
+  totalNodes: 16_000_000,
+  /** Characters of text all entries may hold together, the same way. */
+  totalChars: 128 * 1024 * 1024,
   /** Nesting depth, aliases expanded (a site's deepest field is 7 levels down). */
   depth: 32,
   /** Problems reported before checking stops. */

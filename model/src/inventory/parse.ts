@@ -12,7 +12,7 @@ import { DEFAULT_NAMESPACE } from '../common.ts';
 import type { FleetReferences } from '../validation/reference-rules.ts';
 import { checkCandidate, checkDuplicates, referencesOf } from './candidate-checks.ts';
 import type { FleetObject, InventoryProblem } from './document.ts';
-import { type Candidate, collectCandidates, tooManyEntries } from './entries.ts';
+import { type Candidate, collectCandidates, MergeBudget, tooManyEntries } from './entries.ts';
 import { sizeProblems, utf8Bytes } from './limits.ts';
 import { ProblemSink } from './problem-sink.ts';
 import { checkHeader, type InventoryInput, namespaceOf, type ReadFile, readSource } from './read-file.ts';
@@ -79,8 +79,11 @@ export function parseInventory(inputs: readonly InventoryInput[], options: Parse
     return { problems: sink.problems };
   }
   const candidates: Candidate[] = [];
+  const budget = new MergeBudget();
   for (const file of files) {
-    collectCandidates(file, sink, candidates);
+    if (!collectCandidates(file, budget, sink, candidates)) {
+      break;
+    }
   }
   checkDuplicates(candidates, sink);
   const existing = typeof options.existing === 'function' ? options.existing(namespace) : options.existing;
