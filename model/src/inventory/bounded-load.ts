@@ -6,8 +6,11 @@
  * the moment a node (or the file) grows past INVENTORY_LIMITS.fileNodes or fileChars, or nests
  * past INVENTORY_LIMITS.depth, with its aliases expanded, loading stops: before the value exists
  * in full and before anything uses it. (js-yaml itself turns a list used as a mapping key into a
- * string, so that string is bounded by fileChars too.) The sizes of anchored nodes and of the nodes near the top
- * (sections, entries, defaults) are kept for the per-entry checks that follow.
+ * string, so that string is bounded by fileChars too.) The sizes of anchored nodes and of the
+ * nodes near the top (sections, entries, defaults) are kept for the per-entry checks that follow.
+ *
+ * This leans on js-yaml 4's loader state (`kind`, `result`, `anchor`, `depth` as a node closes);
+ * bounded-load.test.ts and limits.test.ts fail if a js-yaml upgrade changes what it reports.
  */
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { elide, MAX_MESSAGE_CHARS } from '../validation/echo.ts';
