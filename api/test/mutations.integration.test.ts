@@ -79,6 +79,14 @@ describe('bad input is refused as data and changes nothing', () => {
     ],
     ['a tenant that does not exist', (s) => (s.tenant = 'nobody'), 'spec.tenant', /does not exist/],
     ['too many subscribers', (s) => (s.subscriberCap = 5000), 'spec.subscriberCap', /1000|maximum|at most/],
+    [
+      'a maintenance window in a zone Intl does not know, in the loader’s words',
+      (s) => {
+        (s.maintenanceWindow as Record<string, unknown>).timeZone = 'Mars/Olympus_Mons';
+      },
+      'spec.maintenanceWindow.timeZone',
+      /^unknown time zone "Mars\/Olympus_Mons"; use an IANA name such as Asia\/Seoul, or UTC$/,
+    ],
   ];
   for (const [what, edit, field, message] of cases) {
     test(what, async () => {

@@ -312,6 +312,27 @@ describe('parseInventory: problems', () => {
     assert.deepEqual(parseOne(text).problems, []);
   });
 
+  it('an unknown maintenance time zone, at its value, in the shared rules’ words', () => {
+    const text = replaceLine(
+      VALID,
+      "      start: '03:00'",
+      "      start: '03:00'\n      timeZone: Mars/Olympus_Mons",
+    );
+    const p = onlyProblem(parseOne(text));
+    assert.equal(p.path, 'sites[1].maintenanceWindow.timeZone');
+    assert.equal(p.object, 'Site apt-incheon-00001');
+    assert.equal(
+      p.message,
+      'unknown time zone "Mars/Olympus_Mons"; use an IANA name such as Asia/Seoul, or UTC',
+    );
+    assert.deepEqual({ line: p.line, column: p.column }, positionOf(text, 'Mars/Olympus_Mons'));
+  });
+
+  it('a time zone Intl knows by an alias is accepted', () => {
+    const text = replaceLine(VALID, "      start: '03:00'", "      start: '03:00'\n      timeZone: UTC");
+    assert.deepEqual(parseOne(text).problems, []);
+  });
+
   it('an unknown hardware profile', () => {
     const text = replaceLine(VALID, '    hardware: smp-half', '    hardware: smp-quad');
     const p = onlyProblem(parseOne(text));

@@ -13,6 +13,7 @@ import {
   tenantKind,
   wideAreaClusterKind,
 } from '../kinds/index.ts';
+import { quote } from '../validation/echo.ts';
 import { type Problem, problem } from '../validation/problem.ts';
 
 export interface Section {
@@ -33,9 +34,7 @@ function expandSite(spec: Record<string, unknown>): Problem[] {
   const profile = hardwareProfile(spec.hardware);
   if (!profile) {
     const known = Object.keys(HARDWARE_PROFILES).join(', ');
-    return [
-      problem('spec.hardware', `unknown hardware profile ${JSON.stringify(spec.hardware)} (known: ${known})`),
-    ];
+    return [problem('spec.hardware', `unknown hardware profile ${quote(spec.hardware)} (known: ${known})`)];
   }
   spec.hardware = profile;
   return [];

@@ -1,12 +1,15 @@
 /** A validation problem: what is wrong and which field, as every entry point reports it. */
+import { boundPath, elide, MAX_MESSAGE_CHARS } from './echo.ts';
+
 export interface Problem {
   /** Dotted path from the object root, e.g. `spec.streaming.egressBudgetMbps`. */
   path: string;
   message: string;
 }
 
+/** A problem, its path and message cut to a bounded length whatever the input made them. */
 export function problem(path: string, message: string): Problem {
-  return { path, message };
+  return { path: boundPath(path), message: elide(message, MAX_MESSAGE_CHARS) };
 }
 
 /** `/spec/streamPlan/0/streams` -> `spec.streamPlan[0].streams` */

@@ -5,7 +5,8 @@
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { KindDefinition } from '../kind.ts';
 import type { TObject } from '../schema.ts';
-import { type Problem, pointerToPath } from './problem.ts';
+import { quote } from './echo.ts';
+import { type Problem, pointerToPath, problem } from './problem.ts';
 
 const compiled = new WeakMap<TObject, TypeCheck<TObject>>();
 
@@ -24,7 +25,7 @@ function describe(error: { message: string; schema: Record<string, unknown>; val
     return 'is required';
   }
   if (Array.isArray(s.enum)) {
-    return `${JSON.stringify(error.value)} is not one of ${s.enum.join(', ')}`;
+    return `${quote(error.value)} is not one of ${s.enum.join(', ')}`;
   }
   if (error.message.startsWith('Unexpected property')) {
     return 'unknown field';
@@ -49,7 +50,7 @@ export function checkSpecSchema(kind: KindDefinition, spec: unknown): Problem[] 
     }
     seen.add(key);
     seen.add(path);
-    problems.push({ path, message: describe(error as never) });
+    problems.push(problem(path, describe(error as never)));
     if (problems.length >= 20) {
       break;
     }

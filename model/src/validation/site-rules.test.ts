@@ -87,6 +87,12 @@ const withTenant =
   (s) => {
     s.tenant = tenant;
   };
+const withTimeZone =
+  (timeZone: string): SiteMod =>
+  (s) => {
+    s.maintenanceWindow.timeZone = timeZone;
+  };
+
 /** An entry box sized to what it can do: 1 Gbps, 250 subscribers, no plan. */
 const entryBox: SiteMod[] = [withHardware('entry'), withBudget(1000), withSubscribers(200), withPlan()];
 
@@ -199,6 +205,27 @@ describe('validateSpec(siteKind): schema and site rules', () => {
       name: 'a bitrate listed twice in the plan',
       spec: site(withPlan([10, 2], [10, 4], [10, 2])),
       want: [{ path: 'spec.streaming.streamPlan[2].bitrateMbps', message: '2 Mbps is listed twice' }],
+    },
+    { name: 'a maintenance window in UTC', spec: site(withTimeZone('UTC')), want: [] },
+    {
+      name: 'a time-zone alias Intl accepts (Asia/Calcutta)',
+      spec: site(withTimeZone('Asia/Calcutta')),
+      want: [],
+    },
+    {
+      name: 'a time zone Intl does not know',
+      spec: site(withTimeZone('Mars/Olympus_Mons')),
+      want: [
+        {
+          path: 'spec.maintenanceWindow.timeZone',
+          message: 'unknown time zone "Mars/Olympus_Mons"; use an IANA name such as Asia/Seoul, or UTC',
+        },
+      ],
+    },
+    {
+      name: 'a time zone that is not a zone at all (an offset letter)',
+      spec: site(withTimeZone('Z')),
+      want: [{ path: 'spec.maintenanceWindow.timeZone', message: 'unknown time zone "Z"' }],
     },
     {
       name: 'a bitrate under TV quality',

@@ -1,6 +1,7 @@
 /**
  * Site rules a schema cannot say: the egress budget (Table 1's binding rule) and the
- * subscriber cap, each checked against the hardware profile.
+ * subscriber cap, each checked against the hardware profile, and a maintenance window in a
+ * time zone `Intl` knows.
  */
 import {
   hardwareEgressLimitMbps,
@@ -9,7 +10,9 @@ import {
   plannedEgressMbps,
 } from '../capacity.ts';
 import type { SiteSpec } from '../kinds/site.ts';
+import { quote } from './echo.ts';
 import { type Problem, problem } from './problem.ts';
+import { isKnownTimeZone } from './time-zones.ts';
 
 function describeHardware(hw: SiteSpec['hardware']): string {
   return `${hw.cpus} CPU${hw.cpus > 1 ? 's' : ''} and ${hw.modules} module${hw.modules > 1 ? 's' : ''}`;
@@ -41,9 +44,23 @@ function streamPlanProblems(spec: SiteSpec): Problem[] {
   return problems;
 }
 
+/** The rollout operator reads the window in its own zone; a zone Intl does not know is refused here. */
+function timeZoneProblems(spec: SiteSpec): Problem[] {
+  const { timeZone } = spec.maintenanceWindow;
+  if (isKnownTimeZone(timeZone)) {
+    return [];
+  }
+  return [
+    problem(
+      'spec.maintenanceWindow.timeZone',
+      `unknown time zone ${quote(timeZone)}; use an IANA name such as Asia/Seoul, or UTC`,
+    ),
+  ];
+}
+
 export function siteRules(spec: SiteSpec): Problem[] {
   const hw = spec.hardware;
-  const problems = streamPlanProblems(spec);
+  const problems = [...streamPlanProblems(spec), ...timeZoneProblems(spec)];
   const egressLimit = hardwareEgressLimitMbps(hw);
   if (spec.streaming.egressBudgetMbps > egressLimit) {
     problems.push(

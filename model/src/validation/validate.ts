@@ -10,6 +10,7 @@ import type { SiteSpec } from '../kinds/site.ts';
 import type { WideAreaClusterSpec } from '../kinds/wide-area-cluster.ts';
 import { NAME_PATTERN } from '../schema.ts';
 import { wideAreaClusterRules } from './cluster-rules.ts';
+import { quote } from './echo.ts';
 import { type Problem, problem } from './problem.ts';
 import { type FleetReferences, rolloutReferenceRules, siteReferenceRules } from './reference-rules.ts';
 import { rolloutRules } from './rollout-rules.ts';
@@ -38,10 +39,7 @@ export function validateName(name: unknown, path = 'metadata.name'): Problem[] {
   }
   if (name.length > 63 || !NAME.test(name)) {
     return [
-      problem(
-        path,
-        `${JSON.stringify(name)} must be lower-case letters, digits and '-', at most 63 characters`,
-      ),
+      problem(path, `${quote(name)} must be lower-case letters, digits and '-', at most 63 characters`),
     ];
   }
   return [];

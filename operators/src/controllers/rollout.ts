@@ -35,7 +35,7 @@ import {
 } from '@smart-fleet/model';
 import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { gateFailure } from '../rollout/gate.ts';
-import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
+import { maintenanceWindowAt, unreadableWindows, type WindowVerdict } from '../rollout/maintenance-window.ts';
 import { type Move, type RollBack, type SiteState, type StepOutput, step } from '../rollout/progress.ts';
 import { planWaves } from '../rollout/waves.ts';
 import { ROLLOUT_STATUS } from '../status-owners.ts';
@@ -93,7 +93,7 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
   const releases = informers.for('SiteRelease');
   const assignments = informers.for<Obj<ReleaseAssignment>>('ReleaseAssignment');
 
-  const siteState = (site: Obj<Site>, rollout: Obj<Rollout>, at: Date): SiteState => {
+  const siteState = (site: Obj<Site>, rollout: Obj<Rollout>, at: Date, window: WindowVerdict): SiteState => {
     const { name, namespace } = site.metadata;
     const beat = deps.store.get(`${namespace}/${name}`);
     const assigned = assignments.get(name, namespace);
@@ -117,7 +117,7 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
             acceleratorsInstalled: site.spec.hardware.accelerators,
           })
         : undefined,
-      inWindow: inMaintenanceWindow(site.spec.maintenanceWindow, at),
+      inWindow: window.open,
     };
   };
 
@@ -193,6 +193,7 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
     out: StepOutput,
     siteCount: number,
     waveCount: number,
+    windows: Map<string, WindowVerdict>,
     at: Date,
   ) => {
     const generation = rollout.metadata.generation;
@@ -200,7 +201,7 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
       type: 'Valid',
       status: 'True' as const,
       reason: 'Valid',
-      message: `${siteCount} sites in ${waveCount} waves`,
+      message: `${siteCount} sites in ${waveCount} waves${rollout.spec.respectMaintenanceWindows ? unreadableWindows(windows) : ''}`,
       observedGeneration: generation,
     };
     const progressing = { type: 'Progressing', ...out.progressing, observedGeneration: generation };
@@ -222,11 +223,20 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
     const at = now();
     const byName = new Map(sites.list(namespace).map((s) => [s.metadata.name, s]));
     const names = waves.flatMap((w) => w.sites);
-    const states = new Map(names.map((n) => [n, siteState(byName.get(n) as Obj<Site>, rollout, at)]));
+    // A stored window the rules would now refuse (say, an unknown zone) is closed, never a throw.
+    const windows = new Map(
+      names.map((n) => [n, maintenanceWindowAt(byName.get(n)?.spec.maintenanceWindow, at)]),
+    );
+    const states = new Map(
+      names.map((n) => [
+        n,
+        siteState(byName.get(n) as Obj<Site>, rollout, at, windows.get(n) as WindowVerdict),
+      ]),
+    );
     const out = step({ spec: rollout.spec, waves, sites: states, status: rollout.status ?? {}, now: at });
     // Desired state first: the status then reports assignments that exist.
     await assign(rollout, byName, out, at);
-    const conditions = conditionsFor(rollout, out, states.size, waves.length, at);
+    const conditions = conditionsFor(rollout, out, states.size, waves.length, windows, at);
     const written = await writeStatus(rollout, { ...out.status, conditions });
     if (written && out.failure) {
       log.info('rollout rolled back', { rollout: key, reason: out.failure });

@@ -80,6 +80,38 @@ describe('the validating admission webhook, registered with a real kube-apiserve
     assert.ok(!list.items.some((i) => i.metadata?.name === 'apt-webhook-00001'));
   });
 
+  it('refuses a Site whose maintenance window names a zone Intl does not know, in the loader’s words', async () => {
+    const zone = 'Mars/Olympus_Mons';
+    const bad = {
+      ...site,
+      metadata: { ...site.metadata, name: 'apt-webhook-00003' },
+      spec: {
+        ...site.spec,
+        maintenanceWindow: { ...(site.spec.maintenanceWindow as object), timeZone: zone },
+      },
+    };
+    const result = await kubectlApply(bad);
+    assert.notEqual(result.status, 0, result.out);
+    const loader = parseInventory([
+      {
+        file: 'same.yaml',
+        text: toYaml(
+          editSite(smallFleet(namespace, 2), 0, (s) => {
+            s.maintenanceWindow = { ...(s.maintenanceWindow as object), timeZone: zone };
+          }),
+        ),
+      },
+    ]);
+    const words = loader.problems[0]?.message ?? 'no loader problem';
+    assert.equal(words, `unknown time zone "${zone}"; use an IANA name such as Asia/Seoul, or UTC`);
+    assert.ok(
+      result.out.includes(`spec.maintenanceWindow.timeZone: ${words}`),
+      `webhook said:\n${result.out}\nloader said: ${words}`,
+    );
+    const list = await hub.client.objects.list(GROUP_VERSION, 'Site', namespace);
+    assert.ok(!list.items.some((i) => i.metadata?.name === 'apt-webhook-00003'));
+  });
+
   it('lets a valid Site through', async () => {
     const good = { ...site, metadata: { ...site.metadata, name: 'apt-webhook-00002' } };
     const result = await kubectlApply(good);
