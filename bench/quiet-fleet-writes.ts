@@ -2,7 +2,7 @@
  * Benchmark: what a quiet fleet costs the hub in writes. N sites (21,000 by default, the
  * national fleet) all Ready and heartbeating every 5 s, nothing changing: every write the hub's
  * API server takes is counted from its own metrics (apiserver_request_total: POST, PUT, PATCH,
- * DELETE), per resource, over a measured window, beside the target of 20 writes/s.
+ * APPLY, DELETE), per resource, over a measured window, beside the target of 20 writes/s.
  *
  * Heartbeats go straight into the operators' heartbeat store (ManagerOptions.heartbeats): 4,200
  * HTTP heartbeats a second would measure the agents' endpoint on these two cores, not the hub's
@@ -99,16 +99,30 @@ function feedHeartbeats(store: HeartbeatStore, keys: readonly string[]) {
 function hubWrites(kubeconfig: string, kubectl: string): Map<string, number> {
   const text = execFileSync(kubectl, ['get', '--raw', '/metrics'], {
     env: { ...process.env, KUBECONFIG: kubeconfig },
+    // The API server's metrics run to megabytes (latency histograms per resource).
+    maxBuffer: 256 * 1024 * 1024,
   }).toString();
   const counts = new Map<string, number>();
   for (const m of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\d+)$/gm)) {
     const labels = Object.fromEntries(
       [...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]),
     );
-    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(labels.verb ?? '')) {
+    // The API server counts a server-side apply (a PATCH with the apply content type) as APPLY.
+    if (['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE'].includes(labels.verb ?? '')) {
       const key = `${labels.verb} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}`;
       counts.set(key, (counts.get(key) ?? 0) + Number(m[2]));
     }
+  }
+  return counts;
+}
+
+/** Reconciles per controller and result since the operators started, from their own metrics. */
+async function reconcileCounts(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^smartfleet_reconcile_total\{([^}]*)\} (\d+)$/gm)) {
+    const labels = (m[1] ?? '').replaceAll('"', '');
+    counts[labels] = Number(m[2]);
   }
   return counts;
 }
@@ -181,6 +195,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const after = hubWrites(hub.kubeconfig, kubectl);
   const elapsed = (performance.now() - startedAt) / 1000;
+  const reconciles = await reconcileCounts(manager.metricsUrl);
   await manager.stop();
   stopSecond();
 
@@ -195,6 +210,7 @@ try {
     expectedRefreshesPerSecond: Number((total / (DEFAULT_HEALTH.refreshEveryMs / 1000)).toFixed(2)),
     byResource,
     stillReady: await ready(client),
+    reconcilesSinceTakeover: reconciles,
   });
   console.log(
     `[bench] ${total} quiet sites: ${perSecond.toFixed(2)} hub writes/s (target <= ${TARGET_WRITES_PER_SECOND}/s); by resource ${JSON.stringify(byResource)}`,
