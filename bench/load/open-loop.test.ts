@@ -63,16 +63,18 @@ describe('generateLoad (in process)', () => {
     });
     assert.equal(r.offeredRate, 200);
     assert.equal(r.sent, 400);
-    assert.ok(Math.abs(r.completed - 400) <= 20, `completed ${r.completed}`);
-    assert.ok(Math.abs(r.achievedRate - 200) <= 10, `achievedRate ${r.achievedRate}`);
+    // Every measured request is answered (a loopback server never fails), however busy the
+    // machine: rates and latencies vary with load, so they are the benchmarks' to report.
     assert.equal(r.errors, 0, r.firstError);
+    assert.equal(r.completed, 400);
+    // Open loop: sends follow the schedule, so nothing completes faster than it was offered.
+    assert.ok(r.achievedRate > 0 && r.achievedRate <= 200 * 1.05, `achievedRate ${r.achievedRate}`);
     assert.equal(r.firstError, undefined);
     // warmup (100) + measured (400), and not one more: the total is bounded
     assert.equal(server.hits(), 500);
     const l = r.latencyMs;
     assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max, JSON.stringify(l));
     assert.ok(l.mean > 0 && l.mean <= l.max);
-    assert.ok(l.p50 < 50, `a trivial loopback server answers in well under 50 ms, p50 ${l.p50}`);
   });
 
   it('sends several bodies in turn, each with its own length', async () => {
@@ -252,7 +254,7 @@ describe('runLoad (child process)', () => {
     assert.equal(r.sent, 100);
     assert.equal(r.completed, 100);
     assert.equal(r.errors, 0, r.firstError);
-    assert.ok(Math.abs(r.achievedRate - 100) <= 5, `achievedRate ${r.achievedRate}`);
+    assert.ok(r.achievedRate > 0 && r.achievedRate <= 100 * 1.05, `achievedRate ${r.achievedRate}`);
     assert.equal(server.hits(), 120);
     assert.match(
       formatResult('child', r),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ALL_KINDS } from '@smart-fleet/model';
 import { STATUS_OWNERS, UNOWNED_STATUS_FIELDS } from './status-owners.ts';
@@ -42,4 +43,26 @@ describe('status ownership', () => {
       }
     });
   }
+});
+
+describe('docs/ARCHITECTURE.md', () => {
+  it('tells the owners as they are declared here', () => {
+    const text = readFileSync(new URL('../../docs/ARCHITECTURE.md', import.meta.url), 'utf8');
+    const table = /<!-- status-owners[^>]*-->\n([\s\S]*?)<!-- \/status-owners -->/.exec(text)?.[1];
+    assert.ok(table, 'the status-owners table is missing');
+    const cells = (line: string) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+    const documented = table
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((line) => cells(line).join(' | '));
+    const declared = Object.entries(STATUS_OWNERS).flatMap(([kind, owners]) =>
+      owners.map((o) => [kind, o.manager, o.fields.join(', '), (o.conditions ?? []).join(', ')].join(' | ')),
+    );
+    assert.deepEqual(documented, declared);
+  });
 });
