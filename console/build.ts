@@ -73,5 +73,7 @@ export async function ensureConsoleBuilt(
     );
   });
   writeFileSync(STAMP, `${hash}\n`);
-  return { built: true, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  log(`[console] built in ${(ms / 1000).toFixed(1)} s`);
+  return { built: true, ms };
 }

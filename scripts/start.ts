@@ -6,6 +6,7 @@
  * instead and starts nothing locally.
  */
 import { join } from 'node:path';
+import { ensureConsoleBuilt } from '@smart-fleet/console';
 import {
   addScrapeTarget,
   DEFAULT_HUB_PORTS,
@@ -25,6 +26,7 @@ import { startSampleFleet } from './sample-fleet.ts';
 const log = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
+  await ensureConsoleBuilt({ log });
   const ownHub = !process.env.KUBECONFIG;
   const hub = ownHub ? await startHub({ dir: DEFAULT_HUB_DIR, ...DEFAULT_HUB_PORTS, log }) : undefined;
   const client = connect(hub?.kubeconfig);

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { globSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureConsoleBuilt } from '@smart-fleet/console';
 import { freePort, startHub, startPrometheus, stopHub, stopPrometheus } from '@smart-fleet/hub';
 import { TEST_SCRAPE_INTERVAL_MS } from '../test/support/test-prometheus.ts';
 
@@ -74,6 +75,8 @@ async function withHub(run: (env: NodeJS.ProcessEnv) => number): Promise<number>
   }
 }
 
+// Built once here, before any test file could race another to build it.
+await ensureConsoleBuilt({ log: (line) => console.error(line) });
 const code = await withHub((env) => {
   console.error(`[test] ${files.length} test files (${files.filter(isIntegration).length} integration)`);
   const result = spawnSync(process.execPath, ['--test', '--test-timeout=300000', ...files.sort()], {

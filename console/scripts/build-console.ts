@@ -1,6 +1,8 @@
 /**
  * Builds the console (Vite) when its sources changed since the last build, and does nothing
- * otherwise: `npm start` and `npm test` run it before they start, so a clean clone gets a
+ * otherwise: `npm start` and `npm test` do the same before they start (scripts/start.ts,
+ * scripts/test.ts: on Node 24, which the pre-scripts' shell may not find yet on a clean clone,
+ * having looked `node` up before the install put it there), so a clean clone gets a
  * console and an unchanged one costs a hash of a few hundred kilobytes. "Changed" is by
  * content: a hash of every input (sources, public files, the Vite config, the model's regions
  * it imports, the lockfile) kept in dist/.build-stamp.
@@ -12,6 +14,6 @@ const result = await ensureConsoleBuilt({
   force: process.argv.includes('--force'),
   log: (line) => console.error(line),
 });
-console.error(
-  result.built ? `[console] built in ${(result.ms / 1000).toFixed(1)} s` : '[console] up to date',
-);
+if (!result.built) {
+  console.error('[console] up to date');
+}
