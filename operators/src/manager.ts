@@ -13,6 +13,7 @@ import type { KubeClient, Logger } from '@smart-fleet/kube';
 import {
   type Controller,
   ControllerMetrics,
+  fencedClient,
   LeaderElector,
   type LeaseHolder,
   LOOPBACK,
@@ -128,6 +129,8 @@ function bundles(informers: SharedInformers) {
 }
 
 interface Leadership {
+  /** Absent without leader election: this process always acts. */
+  elector?: LeaderElector;
   leading(): boolean;
   /** The other replica holding the Lease, if any (never this one). */
   leader(): LeaseHolder | undefined;
@@ -168,11 +171,15 @@ function leadOrStart(
     onStartedLeading: startAll,
     onStoppedLeading: () => {
       lost = true;
+      // Stopped controllers cannot start again: holding the Lease again would leave nobody
+      // acting, so this replica stops campaigning (main exits and comes back as a standby).
+      elector.stop();
       void Promise.all(controllers.map((c) => c.stop())).then(() => (stopping ? undefined : le.onLost?.()));
     },
   });
   elector.start();
   return {
+    elector,
     leading: () => elector.leading && !lost,
     leader: () => {
       const holder = elector.leader();
@@ -190,8 +197,15 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const metrics = new ControllerMetrics(registry);
   const informers = new SharedInformers(options.client, options.namespace);
   const store = new HeartbeatStore();
+  // Assigned once the servers listen (the Lease carries their ports); until then, not leading.
+  let leadership: Leadership | undefined;
+  // With leader election the controllers write only while this replica leads, checked on each
+  // write, and a write in flight is aborted when the Lease is lost (kube's leader-fence.ts).
+  const client = options.leaderElection
+    ? fencedClient(options.client, () => leadership?.elector)
+    : options.client;
   const health = siteHealthController({
-    client: options.client,
+    client,
     informers,
     store,
     metrics,
@@ -199,7 +213,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     log: options.log.child({ controller: 'site-health' }),
   });
   const rollouts = rolloutController({
-    client: options.client,
+    client,
     informers,
     store,
     metrics,
@@ -207,6 +221,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   });
   const placement = contentPlacementController({
     ...options,
+    client,
     informers,
     metrics,
     store,
@@ -215,6 +230,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const controllers: Controller[] = [
     siteAdmissionController({
       ...options,
+      client,
       informers,
       metrics,
       log: options.log.child({ controller: 'site-admission' }),
@@ -226,6 +242,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       ? [
           drmKeysController({
             ...options,
+            client,
             keks: options.drm,
             informers,
             metrics,
@@ -236,8 +253,6 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   ];
   await informers.start();
   const host = options.listenHost ?? LOOPBACK;
-  // Assigned once the servers listen (the Lease carries their ports); until then, not leading.
-  let leadership: Leadership | undefined;
   const routing = (annotation: string): LeaderRouting | undefined =>
     options.leaderElection
       ? {
