@@ -1,16 +1,19 @@
 /**
  * `npm run api`: the GraphQL API against $KUBECONFIG's cluster or the local hub.
  *   npm run api -- serve [--port 16080] [--host 127.0.0.1] [--oidc-issuer URL --oidc-audience AUD
- *                        [--oidc-jwks-url URL]] [--operators-url URL] [--keys-namespace NS]
+ *                        [--oidc-jwks-url URL]] [--prometheus-url URL] [--scrape-interval 5s]
+ *                        [--keys-namespace NS]
  *                        [--partner-operations FILE.json] [--response-cache on|off]
  *     Without --oidc-issuer it trusts the local development issuer (started here unless
- *     npm start already runs one).
+ *     npm start already runs one). --prometheus-url: where telemetry history lives (the operators'
+ *     exported samples and replays); --scrape-interval: how often it scrapes them.
  *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
  *     Prints a development bearer token from the local issuer's key.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect, processLogger } from '@smart-fleet/kube';
+import { parseDuration } from '@smart-fleet/model';
 import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
 import { STAFF_ROLES } from './auth/principal.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
@@ -25,7 +28,8 @@ const { values, positionals } = parseArgs({
     'oidc-issuer': { type: 'string' },
     'oidc-audience': { type: 'string' },
     'oidc-jwks-url': { type: 'string' },
-    'operators-url': { type: 'string' },
+    'prometheus-url': { type: 'string' },
+    'scrape-interval': { type: 'string', default: '5s' },
     'keys-namespace': { type: 'string' },
     'partner-operations': { type: 'string' },
     'response-cache': { type: 'string', default: 'on' },
@@ -38,6 +42,14 @@ const { values, positionals } = parseArgs({
 function fail(message: string): never {
   console.error(`npm run api: ${message}`);
   process.exit(2);
+}
+
+function durationOf(text: string, flag: string): number {
+  try {
+    return parseDuration(text, flag);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
 }
 
 async function token(): Promise<void> {
@@ -74,7 +86,8 @@ async function serve(): Promise<void> {
     oidc: config,
     port: Number(values.port ?? LOCAL_API_PORT),
     host: values.host,
-    operatorsUrl: values['operators-url'],
+    prometheusUrl: values['prometheus-url'],
+    scrapeIntervalMs: durationOf(values['scrape-interval'], '--scrape-interval'),
     keysNamespace: values['keys-namespace'],
     partnerOperations: operationsFile
       ? (JSON.parse(readFileSync(operationsFile, 'utf8')) as Record<string, string>)

@@ -23,8 +23,8 @@ export interface FleetApiArgs {
   keysNamespace: string;
   image: string;
   oidc: OidcSettings;
-  /** The operators' metrics endpoint, which also serves per-site telemetry series. */
-  operatorsUrl: string;
+  /** Where telemetry history lives, and how often it scrapes (the API pulls the latest as often). */
+  telemetry: { prometheusUrl?: string; scrapeInterval: string };
   autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
   version: KubernetesVersion;
 }
@@ -93,7 +93,12 @@ export class FleetApi extends pulumi.ComponentResource {
             '--oidc-issuer=$(OIDC_ISSUER)',
             '--oidc-audience=$(OIDC_AUDIENCE)',
             ...(args.oidc.jwksUrl ? ['--oidc-jwks-url=$(OIDC_JWKS_URL)'] : []),
-            `--operators-url=${args.operatorsUrl}`,
+            ...(args.telemetry.prometheusUrl
+              ? [
+                  `--prometheus-url=${args.telemetry.prometheusUrl}`,
+                  `--scrape-interval=${args.telemetry.scrapeInterval}`,
+                ]
+              : []),
             `--keys-namespace=${args.keysNamespace}`,
           ],
           env: [

@@ -20,8 +20,6 @@ export const STAFF_ONLY_FIELDS = {
   'SiteSpec.parentCluster': STAFF,
   'SiteStatus.conditions': STAFF,
   'SiteStatus.observedGeneration': STAFF,
-  'SiteStatus.targetRelease': STAFF,
-  'SiteStatus.previousRelease': STAFF,
   'ContentTitleSpec.drmPolicy': STAFF,
   'ContentTitleStatus.conditions': STAFF,
   'ContentTitleStatus.observedGeneration': STAFF,
