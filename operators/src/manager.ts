@@ -67,7 +67,7 @@ export interface ManagerOptions {
     leaseDurationMs?: number;
     renewDeadlineMs?: number;
     retryMs?: number;
-    /** Called once leadership is lost; controllers are already stopped (main exits). */
+    /** Called each time leadership is lost, its controllers stopped (main exits; else a standby). */
     onLost?: () => void;
   };
   /** The key-encryption keys for DRM content keys; the DRM controller runs only with them. */
@@ -140,7 +140,10 @@ function leadOrStart(
     startAll();
     return { leading: () => true, leader: () => undefined, stop: () => undefined };
   }
-  let lost = false;
+  // One term at a time: a term's workers start only once the last term's have stopped.
+  let stopped: Promise<unknown> = Promise.resolve();
+  let terms = 0;
+  let acting = false;
   let stopping = false;
   const elector = new LeaderElector({
     ...le,
@@ -148,19 +151,28 @@ function leadOrStart(
     client: options.client,
     log: options.log,
     annotations,
-    onStartedLeading: startAll,
+    onStartedLeading: () => {
+      const term = ++terms;
+      void stopped.then(() => {
+        if (term === terms && elector.leading && !stopping) {
+          acting = true;
+          startAll();
+        }
+      });
+    },
     onStoppedLeading: () => {
-      lost = true;
-      // Stopped controllers cannot start again: holding the Lease again would leave nobody
-      // acting, so this replica stops campaigning (main exits and comes back as a standby).
-      elector.stop();
-      void Promise.all(controllers.map((c) => c.stop())).then(() => (stopping ? undefined : le.onLost?.()));
+      acting = false;
+      // The fence has already refused and aborted this term's writes. The elector campaigns on:
+      // this replica is a standby now, and leads again with restarted controllers if it wins.
+      stopped = Promise.all(controllers.map((c) => c.stop())).then(() =>
+        stopping ? undefined : le.onLost?.(),
+      );
     },
   });
   elector.start();
   return {
     elector,
-    leading: () => elector.leading && !lost,
+    leading: () => acting && elector.leading,
     leader: () => {
       const holder = elector.leader();
       return holder && holder.identity !== le.identity ? holder : undefined;
