@@ -118,6 +118,15 @@ describe('request timeouts', () => {
     }
   });
 
+  it('speaks HTTP/1.1: calls at once take a connection each, so a cut call never stalls the others', async () => {
+    const client = connect(viaProxy);
+    await client.core.readNamespace({ name: namespace });
+    const before = proxy.accepted;
+    await Promise.all(Array.from({ length: 4 }, () => client.core.readNamespace({ name: namespace })));
+    // Over HTTP/2 all four would share the one pooled connection.
+    assert.ok(proxy.accepted - before >= 3, `${proxy.accepted - before} new connections for 4 calls at once`);
+  });
+
   it('a guard refusing a call sends nothing', async () => {
     const before = proxy.accepted;
     const client = guardedClient(connect(viaProxy), ({ method, path }) => {
