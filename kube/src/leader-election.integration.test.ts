@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { waitFor } from '@smart-fleet/kube';
+import { fencedClient, LeaderElector, NotLeaderError, silentLogger, waitFor } from '@smart-fleet/kube';
 import { LeaseRace, type Replica } from '../../test/support/lease-race.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 
@@ -234,5 +234,50 @@ describe('repeated faults on whoever leads', () => {
     }
     const perReplica = await r.checkOneActorAtATime();
     console.log(`# committed writes per replica after 4 faults: ${JSON.stringify(perReplica)}`);
+  });
+});
+
+describe('a leader whose timers run late', () => {
+  it('finds its term over by the clock at its next write, before the deadline timer has fired', async () => {
+    // The jump stands in for an event-loop stall (a long GC, a starved CPU): the clock moves past
+    // the renew deadline and the first code to run is a worker's write, not the deadline timer.
+    let jumpMs = 0;
+    let stoppedLeading = 0;
+    const elector = new LeaderElector({
+      ...TIMING,
+      client: hub.client,
+      namespace,
+      name: 'late-timers',
+      identity: 'late',
+      log: silentLogger,
+      clock: { monotonicMs: () => performance.now() + jumpMs, wallMs: () => Date.now() },
+      onStartedLeading: () => undefined,
+      onStoppedLeading: () => {
+        stoppedLeading++;
+      },
+    });
+    const fenced = fencedClient(hub.client, elector);
+    const configMap = (name: string) =>
+      fenced.core.createNamespacedConfigMap({ namespace, body: { metadata: { name }, data: {} } });
+    elector.start();
+    try {
+      await waitFor(async () => elector.leading, { what: 'the elector to lead', timeoutMs: 20000 });
+      await configMap('late-timers-in-term');
+      jumpMs = TIMING.renewDeadlineMs;
+      await assert.rejects(
+        configMap('late-timers-past-deadline'),
+        (error: unknown) =>
+          error instanceof NotLeaderError &&
+          !error.inFlight &&
+          /late does not lead Lease .*\/late-timers: POST .*configmaps was not sent/.test(error.message),
+      );
+      assert.equal(stoppedLeading, 1);
+      await assert.rejects(
+        hub.client.core.readNamespacedConfigMap({ namespace, name: 'late-timers-past-deadline' }),
+        /404|not found/i,
+      );
+    } finally {
+      elector.stop();
+    }
   });
 });

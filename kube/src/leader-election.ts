@@ -11,7 +11,9 @@
  *   renew is cut at that deadline (and at `callTimeoutMs`, so one hung call leaves time for a
  *   retry). A standby's takeover comes no sooner than leaseDuration after a renewal it observed,
  *   which came after that renewal started: the leader has stopped by then, with
- *   leaseDuration - renewDeadline to spare.
+ *   leaseDuration - renewDeadline to spare. The deadline is a timer, and is also checked on the
+ *   clock whenever `leading` or `termSignal()` is asked, so a stalled event loop that runs a
+ *   worker's write before the timer still finds the term over.
  * - Every write carries the resourceVersion read, so two candidates never both win a round.
  * A term ends with `termSignal()` aborted before `onStoppedLeading` runs: leader-fence.ts uses it
  * to refuse and abort the deposed leader's writes.
@@ -23,19 +25,9 @@
 import { CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { apiStatusCode, describeError } from './api-errors.ts';
 import type { KubeClient } from './client.ts';
-import { checkLeaseTiming, type LeaseTiming } from './lease-timing.ts';
+import { checkLeaseTiming, type ElectionClock, type LeaseTiming, SYSTEM_CLOCK } from './lease-timing.ts';
 import type { Logger } from './log.ts';
 import { withTimeout } from './request-timeout.ts';
-
-/** Time as the elector sees it; injected so tests can skew a replica's wall clock. */
-export interface ElectionClock {
-  /** Milliseconds on a monotonic clock: every deadline and expiry is measured on it. */
-  monotonicMs(): number;
-  /** Milliseconds since the epoch: only written on the Lease (acquireTime, renewTime), for people. */
-  wallMs(): number;
-}
-
-export const SYSTEM_CLOCK: ElectionClock = { monotonicMs: () => performance.now(), wallMs: () => Date.now() };
 
 export interface LeaderElectionOptions extends Partial<LeaseTiming> {
   client: KubeClient;
@@ -96,12 +88,25 @@ export class LeaderElector {
   }
 
   get leading(): boolean {
+    this.#checkDeadline();
     return this.#term !== undefined;
   }
 
   /** While leading, a signal that aborts (with a NotLeaderError) the moment this term ends. */
   termSignal(): AbortSignal | undefined {
+    this.#checkDeadline();
     return this.#term?.signal;
+  }
+
+  /**
+   * Ends the term if the renew deadline has passed by the clock, whether or not the deadline
+   * timer has fired yet: after the event loop stalled (a long GC, a starved CPU), the code that
+   * runs first may be a worker's next write, and it must find the term over.
+   */
+  #checkDeadline(): void {
+    if (this.#term && this.#clock.monotonicMs() - this.#renewedAt >= this.#timing.renewDeadlineMs) {
+      this.#stepDown('no renewal within the renew deadline');
+    }
   }
 
   /** The error a write gets when this replica does not lead (`inFlight`: it was aborted). */

@@ -2,8 +2,19 @@
  * The timing of a leader election, checked once: the safety of leader-election.ts rests on
  * renewDeadline < leaseDuration (the leader stops before a standby may take over) and on a
  * renew having room for retries inside its deadline. A setting that breaks a rule is refused
- * with the setting named, before anything campaigns.
+ * with the setting named, before anything campaigns. Time itself is measured on an injected
+ * clock, so tests can skew a replica's wall clock or make its timers run late.
  */
+
+/** Time as the elector sees it; injected so tests can skew a replica's wall clock. */
+export interface ElectionClock {
+  /** Milliseconds on a monotonic clock: every deadline and expiry is measured on it. */
+  monotonicMs(): number;
+  /** Milliseconds since the epoch: only written on the Lease (acquireTime, renewTime), for people. */
+  wallMs(): number;
+}
+
+export const SYSTEM_CLOCK: ElectionClock = { monotonicMs: () => performance.now(), wallMs: () => Date.now() };
 
 export interface LeaseTiming {
   /** How long a standby waits, from its last observation of a renewal, before taking over. */
