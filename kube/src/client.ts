@@ -1,7 +1,7 @@
 /**
  * A connection to a hub: the user's cluster when KUBECONFIG is set; inside a pod (the hub
  * stack's operators and API), the pod's service account; otherwise the local hub that
- * `npm start` or `npm run hub -- start` runs.
+ * `npm start` or `npm run hub -- start` runs. Every call on a connection has a deadline.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,33 +10,15 @@ import {
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
-  type RequestContext,
 } from '@kubernetes/client-node';
+import { PooledKubeConfig, type RequestGuard } from './connection.ts';
+import { checkedTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.ts';
 
-/**
- * client-node 2.0.1 builds a new HTTP agent for every request, so every call opens a new TLS
- * connection (a full handshake with a client certificate) and leaves it open: at fleet scale
- * that halves the apply rate and piles up sockets. This keeps the first agent and reuses it, so
- * requests share a pool of keep-alive connections. Credentials here are static certificates or
- * tokens from the kubeconfig, so one agent per KubeConfig is right; in a pod, the service
- * account's token (re-read as kubelet rotates it) travels in a header, not in the agent.
- */
-class PooledKubeConfig extends KubeConfig {
-  #dispatcher?: ReturnType<RequestContext['getDispatcher']>;
-
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    const made = context.getDispatcher();
-    if (made) {
-      this.#dispatcher ??= made;
-      context.setDispatcher(this.#dispatcher);
-    }
-  }
-}
+export type { RequestGuard } from './connection.ts';
 
 /**
  * Where `npm start` and `npm run hub` keep the local hub (its kubeconfig is the default
@@ -73,13 +55,15 @@ export function usesInClusterConfig(explicit?: string, env: NodeJS.ProcessEnv = 
   return explicit === undefined && !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST);
 }
 
-export function connect(kubeconfig?: string): KubeClient {
-  const kc = new PooledKubeConfig();
-  if (usesInClusterConfig(kubeconfig)) {
-    kc.loadFromCluster();
-  } else {
-    kc.loadFromFile(resolveKubeconfig(kubeconfig));
-  }
+export interface ConnectionOptions {
+  /**
+   * How long any call but a watch may take before it is aborted with a RequestTimeoutError
+   * (default 10 s); one call can ask for another with `withTimeout`.
+   */
+  requestTimeoutMs?: number;
+}
+
+function clientFor(kc: PooledKubeConfig): KubeClient {
   return {
     kc,
     server: kc.getCurrentCluster()?.server ?? '(unknown)',
@@ -88,6 +72,40 @@ export function connect(kubeconfig?: string): KubeClient {
     core: kc.makeApiClient(CoreV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),
   };
+}
+
+export function connect(kubeconfig?: string, options: ConnectionOptions = {}): KubeClient {
+  const requestTimeoutMs = checkedTimeoutMs(
+    options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    'requestTimeoutMs',
+  );
+  const kc = new PooledKubeConfig({ pool: {}, requestTimeoutMs });
+  if (usesInClusterConfig(kubeconfig)) {
+    kc.loadFromCluster();
+  } else {
+    kc.loadFromFile(resolveKubeconfig(kubeconfig));
+  }
+  return clientFor(kc);
+}
+
+/**
+ * The same connection (cluster, credentials, pooled sockets, timeout) with `guard` run before
+ * each of its requests: what a deposed leader's controllers write through (leader-fence.ts).
+ */
+export function guardedClient(client: KubeClient, guard: RequestGuard): KubeClient {
+  const base = client.kc;
+  const settings =
+    base instanceof PooledKubeConfig
+      ? base.settings
+      : { pool: {}, requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS };
+  const kc = new PooledKubeConfig({ ...settings, guard });
+  kc.loadFromOptions({
+    clusters: base.clusters,
+    users: base.users,
+    contexts: base.contexts,
+    currentContext: base.currentContext,
+  });
+  return clientFor(kc);
 }
 
 export interface ApplyCall {

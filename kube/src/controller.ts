@@ -78,7 +78,9 @@ export class Controller {
     options.metrics.track(options.name, this.queue);
   }
 
+  /** Starts the workers; a stopped controller can start again (a replica that leads anew). */
   start(): void {
+    this.queue.reopen();
     this.#options.onStart?.();
     this.#workers = Array.from({ length: this.#options.workers ?? 2 }, () => this.#work());
   }

@@ -5,12 +5,45 @@
  */
 import {
   type Informer,
+  type KubeConfig,
   type KubernetesObject,
-  makeInformer,
+  ListWatch,
   type ObjectCache,
+  Watch,
 } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, kindNamed } from '@smart-fleet/model';
 import type { KubeClient } from './client.ts';
+import { withTimeout } from './request-timeout.ts';
+
+/**
+ * A watch silent this long is given up and re-made from the last resourceVersion it saw. A
+ * connection can die without closing (a stalled proxy, a peer gone behind NAT): nothing would
+ * tell the informer, whose cache would then stay stale for good. A quiet kind pays one cheap
+ * re-watch per period. client-node's own figure.
+ */
+export const DEFAULT_WATCH_IDLE_MS = 30_000;
+/**
+ * An informer's list is unpaged (every object of a kind at once: 21,000 sites nationally), so
+ * it gets the API server's own limit for a request rather than the connection's 10 s.
+ */
+const LIST_TIMEOUT_MS = 60_000;
+
+export interface SharedInformersOptions {
+  /** See DEFAULT_WATCH_IDLE_MS. */
+  watchIdleMs?: number;
+}
+
+/**
+ * client-node's Watch aborts a watch that has had no data for its `requestTimeoutMs` (waiting
+ * for the response headers included) with a TimeoutError, on which its ListWatch re-watches at
+ * once from the last resourceVersion, with no error event. The field is private (30 s); it is
+ * set here, and informers.integration.test.ts fails if a client-node upgrade stops honouring it.
+ */
+function watchWithIdleDeadline(kc: KubeConfig, idleMs: number): Watch {
+  const watch = new Watch(kc);
+  Object.assign(watch, { requestTimeoutMs: idleMs });
+  return watch;
+}
 
 export type FleetInformer<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -26,6 +59,7 @@ export function splitKey(key: string): { namespace: string; name: string } {
 export class SharedInformers {
   readonly #client: KubeClient;
   readonly #namespace?: string;
+  readonly #watchIdleMs: number;
   readonly #informers = new Map<string, FleetInformer<KubernetesObject>>();
   readonly #synced = new Set<string>();
   #resync?: NodeJS.Timeout;
@@ -33,9 +67,10 @@ export class SharedInformers {
   readonly #restarts = new Set<NodeJS.Timeout>();
 
   /** `namespace` limits every informer to one namespace; all namespaces when absent. */
-  constructor(client: KubeClient, namespace?: string) {
+  constructor(client: KubeClient, namespace?: string, options: SharedInformersOptions = {}) {
     this.#client = client;
     this.#namespace = namespace;
+    this.#watchIdleMs = options.watchIdleMs ?? DEFAULT_WATCH_IDLE_MS;
   }
 
   /** The informer for a fleet kind across all namespaces, made on first use. */
@@ -53,9 +88,13 @@ export class SharedInformers {
     const path = `/apis/${API_GROUP}/${API_VERSION}/${ns ? `namespaces/${ns}/` : ''}${plural}`;
     const list = () =>
       ns
-        ? this.#client.custom.listNamespacedCustomObject({ ...where, namespace: ns })
-        : this.#client.custom.listClusterCustomObject(where);
-    const informer = makeInformer<T>(this.#client.kc, path, list as never);
+        ? this.#client.custom.listNamespacedCustomObject(
+            { ...where, namespace: ns },
+            withTimeout(LIST_TIMEOUT_MS),
+          )
+        : this.#client.custom.listClusterCustomObject(where, withTimeout(LIST_TIMEOUT_MS));
+    const watch = watchWithIdleDeadline(this.#client.kc, this.#watchIdleMs);
+    const informer = new ListWatch<T>(path, watch, list as never, false);
     informer.on('connect', () => this.#synced.add(kind));
     this.#restartOnError(kind, informer as unknown as FleetInformer<KubernetesObject>);
     this.#informers.set(kind, informer as unknown as FleetInformer<KubernetesObject>);

@@ -71,4 +71,14 @@ describe('WorkQueue', () => {
     q.add('late');
     assert.equal(q.depth, 0);
   });
+
+  it('takes keys again once reopened (a controller leading anew)', async () => {
+    const q = new WorkQueue();
+    q.shutDown();
+    q.add('while-down');
+    q.reopen();
+    q.add('after');
+    assert.equal(q.depth, 1);
+    assert.equal(await q.get(), 'after');
+  });
 });

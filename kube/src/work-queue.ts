@@ -116,6 +116,11 @@ export class WorkQueue {
     return this.#queue.length;
   }
 
+  /** Takes keys again after `shutDown` (a controller started on a new lease). */
+  reopen(): void {
+    this.#shutDown = false;
+  }
+
   shutDown(): void {
     this.#shutDown = true;
     for (const { timer } of this.#timers.values()) {

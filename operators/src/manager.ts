@@ -13,6 +13,7 @@ import type { KubeClient, Logger } from '@smart-fleet/kube';
 import {
   type Controller,
   ControllerMetrics,
+  fencedClient,
   LeaderElector,
   type LeaseHolder,
   LOOPBACK,
@@ -66,7 +67,7 @@ export interface ManagerOptions {
     leaseDurationMs?: number;
     renewDeadlineMs?: number;
     retryMs?: number;
-    /** Called once leadership is lost; controllers are already stopped (main exits). */
+    /** Called each time leadership is lost, its controllers stopped (main exits; else a standby). */
     onLost?: () => void;
   };
   /** The key-encryption keys for DRM content keys; the DRM controller runs only with them. */
@@ -108,6 +109,8 @@ const portOf = (s: Server) => {
 };
 
 interface Leadership {
+  /** Absent without leader election: this process always acts. */
+  elector?: LeaderElector;
   leading(): boolean;
   /** The other replica holding the Lease, if any (never this one). */
   leader(): LeaseHolder | undefined;
@@ -137,7 +140,10 @@ function leadOrStart(
     startAll();
     return { leading: () => true, leader: () => undefined, stop: () => undefined };
   }
-  let lost = false;
+  // One term at a time: a term's workers start only once the last term's have stopped.
+  let stopped: Promise<unknown> = Promise.resolve();
+  let terms = 0;
+  let acting = false;
   let stopping = false;
   const elector = new LeaderElector({
     ...le,
@@ -145,15 +151,28 @@ function leadOrStart(
     client: options.client,
     log: options.log,
     annotations,
-    onStartedLeading: startAll,
+    onStartedLeading: () => {
+      const term = ++terms;
+      void stopped.then(() => {
+        if (term === terms && elector.leading && !stopping) {
+          acting = true;
+          startAll();
+        }
+      });
+    },
     onStoppedLeading: () => {
-      lost = true;
-      void Promise.all(controllers.map((c) => c.stop())).then(() => (stopping ? undefined : le.onLost?.()));
+      acting = false;
+      // The fence has already refused and aborted this term's writes. The elector campaigns on:
+      // this replica is a standby now, and leads again with restarted controllers if it wins.
+      stopped = Promise.all(controllers.map((c) => c.stop())).then(() =>
+        stopping ? undefined : le.onLost?.(),
+      );
     },
   });
   elector.start();
   return {
-    leading: () => elector.leading && !lost,
+    elector,
+    leading: () => acting && elector.leading,
     leader: () => {
       const holder = elector.leader();
       return holder && holder.identity !== le.identity ? holder : undefined;
@@ -170,11 +189,16 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const metrics = new ControllerMetrics(registry);
   const informers = new SharedInformers(options.client, options.namespace);
   const store = options.heartbeats ?? new HeartbeatStore();
-  const { controllers, stop: stopTicks } = makeControllers({ ...options, informers, metrics, store });
-  await informers.start();
-  const host = options.listenHost ?? LOOPBACK;
   // Assigned once the servers listen (the Lease carries their ports); until then, not leading.
   let leadership: Leadership | undefined;
+  // With leader election the controllers write only while this replica leads, checked on each
+  // write, and a write in flight is aborted when the Lease is lost (kube's leader-fence.ts).
+  const client = options.leaderElection
+    ? fencedClient(options.client, () => leadership?.elector)
+    : options.client;
+  const { controllers, stop: stopTicks } = makeControllers({ ...options, client, informers, metrics, store });
+  await informers.start();
+  const host = options.listenHost ?? LOOPBACK;
   const routing = (annotation: string): LeaderRouting | undefined =>
     options.leaderElection
       ? {

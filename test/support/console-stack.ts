@@ -91,6 +91,7 @@ async function startParts(o: {
       settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: CONSOLE_CLIENT_ID },
     },
   });
+  started.push(() => api.stop());
   const gql = async (
     caller: Caller,
     query: string,
