@@ -12,7 +12,7 @@ import type { OidcConfig } from './auth/staff-tokens.ts';
 import { noSeries, operatorsSeriesSource } from './telemetry/series-source.ts';
 import { FleetView } from './view/fleet-view.ts';
 import { HubWrites } from './writes/hub-writes.ts';
-import { createFleetYoga, GRAPHQL_PATH, type RateLimits } from './yoga-app.ts';
+import { createFleetYoga, GRAPHQL_PATH, type RateLimitSettings } from './yoga-app.ts';
 
 export { DEFAULT_RATE_LIMITS, GRAPHQL_PATH } from './yoga-app.ts';
 
@@ -29,7 +29,9 @@ export interface ApiServerOptions {
   host?: string;
   /** The operators' metrics/read endpoint, for per-site telemetry series. */
   operatorsUrl?: string;
-  rateLimits?: { staff?: RateLimits; partner?: RateLimits };
+  rateLimits?: RateLimitSettings;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
+  trustedProxies?: readonly string[];
   /** Persisted-operation allow-list (sha256 -> document): partners may run only these. */
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while nothing changed; default on. */
@@ -60,6 +62,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     oidc: options.oidc,
     series: options.operatorsUrl ? operatorsSeriesSource(options.operatorsUrl) : noSeries,
     rateLimits: options.rateLimits,
+    trustedProxies: options.trustedProxies,
     partnerOperations: options.partnerOperations,
     responseCache: options.responseCache,
     log,

@@ -9,11 +9,17 @@ import type { Logger } from '@smart-fleet/kube';
 import { MAX_SERIES_SITES } from '@smart-fleet/operators';
 import DataLoader from 'dataloader';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { AddressLimiter, type AddressLimitOptions, DEFAULT_ADDRESS_LIMITS } from './auth/address-limits.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
+import { trustedProxies } from './auth/client-address.ts';
+import { useCredentialWatch } from './auth/credential-watch.ts';
 import type { Principal } from './auth/principal.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
 import type { ApiContext } from './context.ts';
+import { maskErrors, useNoSuggestions } from './error-answers.ts';
+import { DOCUMENT_CACHE_LIMITS, TextKeyedCache } from './limits/document-cache.ts';
+import { useDocumentLimits, useOperationLimits } from './limits/limits-plugins.ts';
 import { useResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
 import type { SeriesSource } from './telemetry/series-source.ts';
@@ -21,7 +27,6 @@ import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
 import {
   MAX_REQUEST_BODY_BYTES,
-  maskErrors,
   useAuthentication,
   useNoPartnerIntrospection,
   usePartnerAllowList,
@@ -38,7 +43,15 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS = {
   staff: { ratePerSecond: 1000, burst: 2000 },
   partner: { ratePerSecond: 20, burst: 40 },
+  /** Per source address, before authentication (auth/address-limits.ts). */
+  address: DEFAULT_ADDRESS_LIMITS,
 };
+
+export interface RateLimitSettings {
+  staff?: RateLimits;
+  partner?: RateLimits;
+  address?: AddressLimitOptions;
+}
 
 export interface FleetYogaDeps {
   view: FleetView;
@@ -46,7 +59,9 @@ export interface FleetYogaDeps {
   writes: HubWrites;
   oidc: OidcConfig;
   series: SeriesSource;
-  rateLimits?: { staff?: RateLimits; partner?: RateLimits };
+  rateLimits?: RateLimitSettings;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
+  trustedProxies?: readonly string[];
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while the view is unchanged (default on; the benchmark measures both). */
   responseCache?: boolean;
@@ -65,6 +80,10 @@ export function createFleetYoga(deps: FleetYogaDeps) {
     maxRequestBodySize: false,
     graphiql: { title: 'SMART Fleet API', subscriptionsProtocol: 'SSE' },
     maskedErrors: { isDev: false, maskError: maskErrors },
+    parserAndValidationCache: {
+      documentCache: new TextKeyedCache(DOCUMENT_CACHE_LIMITS),
+      errorCache: new TextKeyedCache(DOCUMENT_CACHE_LIMITS),
+    },
     logging: {
       debug: () => {},
       info: (...args: unknown[]) => log.info(String(args[0])),
@@ -94,12 +113,22 @@ export function createFleetYoga(deps: FleetYogaDeps) {
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useAuthentication({
         auth: { staffToken: staffTokenVerifier(deps.oidc), apiKeys },
-        limits: { staff: new RateLimiter(limits.staff), partner: new RateLimiter(limits.partner) },
+        limits: {
+          staff: new RateLimiter(limits.staff),
+          partner: new RateLimiter(limits.partner),
+          address: new AddressLimiter(limits.address),
+        },
+        trustedProxies: deps.trustedProxies?.length ? trustedProxies(deps.trustedProxies) : undefined,
         graphqlPath: GRAPHQL_PATH,
         principals,
       }),
       useReadinessCheck({ endpoint: '/readyz', check: () => view.ready() }),
+      useDocumentLimits(),
+      useNoSuggestions(),
       useNoPartnerIntrospection(),
+      // Before the response cache and the compiler: a refused operation is neither cached nor compiled.
+      useOperationLimits(),
+      useCredentialWatch(apiKeys),
       ...(deps.responseCache === false ? [] : [useResponseCache({ version: () => view.version })]),
       // Compiled queries: a 50-row page runs in a fraction of the interpreter's time and garbage.
       useGraphQlJit(),

@@ -1,6 +1,7 @@
 /**
  * The authorization matrix against a real hub: every role against every query and mutation,
- * partner-hidden fields, and a partner reaching for another tenant's site every way there is.
+ * partner-hidden fields, telemetry behind `telemetry:read`, and a partner reaching for another
+ * tenant's site every way there is.
  * A mutation allowed to a role is sent with a target that does not exist, so passing the
  * authorization check shows as a typed NotFoundError and nothing is written.
  */
@@ -34,11 +35,12 @@ before(async () => {
     noc: h.noc,
     partner: await h.partnerKey(tenantA, ['sites:read', 'content:read', 'telemetry:read']),
     contentPartner: await h.partnerKey(tenantA, ['content:read']),
+    sitesOnlyPartner: await h.partnerKey(tenantA, ['sites:read']),
   });
 });
 after(() => h?.stop());
 
-type Role = 'operator' | 'noc' | 'partner' | 'contentPartner';
+type Role = 'operator' | 'noc' | 'partner' | 'contentPartner' | 'sitesOnlyPartner';
 const ROLES: Role[] = ['operator', 'noc', 'partner', 'contentPartner'];
 const STAFF: Role[] = ['operator', 'noc'];
 
@@ -198,6 +200,7 @@ describe('every role against every mutation', () => {
           assert.equal(answer.data[c.name].__typename, 'NotFoundError', `${role} ${c.name}`);
         } else {
           assert.equal(answer.data?.[c.name] ?? null, null);
+          assert.equal(answer.errors?.[0]?.message, `not authorized to run ${c.name}`, `${role} ${c.name}`);
         }
       }
     });
@@ -216,7 +219,7 @@ describe('every role against every mutation', () => {
     }
     const before = await listAll(h.hub.client, 'Site', h.namespace);
     assert.equal(before.length, 40, 'nothing was registered');
-    assert.equal(h.api.apiKeys.list(tenantA).length, 2, 'no key was issued');
+    assert.equal(h.api.apiKeys.list(tenantA).length, 3, 'no key was issued beyond the three made here');
   });
 });
 
@@ -284,5 +287,84 @@ describe('a partner and other tenants', () => {
       assert.equal(answer.status, 401, JSON.stringify(answer));
       assert.equal(answer.data, undefined);
     }
+  });
+});
+
+describe('telemetry needs the telemetry:read scope', () => {
+  const TELEMETRY = {
+    activeStreams: 137,
+    egressMbps: 412.5,
+    cacheHitRatio: 0.93,
+    storageUsedGB: 640,
+    acceleratorsHealthy: 2,
+    drmDenials: 0,
+    errors: 1,
+  };
+  let name: string;
+
+  before(async () => {
+    // Not siteOf(tenantA), whose reported health the other tests read.
+    const site = sites.filter((s) => s.spec.tenant === tenantA)[1];
+    assert.ok(site, 'the fixture has two sites of one tenant');
+    name = site.metadata.name;
+    await writeSiteStatus(h.hub.client, ns(), name, { phase: 'Ready', telemetry: TELEMETRY });
+    await waitFor(
+      async () => h.api.view.sites.get(`${ns()}/${name}`)?.status?.telemetry?.activeStreams === 137,
+      {
+        timeoutMs: 10000,
+        what: 'the view to see the telemetry',
+      },
+    );
+  });
+
+  const onSite = (selection: string) =>
+    `{ site(namespace: "${ns()}", name: "${name}") { name ${selection} } }`;
+  const telemetryReads = () => [
+    onSite('status { telemetry { activeStreams } }'),
+    onSite('telemetrySeries { at egressMbps }'),
+    '{ fleetSummary { activeStreams } }',
+    '{ fleetSummary { egressMbps } }',
+    '{ fleetSummary { utilization } }',
+    '{ fleetSummary { saturatedSites } }',
+    '{ fleetSummary { byRegion { region activeStreams egressMbps utilization } } }',
+    '{ sites(first: 5, sort: { field: ACTIVE_STREAMS, direction: DESC }) { totalCount } }',
+  ];
+
+  test('a partner key without it reads its sites and capacity, never what they reported', async () => {
+    const partner = callers.sitesOnlyPartner as Caller;
+    for (const query of telemetryReads()) {
+      const answer = await h.gql(partner, query);
+      assert.ok(forbidden(answer), `${query}: ${JSON.stringify(answer)}`);
+    }
+    const status = await h.gql(partner, onSite('status { telemetry { activeStreams } }'));
+    assert.equal(status.errors?.[0]?.message, 'not authorized to read SiteStatus.telemetry');
+    const sorted = await h.gql(partner, telemetryReads()[7] as string);
+    assert.equal(
+      sorted.errors?.[0]?.message,
+      'sorting by ACTIVE_STREAMS needs an API key with the telemetry:read scope',
+    );
+    const capacity = await h.gql(
+      partner,
+      '{ fleetSummary { sites egressCapacityMbps subscriberCapacity byRegion { region sites egressCapacityMbps } } }',
+    );
+    assert.equal(capacity.errors, undefined, JSON.stringify(capacity.errors));
+    assert.ok(capacity.data.fleetSummary.sites > 0);
+  });
+
+  test('a partner key with it reads the telemetry of its own sites', async () => {
+    const partner = callers.partner as Caller;
+    for (const query of telemetryReads()) {
+      const answer = await h.gql(partner, query);
+      assert.equal(answer.errors, undefined, `${query}: ${JSON.stringify(answer.errors)}`);
+    }
+    const status = await h.gql(partner, onSite('status { telemetry { activeStreams egressMbps } }'));
+    assert.deepEqual(status.data.site.status.telemetry, { activeStreams: 137, egressMbps: 412.5 });
+    const summary = await h.gql(partner, '{ fleetSummary { activeStreams } }');
+    assert.equal(summary.data.fleetSummary.activeStreams, 137, 'only its own sites are summed');
+  });
+
+  test("region series stay staff-only, scope or not: they sum every tenant's sites", async () => {
+    const answer = await h.gql(callers.partner as Caller, '{ regionSeries { sites activeStreams } }');
+    assert.ok(forbidden(answer), JSON.stringify(answer));
   });
 });

@@ -10,11 +10,11 @@ import { builder } from '../builder.ts';
 import { modelEnum, modelObjectType } from '../model-types.ts';
 import { AlertRef, ClusterRef, PlacementRef, SiteRef, TenantRef } from '../refs.ts';
 import { metaFields } from './common.ts';
-import { STAFF, STAFF_ONLY_FIELDS, TELEMETRY_TREE } from './scopes.ts';
+import { MODEL_FIELD_SCOPES, STAFF, TELEMETRY_TREE } from './scopes.ts';
 
 export const SitePhaseEnum = modelEnum(SITE_PHASES, 'SitePhase');
-const SiteSpecRef = modelObjectType(SiteSpec, 'SiteSpec', { fieldScopes: STAFF_ONLY_FIELDS });
-const SiteStatusRef = modelObjectType(SiteStatus, 'SiteStatus', { fieldScopes: STAFF_ONLY_FIELDS });
+const SiteSpecRef = modelObjectType(SiteSpec, 'SiteSpec', { fieldScopes: MODEL_FIELD_SCOPES });
+const SiteStatusRef = modelObjectType(SiteStatus, 'SiteStatus', { fieldScopes: MODEL_FIELD_SCOPES });
 
 /** Whether the caller may see this site at all: loaders answer "no such site" otherwise. */
 export function canSeeSite(context: ApiContext, site: Site): boolean {
