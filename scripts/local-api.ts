@@ -1,12 +1,15 @@
 /**
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
- * tokens), with per-site telemetry series from the operators beside it.
+ * tokens), with per-site telemetry series from the operators beside it, and partners held to
+ * the shipped persisted operations, as in the hub stack.
  */
 import {
+  type ApiServerOptions,
   LOCAL_API_PORT,
   LOCAL_ISSUER_DIR,
   LOCAL_ISSUER_PORT,
+  readPartnerOperations,
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
@@ -24,6 +27,11 @@ function portTaken(what: string, port: number) {
   };
 }
 
+/** What sets `npm start`'s API apart from a bare one: its fixed port, and partners held to the shipped operations. */
+export function localApiSettings(): Pick<ApiServerOptions, 'port' | 'partnerOperations'> {
+  return { port: LOCAL_API_PORT, partnerOperations: readPartnerOperations() };
+}
+
 export async function startLocalApi(options: { client: KubeClient; operatorsUrl: string }) {
   const issuer = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(
     portTaken('development token issuer', LOCAL_ISSUER_PORT),
@@ -31,7 +39,7 @@ export async function startLocalApi(options: { client: KubeClient; operatorsUrl:
   const api = await startApiServer({
     client: options.client,
     oidc: issuer.config,
-    port: LOCAL_API_PORT,
+    ...localApiSettings(),
     operatorsUrl: options.operatorsUrl,
     log: processLogger({ component: 'smart-fleet-api' }),
   }).catch(async (error: unknown) => {

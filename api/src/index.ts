@@ -2,4 +2,9 @@ export { type DevIssuer, devTokenSigner, startDevIssuer } from './auth/dev-issue
 export type { Principal } from './auth/principal.ts';
 export type { OidcConfig } from './auth/staff-tokens.ts';
 export * from './local-defaults.ts';
+export {
+  PARTNER_OPERATIONS_FILE,
+  type PersistedOperations,
+  readPartnerOperations,
+} from './persisted-operations.ts';
 export { type ApiServer, type ApiServerOptions, startApiServer } from './server.ts';
