@@ -7,7 +7,9 @@
  * without and with the response cache, then while another process writes site statuses (the
  * health controller's writes; a live fleet of 21,000 makes 350/s, but here the hub's API server
  * and etcd share the API's two cores, so the default is 100/s). Prints and records p50/p90/p99,
- * throughput and the API process's CPU time per request.
+ * throughput and the API process's CPU time per request. Telemetry for every site comes from a
+ * real Prometheus scraping the operators' exporter (in a child process) every 5 s, which the
+ * API's feed pulls as often: sorting and summaries read it, and each pull moves the view.
  *   npm run bench:api [-- --sites 21000 --rate 500 --seconds 20 --churn 100 --kubeconfig FILE]
  * Starts a throwaway local hub on free ports (applying the fleet takes about two minutes), or
  * uses the hub of --kubeconfig, whose namespace bench-fleet already holds the fleet.
@@ -19,8 +21,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDevIssuer } from '@smart-fleet/api';
-import { applyInventory, freePort, installCrds, ProgressLine, startHub, stopHub } from '@smart-fleet/hub';
-import { connect } from '@smart-fleet/kube';
+import {
+  addScrapeTarget,
+  applyInventory,
+  freePort,
+  installCrds,
+  ProgressLine,
+  startHub,
+  startPrometheus,
+  stopHub,
+  stopPrometheus,
+} from '@smart-fleet/hub';
+import { connect, listAll, waitFor } from '@smart-fleet/kube';
 import { generateFleet, NATIONAL_FLEET, parseInventory } from '@smart-fleet/model';
 import { type ApiProcess, apiNodeFlags, startApiProcess } from './load/api-process.ts';
 import { formatResult, type LoadResult, runLoad } from './load/open-loop.ts';
@@ -51,7 +63,7 @@ const SITE_PAGE = `query Page($filter: SiteFilter, $sort: SiteSort, $after: Stri
     sites(first: 50, after: $after, filter: $filter, sort: $sort) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { cursor node { id name phase spec { kind subscriberCap tenant location { region address }
-        streaming { egressBudgetMbps } } status { lastHeartbeat telemetry { activeStreams egressMbps } } } }
+        streaming { egressBudgetMbps } } status { lastHeartbeat } telemetry { activeStreams egressMbps } } }
     } }`;
 
 /** The site pages asked for: what a NOC console pages through. Each is asked at page 1 and page 5. */
@@ -81,6 +93,23 @@ async function loadFleet(kubeconfig: string) {
   const progress = new ProgressLine('[bench] national fleet applied');
   await applyInventory(client, inventory, { concurrency: 32, onProgress: (c) => progress.update(c) });
   return client;
+}
+
+/** The operators' telemetry export for every site, in a child process; resolves with its URL. */
+async function startExporter(kubeconfig: string): Promise<{ url: string; sites: number; stop: () => void }> {
+  const sites = (await listAll(connect(kubeconfig), 'Site', NAMESPACE)).map((s) => {
+    const spec = (s as unknown as { spec: { location: { region: string }; tenant: string } }).spec;
+    return [`${NAMESPACE}/${s.metadata?.name}`, spec.location.region, spec.tenant];
+  });
+  const file = join(dir, 'exporter-sites.json');
+  writeFileSync(file, JSON.stringify({ sites }));
+  const worker = fileURLToPath(new URL('./load/telemetry-exporter.ts', import.meta.url));
+  const child = spawn(process.execPath, [worker, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve(String(chunk).trim()));
+    child.once('exit', (code) => reject(new Error(`the telemetry exporter exited ${code}`)));
+  });
+  return { url, sites: sites.length, stop: () => child.kill('SIGTERM') };
 }
 
 /** Starts the status writer; `listed` resolves once it writes, `done` with its counts. */
@@ -151,6 +180,7 @@ const figures: Record<string, unknown> = {
   apiNodeFlags: API_NODE_FLAGS,
 };
 const WARMUP_SECONDS = 5;
+let stopTelemetry = async () => {};
 try {
   let kubeconfig = values.kubeconfig;
   if (!kubeconfig) {
@@ -167,6 +197,31 @@ try {
     console.log(`[bench] letting the hub settle for ${SETTLE_SECONDS} s`);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
   }
+  const prometheusDir = join(dir, 'prometheus');
+  const prometheus = await startPrometheus({
+    dir: prometheusDir,
+    port: await freePort(),
+    scrapeIntervalMs: 5000,
+  });
+  const exporter = await startExporter(kubeconfig);
+  stopTelemetry = async () => {
+    exporter.stop();
+    await stopPrometheus(prometheusDir);
+  };
+  addScrapeTarget(prometheusDir, 'bench-exporter', exporter.url);
+  const reporting = await waitFor(
+    async () => {
+      const url = new URL('/api/v1/query', prometheus.url);
+      url.searchParams.set('query', 'count(smart_fleet_site_active_streams)');
+      const body = (await (await fetch(url)).json()) as { data?: { result?: { value: [number, string] }[] } };
+      const n = Number(body.data?.result?.[0]?.value[1] ?? 0);
+      // Every site in the hub (an apply under heavy load may have left a few out).
+      return n >= exporter.sites && n;
+    },
+    { what: 'Prometheus to hold every site’s telemetry', timeoutMs: 120_000, intervalMs: 2000 },
+  );
+  console.log(`[bench] Prometheus scrapes telemetry of ${reporting} sites every 5 s`);
+  figures.telemetrySites = reporting;
   const issuer = await startDevIssuer({ dir });
   const token = await issuer.sign({ sub: 'bench', roles: ['noc'] });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -177,6 +232,7 @@ try {
       keysNamespace: NAMESPACE,
       responseCache,
       nodeFlags: API_NODE_FLAGS,
+      prometheus: { url: prometheus.url, scrapeInterval: '5s' },
     });
   const measure = async (api: ApiProcess, phase: string) => {
     const queries = {
@@ -217,6 +273,7 @@ try {
   await api.stop();
   await issuer.stop();
 } finally {
+  await stopTelemetry();
   await stopHub(dir);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,8 +1,9 @@
 /**
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
- * tokens), with per-site telemetry series from the operators beside it, and partners held to
- * the shipped persisted operations, as in the hub stack.
+ * tokens), with telemetry (latest values and history) from the local Prometheus, the console
+ * under /console (signing in through the same issuer), and partners held to the shipped
+ * persisted operations, as in the hub stack.
  */
 import {
   type ApiServerOptions,
@@ -13,6 +14,7 @@ import {
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
+import { CONSOLE_DIST } from '@smart-fleet/console';
 import type { KubeClient } from '@smart-fleet/kube';
 import { processLogger } from '@smart-fleet/kube';
 
@@ -32,7 +34,11 @@ export function localApiSettings(): Pick<ApiServerOptions, 'port' | 'partnerOper
   return { port: LOCAL_API_PORT, partnerOperations: readPartnerOperations() };
 }
 
-export async function startLocalApi(options: { client: KubeClient; operatorsUrl: string }) {
+export async function startLocalApi(options: {
+  client: KubeClient;
+  prometheusUrl?: string;
+  scrapeIntervalMs?: number;
+}) {
   const issuer = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(
     portTaken('development token issuer', LOCAL_ISSUER_PORT),
   );
@@ -40,7 +46,12 @@ export async function startLocalApi(options: { client: KubeClient; operatorsUrl:
     client: options.client,
     oidc: issuer.config,
     ...localApiSettings(),
-    operatorsUrl: options.operatorsUrl,
+    prometheusUrl: options.prometheusUrl,
+    scrapeIntervalMs: options.scrapeIntervalMs,
+    console: {
+      dir: CONSOLE_DIST,
+      settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: 'smart-fleet-console' },
+    },
     log: processLogger({ component: 'smart-fleet-api' }),
   }).catch(async (error: unknown) => {
     await issuer.stop();
@@ -48,6 +59,7 @@ export async function startLocalApi(options: { client: KubeClient; operatorsUrl:
   });
   return {
     url: api.url,
+    consoleUrl: api.consoleUrl,
     async stop() {
       await api.stop();
       await issuer.stop();

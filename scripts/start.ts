@@ -1,30 +1,27 @@
 /**
  * `npm start`: the local hub with everything the project has built, on the embedded defaults.
- * Toolchain ready, hub up, CRDs installed, the sample fleet applied, then it waits; Ctrl-C stops
- * the hub (its data stays for the next start). With KUBECONFIG set, it uses that cluster
+ * Toolchain ready, hub up, CRDs installed, the sample fleet applied, Prometheus (telemetry
+ * history) beside it, then it waits; Ctrl-C stops the hub and Prometheus (their data stays for
+ * the next start). With KUBECONFIG set, it uses that cluster
  * instead and starts nothing locally.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  applyInventory,
+  addScrapeTarget,
   DEFAULT_HUB_PORTS,
-  formatSummary,
-  hubReferences,
+  DEFAULT_PROMETHEUS_PORT,
   hubStatus,
   installCrds,
-  ProgressLine,
-  readInventoryFiles,
   startHub,
+  startPrometheus,
   stopHub,
+  stopPrometheus,
 } from '@smart-fleet/hub';
 import { connect, DEFAULT_HUB_DIR, processLogger } from '@smart-fleet/kube';
-import { parseInventory } from '@smart-fleet/model';
-import { deregisterWebhook, localKek, startManager } from '@smart-fleet/operators';
+import { deregisterWebhook, localKek } from '@smart-fleet/operators';
 import { startLocalApi } from './local-api.ts';
-import { startSampleAgents } from './sample-agents.ts';
+import { startSampleFleet } from './sample-fleet.ts';
 
-const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 const log = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
@@ -34,40 +31,36 @@ async function main(): Promise<void> {
   await installCrds(client, log);
   // A registration left by an earlier run that died would refuse every fleet write.
   await deregisterWebhook(client);
-  const inputs = readInventoryFiles([SAMPLE_FLEET]);
-  const { inventory, problems } = parseInventory(inputs, { existing: await hubReferences(client) });
-  if (!inventory) {
-    throw new Error(`the sample fleet has problems: ${problems.map((p) => p.message).join('; ')}`);
-  }
-  const progress = new ProgressLine('[fleet] sample fleet applied');
-  const summary = await applyInventory(client, inventory, { onProgress: (c) => progress.update(c) });
-  log(`[fleet] sample fleet: ${formatSummary(summary)}`);
-  const operators = await startManager({
+  const prometheusDir = join(hub?.dir ?? DEFAULT_HUB_DIR, 'prometheus');
+  const prometheus = await startPrometheus({ dir: prometheusDir, port: DEFAULT_PROMETHEUS_PORT, log });
+  const fleet = await startSampleFleet({
     client,
+    hubDir: hub?.dir,
     log: processLogger({ component: 'smart-fleet-operators' }),
-    leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
-    webhook: { deregisterOnStop: true },
-    drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),
+    say: log,
+    operators: {
+      leaderElection: { namespace: 'kube-system', identity: `npm-start-${process.pid}` },
+      webhook: { deregisterOnStop: true },
+      drm: localKek(join(hub?.dir ?? DEFAULT_HUB_DIR, 'drm-kek')),
+      prometheus: { url: prometheus.url, outOfOrderWindowMs: prometheus.outOfOrderWindowMs },
+    },
   });
-  // Two apartment sites get real agents with their own clusters (local hub only: they need its etcd).
-  const agents = hub
-    ? await startSampleAgents({
-        client,
-        hubDir: hub.dir,
-        ingestUrl: operators.ingestUrl,
-        sites: inventory.objects
-          .filter((o) => o.kind === 'Site' && o.spec.kind === 'apartment-complex')
-          .slice(0, 2),
-      })
-    : undefined;
-  const api = await startLocalApi({ client, operatorsUrl: operators.metricsUrl });
+  const { operators } = fleet;
+  addScrapeTarget(prometheusDir, 'operators', operators.metricsUrl);
+  const api = await startLocalApi({
+    client,
+    prometheusUrl: prometheus.url,
+    scrapeIntervalMs: prometheus.scrapeIntervalMs,
+  });
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
   operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
-  live sites   ${agents ? `${agents.sites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
+  live sites   ${fleet.liveSites.length > 0 ? `${fleet.liveSites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
+  Prometheus   ${prometheus.url}  (telemetry history: scrapes the operators, takes agents' replays)
+  console      ${api.consoleUrl}  (sign in as operator or noc on the development issuer's page)
   GraphQL API  ${api.url}  (GraphiQL in a browser; subscriptions over SSE)
                staff token: npm run api -- token [--role noc]  then header  Authorization: Bearer <token>
   try          npm run kubectl -- get sites -A
@@ -76,8 +69,8 @@ SMART Fleet hub is up: ${client.server}
 ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : 'Ctrl-C exits; your cluster is left as it is.'}`);
   await untilInterrupted(ownHub).finally(async () => {
     await api.stop();
-    await agents?.stop();
-    await operators.stop();
+    await fleet.stop();
+    await stopPrometheus(prometheusDir, log);
   });
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);

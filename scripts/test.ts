@@ -1,8 +1,8 @@
 /**
  * `npm test`: every test in one run of Node's test runner. Integration tests need a real
  * kube-apiserver: this starts one on free loopback ports in a temporary directory (building
- * the toolchain first if the cache lacks it), passes its kubeconfig to the tests, and stops it
- * afterwards, whatever happened.
+ * the toolchain first if the cache lacks it), and a Prometheus for telemetry (scraping every
+ * second), passes their whereabouts to the tests, and stops both afterwards, whatever happened.
  *   --unit          unit tests only, no hub
  *   --integration   integration tests only
  */
@@ -10,9 +10,21 @@ import { spawnSync } from 'node:child_process';
 import { globSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startHub, stopHub } from '@smart-fleet/hub';
+import { freePort, startHub, startPrometheus, stopHub, stopPrometheus } from '@smart-fleet/hub';
+import { TEST_SCRAPE_INTERVAL_MS } from '../test/support/test-prometheus.ts';
 
-const PACKAGES = ['model', 'kube', 'hub', 'operators', 'api', 'stacks', 'test', 'scripts', 'bench'];
+const PACKAGES = [
+  'model',
+  'kube',
+  'hub',
+  'operators',
+  'api',
+  'stacks',
+  'console',
+  'test',
+  'scripts',
+  'bench',
+];
 const all = PACKAGES.flatMap((p) =>
   globSync(`${p}/**/*.test.ts`, { exclude: (f) => f.includes('node_modules') }),
 );
@@ -31,20 +43,32 @@ async function withHub(run: (env: NodeJS.ProcessEnv) => number): Promise<number>
     return run(process.env);
   }
   const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-test-hub-'));
+  const prometheusDir = join(dir, 'prometheus');
   try {
+    const prometheus = await startPrometheus({
+      dir: prometheusDir,
+      port: await freePort(),
+      scrapeIntervalMs: TEST_SCRAPE_INTERVAL_MS,
+      retention: '2d',
+      log: () => {},
+    });
     const hub = await startHub({
       dir,
       apiserverPort: await freePort(),
       etcdPort: await freePort(),
       etcdPeerPort: await freePort(),
     });
-    console.error(`[test] integration tests use the real kube-apiserver ${hub.version} at ${hub.server}`);
+    console.error(
+      `[test] integration tests use the real kube-apiserver ${hub.version} at ${hub.server} and Prometheus at ${prometheus.url}`,
+    );
     return run({
       ...process.env,
       SMART_FLEET_TEST_KUBECONFIG: hub.kubeconfig,
       SMART_FLEET_TEST_HUB_DIR: hub.dir,
+      SMART_FLEET_TEST_PROMETHEUS_DIR: prometheusDir,
     });
   } finally {
+    await stopPrometheus(prometheusDir, () => {});
     await stopHub(dir, () => {});
     rmSync(dir, { recursive: true, force: true });
   }

@@ -44,7 +44,11 @@ function gitRunner(options: BaseOptions) {
       if (code === 'ENOENT') {
         throw new GitFailed('git is not installed');
       }
-      throw new GitFailed(String(stderr ?? error).trim().split('\n')[0] ?? 'git failed');
+      throw new GitFailed(
+        String(stderr ?? error)
+          .trim()
+          .split('\n')[0] ?? 'git failed',
+      );
     }
   };
 }

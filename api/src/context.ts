@@ -1,8 +1,10 @@
 /** What every resolver gets: who is asking, the fleet in memory, the write path, the loaders. */
+
+import type { TelemetrySample } from '@smart-fleet/model';
 import type DataLoader from 'dataloader';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { Principal } from './auth/principal.ts';
-import type { TelemetrySample } from './telemetry/series-source.ts';
+import type { PrometheusClient } from './telemetry/prometheus-client.ts';
 import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
 
@@ -11,6 +13,11 @@ export interface ApiContext {
   view: FleetView;
   writes: HubWrites;
   apiKeys: ApiKeyStore;
-  /** Per-site telemetry series (`namespace/name`), batched into one call to the operators per request. */
+  /** Where telemetry history lives, and how often it scrapes (the finest step a series takes). */
+  telemetry: { prometheus: PrometheusClient; scrapeIntervalMs: number };
+  /**
+   * Per-site telemetry series, batched into one range query per namespace per request; keyed
+   * `sinceMs|namespace/name` (sinceMs empty for the default range).
+   */
   siteSeries: DataLoader<string, readonly TelemetrySample[]>;
 }

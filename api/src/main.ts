@@ -1,19 +1,22 @@
 /**
  * `npm run api`: the GraphQL API against $KUBECONFIG's cluster or the local hub.
  *   npm run api -- serve [--port 16080] [--host 127.0.0.1] [--oidc-issuer URL --oidc-audience AUD
- *                        [--oidc-jwks-url URL]] [--operators-url URL] [--keys-namespace NS]
- *                        [--partner-operations FILE.json|none] [--trusted-proxies CIDR,...]
- *                        [--response-cache on|off]
+ *                        [--oidc-jwks-url URL]] [--prometheus-url URL] [--scrape-interval 5s]
+ *                        [--keys-namespace NS] [--partner-operations FILE.json|none]
+ *                        [--trusted-proxies CIDR,...] [--response-cache on|off]
  *     Without --oidc-issuer it trusts the local development issuer (started here unless
- *     npm start already runs one). Partners may run only the persisted operations of
- *     --partner-operations (default: the shipped api/operations/partner-operations.json; `none`
- *     lets them send any document). --trusted-proxies names the proxies (addresses or CIDR
- *     ranges) whose X-Forwarded-For gives the client's address for the per-address limits.
+ *     npm start already runs one). --prometheus-url: where telemetry history lives (the operators'
+ *     exported samples and replays); --scrape-interval: how often it scrapes them. Partners may
+ *     run only the persisted operations of --partner-operations (default: the shipped
+ *     api/operations/partner-operations.json; `none` lets them send any document).
+ *     --trusted-proxies names the proxies (addresses or CIDR ranges) whose X-Forwarded-For gives
+ *     the client's address for the per-address limits.
  *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
  *     Prints a development bearer token from the local issuer's key.
  */
 import { parseArgs } from 'node:util';
 import { connect, processLogger } from '@smart-fleet/kube';
+import { parseDuration } from '@smart-fleet/model';
 import { trustedProxies } from './auth/client-address.ts';
 import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
 import { STAFF_ROLES } from './auth/principal.ts';
@@ -30,7 +33,8 @@ const { values, positionals } = parseArgs({
     'oidc-issuer': { type: 'string' },
     'oidc-audience': { type: 'string' },
     'oidc-jwks-url': { type: 'string' },
-    'operators-url': { type: 'string' },
+    'prometheus-url': { type: 'string' },
+    'scrape-interval': { type: 'string', default: '5s' },
     'keys-namespace': { type: 'string' },
     'partner-operations': { type: 'string' },
     'trusted-proxies': { type: 'string' },
@@ -44,6 +48,14 @@ const { values, positionals } = parseArgs({
 function fail(message: string): never {
   console.error(`npm run api: ${message}`);
   process.exit(2);
+}
+
+function durationOf(text: string, flag: string): number {
+  try {
+    return parseDuration(text, flag);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
 }
 
 async function token(): Promise<void> {
@@ -99,7 +111,8 @@ async function serve(): Promise<void> {
     oidc: config,
     port: Number(values.port ?? LOCAL_API_PORT),
     host: values.host,
-    operatorsUrl: values['operators-url'],
+    prometheusUrl: values['prometheus-url'],
+    scrapeIntervalMs: durationOf(values['scrape-interval'], '--scrape-interval'),
     keysNamespace: values['keys-namespace'],
     partnerOperations,
     trustedProxies: proxies(values['trusted-proxies']),

@@ -4,8 +4,9 @@
  * version moves on every change the hub reports (any kind), so a cached answer is never stale,
  * and a client's own write (which waits for the view) is always seen. It pays off where many
  * consoles poll the same pages; under constant change it simply misses. Queries that read data
- * the view does not version (per-site telemetry series from the operators, region series that a
- * timer samples) are never cached, nor are answers with errors.
+ * the view does not version (telemetry series: range queries to Prometheus up to now) are never
+ * cached, nor are answers with errors. Latest telemetry is versioned: each pull that changes it
+ * moves the view's version.
  */
 import { type DocumentNode, Kind, OperationTypeNode, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';

@@ -1,7 +1,8 @@
 /**
  * The API server: graphql-yoga over the fleet schema, on node:http. Starts the informer-fed
  * view and the partner key store, and serves /graphql (queries, mutations; subscriptions over
- * Server-Sent Events; GraphiQL for a browser), /health and /readyz.
+ * Server-Sent Events; GraphiQL for a browser), /health and /readyz, and, when given its build,
+ * the console under /console.
  */
 import { createServer, type Server } from 'node:http';
 import type { KubeClient } from '@smart-fleet/kube';
@@ -9,7 +10,9 @@ import { LOOPBACK, type Logger, localUrlHost, silentLogger } from '@smart-fleet/
 import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
-import { noSeries, operatorsSeriesSource } from './telemetry/series-source.ts';
+import { CONSOLE_PATH, type ConsoleFilesOptions, consoleFiles } from './console-files.ts';
+import { LatestTelemetry } from './telemetry/latest-telemetry.ts';
+import { noPrometheus, prometheusClient } from './telemetry/prometheus-client.ts';
 import { FleetView } from './view/fleet-view.ts';
 import { HubWrites } from './writes/hub-writes.ts';
 import { createFleetYoga, GRAPHQL_PATH, type RateLimitSettings } from './yoga-app.ts';
@@ -27,8 +30,10 @@ export interface ApiServerOptions {
   port?: number;
   /** Loopback unless told otherwise (in a cluster: 0.0.0.0 behind the Service). */
   host?: string;
-  /** The operators' metrics/read endpoint, for per-site telemetry series. */
-  operatorsUrl?: string;
+  /** Where telemetry history lives (the operators' exported samples and replays); none: no telemetry. */
+  prometheusUrl?: string;
+  /** How often that Prometheus scrapes the operators: the latest values are pulled as often. Default 5 s. */
+  scrapeIntervalMs?: number;
   rateLimits?: RateLimitSettings;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
   trustedProxies?: readonly string[];
@@ -36,12 +41,15 @@ export interface ApiServerOptions {
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while nothing changed; default on. */
   responseCache?: boolean;
-  seriesIntervalMs?: number;
+  /** Serve the built console under /console (npm start); the stacks serve it from its own image. */
+  console?: ConsoleFilesOptions;
   log?: Logger;
 }
 
 export interface ApiServer {
   url: string;
+  /** Where the console is served, when it is. */
+  consoleUrl?: string;
   view: FleetView;
   apiKeys: ApiKeyStore;
   stop(): Promise<void>;
@@ -49,25 +57,42 @@ export interface ApiServer {
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? silentLogger;
+  const prometheus = options.prometheusUrl ? prometheusClient(options.prometheusUrl) : noPrometheus;
+  const scrapeIntervalMs = options.scrapeIntervalMs ?? 5000;
+  const latest = new LatestTelemetry({
+    prometheus,
+    intervalMs: scrapeIntervalMs,
+    // Pulls start after the view exists (latest.start below), so `view` is always set here.
+    onChange: (keys) => view.telemetryChanged(keys),
+    log: log.child({ component: 'telemetry' }),
+  });
   const view = new FleetView(options.client, {
     namespace: options.namespace,
-    seriesIntervalMs: options.seriesIntervalMs,
+    telemetryOf: (key) => latest.get(key),
   });
   const apiKeys = new ApiKeyStore(options.client, options.keysNamespace ?? DEFAULT_NAMESPACE);
   await Promise.all([view.start(), apiKeys.start()]);
+  if (options.prometheusUrl) {
+    await latest.start(); // the first pull lands before the first answer; a failure is logged, not fatal
+  }
   const yoga = createFleetYoga({
     view,
     apiKeys,
     writes: new HubWrites(options.client, view),
     oidc: options.oidc,
-    series: options.operatorsUrl ? operatorsSeriesSource(options.operatorsUrl) : noSeries,
+    telemetry: { prometheus, scrapeIntervalMs },
     rateLimits: options.rateLimits,
     trustedProxies: options.trustedProxies,
     partnerOperations: options.partnerOperations,
     responseCache: options.responseCache,
     log,
   });
-  const server: Server = createServer(yoga);
+  const consoleRoute = options.console ? consoleFiles(options.console) : undefined;
+  const server: Server = createServer((request, response) => {
+    if (!consoleRoute?.(request, response)) {
+      void yoga(request, response);
+    }
+  });
   // Longer than clients' and proxies' idle timeouts, so the server is never the one closing a
   // kept-alive connection just as a request goes out on it (the client would see ECONNRESET).
   server.keepAliveTimeout = 65_000;
@@ -79,7 +104,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       resolve();
     });
   }).catch(async (error: unknown) => {
-    await Promise.all([view.stop(), apiKeys.stop()]); // nothing left running when the port is taken
+    await Promise.all([view.stop(), apiKeys.stop(), latest.stop()]); // nothing left running when the port is taken
     throw error;
   });
   const address = server.address();
@@ -88,12 +113,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   log.info('api started', { url });
   return {
     url,
+    consoleUrl: options.console ? `${url.slice(0, -GRAPHQL_PATH.length)}${CONSOLE_PATH}/` : undefined,
     view,
     apiKeys,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([view.stop(), apiKeys.stop()]);
+      await Promise.all([view.stop(), apiKeys.stop(), latest.stop()]);
     },
   };
 }

@@ -6,7 +6,6 @@
 
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { Logger } from '@smart-fleet/kube';
-import { MAX_SERIES_SITES } from '@smart-fleet/operators';
 import DataLoader from 'dataloader';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { AddressLimiter, type AddressLimitOptions, DEFAULT_ADDRESS_LIMITS } from './auth/address-limits.ts';
@@ -22,7 +21,8 @@ import { DOCUMENT_CACHE_LIMITS, TextKeyedCache } from './limits/document-cache.t
 import { useDocumentLimits, useOperationLimits } from './limits/limits-plugins.ts';
 import { useResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
-import type { SeriesSource } from './telemetry/series-source.ts';
+import type { PrometheusClient } from './telemetry/prometheus-client.ts';
+import { MAX_SERIES_SITES, seriesWindow, siteSeries } from './telemetry/series.ts';
 import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
 import {
@@ -58,7 +58,8 @@ export interface FleetYogaDeps {
   apiKeys: ApiKeyStore;
   writes: HubWrites;
   oidc: OidcConfig;
-  series: SeriesSource;
+  /** Telemetry history; reads fail with UNAVAILABLE when it does not answer. */
+  telemetry: { prometheus: PrometheusClient; scrapeIntervalMs: number };
   rateLimits?: RateLimitSettings;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
   trustedProxies?: readonly string[];
@@ -66,6 +67,31 @@ export interface FleetYogaDeps {
   /** Repeat answers while the view is unchanged (default on; the benchmark measures both). */
   responseCache?: boolean;
   log: Logger;
+}
+
+/** One range query per `since` (and namespace) for every site a request asks the series of. */
+function seriesBatch(telemetry: FleetYogaDeps['telemetry']) {
+  return async (keys: readonly string[]) => {
+    const bySince = new Map<string, string[]>();
+    for (const key of keys) {
+      const [since = '', site = ''] = key.split('|');
+      bySince.set(since, [...(bySince.get(since) ?? []), site]);
+    }
+    const found = new Map<string, unknown[]>();
+    await Promise.all(
+      [...bySince].map(async ([since, sites]) => {
+        const window = seriesWindow(
+          since ? new Date(Number(since)) : undefined,
+          new Date(),
+          telemetry.scrapeIntervalMs,
+        );
+        for (const [site, samples] of await siteSeries(telemetry.prometheus, sites, window)) {
+          found.set(`${since}|${site}`, samples);
+        }
+      }),
+    );
+    return keys.map((k) => (found.get(k) ?? []) as never);
+  };
 }
 
 export function createFleetYoga(deps: FleetYogaDeps) {
@@ -100,13 +126,8 @@ export function createFleetYoga(deps: FleetYogaDeps) {
         view,
         writes,
         apiKeys,
-        siteSeries: new DataLoader(
-          async (keys: readonly string[]) => {
-            const found = await deps.series(keys);
-            return keys.map((k) => found.get(k) ?? []);
-          },
-          { maxBatchSize: MAX_SERIES_SITES },
-        ),
+        telemetry: deps.telemetry,
+        siteSeries: new DataLoader(seriesBatch(deps.telemetry), { maxBatchSize: MAX_SERIES_SITES }),
       };
     },
     plugins: [

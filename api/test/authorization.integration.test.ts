@@ -6,9 +6,10 @@
  * authorization check shows as a typed NotFoundError and nothing is written.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { listAll, waitFor } from '@smart-fleet/kube';
-import type { Site } from '@smart-fleet/model';
+import { type Site, type SiteTelemetry, TELEMETRY_FIELDS, TELEMETRY_METRICS } from '@smart-fleet/model';
 import {
   type ApiHarness,
   apiHarness,
@@ -16,6 +17,7 @@ import {
   type GraphqlAnswer,
   writeSiteStatus,
 } from '../../test/support/api-server.ts';
+import { testPrometheus } from '../../test/support/test-prometheus.ts';
 
 let h: ApiHarness;
 let sites: Site[];
@@ -291,7 +293,7 @@ describe('a partner and other tenants', () => {
 });
 
 describe('telemetry needs the telemetry:read scope', () => {
-  const TELEMETRY = {
+  const TELEMETRY: SiteTelemetry = {
     activeStreams: 137,
     egressMbps: 412.5,
     cacheHitRatio: 0.93,
@@ -302,25 +304,42 @@ describe('telemetry needs the telemetry:read scope', () => {
   };
   let name: string;
 
+  const target = `api-authz-telemetry-${process.pid}`;
+  let exporter: Server | undefined;
+
   before(async () => {
     // Not siteOf(tenantA), whose reported health the other tests read.
     const site = sites.filter((s) => s.spec.tenant === tenantA)[1];
     assert.ok(site, 'the fixture has two sites of one tenant');
     name = site.metadata.name;
-    await writeSiteStatus(h.hub.client, ns(), name, { phase: 'Ready', telemetry: TELEMETRY });
-    await waitFor(
-      async () => h.api.view.sites.get(`${ns()}/${name}`)?.status?.telemetry?.activeStreams === 137,
-      {
-        timeoutMs: 10000,
-        what: 'the view to see the telemetry',
-      },
+    // The site's sample exported under the operators' metric names, scraped by the real Prometheus
+    // the API reads: the API's feed pulls it into the view like any reported telemetry.
+    const labels = `namespace="${ns()}",site="${name}",region="${site.spec.location.region}",tenant="${tenantA}"`;
+    const body = TELEMETRY_FIELDS.map((f) => `${TELEMETRY_METRICS[f]}{${labels}} ${TELEMETRY[f]}`).join('\n');
+    exporter = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`${body}\n`),
     );
+    await new Promise<void>((resolve) => exporter?.listen(0, '127.0.0.1', resolve));
+    const address = exporter.address();
+    const prometheus = await testPrometheus();
+    prometheus.scrape(
+      target,
+      `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    );
+    await waitFor(async () => h.api.view.telemetry(`${ns()}/${name}`)?.activeStreams === 137, {
+      timeoutMs: 30000,
+      what: 'the view to see the telemetry from Prometheus',
+    });
+  });
+  after(async () => {
+    (await testPrometheus()).unscrape(target);
+    await new Promise((resolve) => exporter?.close(resolve));
   });
 
   const onSite = (selection: string) =>
     `{ site(namespace: "${ns()}", name: "${name}") { name ${selection} } }`;
   const telemetryReads = () => [
-    onSite('status { telemetry { activeStreams } }'),
+    onSite('telemetry { activeStreams }'),
     onSite('telemetrySeries { at egressMbps }'),
     '{ fleetSummary { activeStreams } }',
     '{ fleetSummary { egressMbps } }',
@@ -336,8 +355,10 @@ describe('telemetry needs the telemetry:read scope', () => {
       const answer = await h.gql(partner, query);
       assert.ok(forbidden(answer), `${query}: ${JSON.stringify(answer)}`);
     }
-    const status = await h.gql(partner, onSite('status { telemetry { activeStreams } }'));
-    assert.equal(status.errors?.[0]?.message, 'not authorized to read SiteStatus.telemetry');
+    const latest = await h.gql(partner, onSite('telemetry { activeStreams }'));
+    assert.equal(latest.errors?.[0]?.message, 'not authorized to read Site.telemetry');
+    const series = await h.gql(partner, onSite('telemetrySeries { at }'));
+    assert.equal(series.errors?.[0]?.message, 'not authorized to read Site.telemetrySeries');
     const sorted = await h.gql(partner, telemetryReads()[7] as string);
     assert.equal(
       sorted.errors?.[0]?.message,
@@ -357,8 +378,8 @@ describe('telemetry needs the telemetry:read scope', () => {
       const answer = await h.gql(partner, query);
       assert.equal(answer.errors, undefined, `${query}: ${JSON.stringify(answer.errors)}`);
     }
-    const status = await h.gql(partner, onSite('status { telemetry { activeStreams egressMbps } }'));
-    assert.deepEqual(status.data.site.status.telemetry, { activeStreams: 137, egressMbps: 412.5 });
+    const latest = await h.gql(partner, onSite('telemetry { activeStreams egressMbps }'));
+    assert.deepEqual(latest.data.site.telemetry, { activeStreams: 137, egressMbps: 412.5 });
     const summary = await h.gql(partner, '{ fleetSummary { activeStreams } }');
     assert.equal(summary.data.fleetSummary.activeStreams, 137, 'only its own sites are summed');
   });

@@ -22,7 +22,7 @@ const costlySites = (first: number) => `{
     edges { node {
       id name phase
       spec { kind tenant subscriberCap streaming { egressBudgetMbps } }
-      status { phase telemetry { egressMbps activeStreams cacheHitRatio } }
+      status { phase } telemetry { egressMbps activeStreams cacheHitRatio }
       telemetrySeries { at egressMbps activeStreams cacheHitRatio errors }
     } }
   }

@@ -40,6 +40,8 @@ export interface ApiProcessOptions {
   responseCache: boolean;
   /** Extra `node` flags for the API process. */
   nodeFlags?: string[];
+  /** Where telemetry lives, and its scrape interval (`5s`). */
+  prometheus?: { url: string; scrapeInterval: string };
 }
 
 export interface ApiProcess {
@@ -73,6 +75,9 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     options.keysNamespace,
     '--response-cache',
     options.responseCache ? 'on' : 'off',
+    ...(options.prometheus
+      ? ['--prometheus-url', options.prometheus.url, '--scrape-interval', options.prometheus.scrapeInterval]
+      : []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, KUBECONFIG: options.kubeconfig, NODE_ENV: 'production' },

@@ -1,7 +1,8 @@
 /**
  * Child process for the API benchmark: site status writes at a fixed rate, as the health
  * controller makes them in a live fleet (21,000 sites persisted once a minute is 350 writes a
- * second), so the API under load also keeps its view and summaries current.
+ * second), so the API under load also keeps its view and summaries current. Telemetry is not
+ * in the status (it lives in Prometheus: the benchmark's exporter serves it).
  *   node bench/load/status-churn.ts '<{"kubeconfig","namespace","ratePerSecond","durationSeconds"}>'
  * Prints `listed` once it has the sites and starts writing, and {"writes": n, "errors": n} when done.
  */
@@ -26,19 +27,9 @@ const random = seededRandom(42);
 const LIVE_PHASES = SITE_PHASES.filter((p) => p === 'Ready' || p === 'Degraded' || p === 'Offline');
 
 function statusFor() {
-  const egressMbps = Math.round(random() * 3000);
   return {
     phase: random() < 0.9 ? 'Ready' : LIVE_PHASES[Math.floor(random() * LIVE_PHASES.length)],
     lastHeartbeat: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    telemetry: {
-      activeStreams: Math.round(egressMbps / 6),
-      egressMbps,
-      cacheHitRatio: 0.8,
-      storageUsedGB: 400,
-      acceleratorsHealthy: 2,
-      drmDenials: 0,
-      errors: 0,
-    },
   };
 }
 

@@ -3,6 +3,7 @@ export * from './crds.ts';
 export * from './hub-references.ts';
 export * from './inventory-files.ts';
 export * from './local-hub.ts';
+export * from './local-prometheus.ts';
 export { makeServingCert, type ServingCert } from './pki.ts';
 export * from './ports.ts';
 export * from './progress.ts';

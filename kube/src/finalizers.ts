@@ -1,43 +1,38 @@
 /**
  * Finalizers on fleet objects: a controller that must clean up before an object goes (revoke a
- * site's credentials) holds a finalizer on it and removes it when done. JSON patches with a
- * `test` step, so a concurrent change to the list fails the patch instead of being overwritten.
+ * site's credentials) holds a finalizer on it and removes it when done. Adding is a server-side
+ * apply of that one list element under the controller's field manager (finalizers are a set,
+ * so each manager owns its own entries): idempotent, never a conflict, however stale the cache.
+ * Removing is a JSON patch with a `test` step, so it also takes off an entry another manager
+ * (or an older version of this code) added, and a concurrent change fails it instead of being
+ * overwritten.
  */
-
-import type { KindDefinition } from '@smart-fleet/model';
-import type { KubeClient } from './client.ts';
+import { GROUP_VERSION, type KindDefinition } from '@smart-fleet/model';
+import { type KubeClient, serverSideApply } from './client.ts';
 import { objectRef } from './object-ref.ts';
 
 export interface Finalizable {
   metadata: { name: string; namespace?: string; finalizers?: string[] };
 }
 
-function patch(
-  client: KubeClient,
-  kind: KindDefinition,
-  object: Finalizable,
-  body: object[],
-): Promise<unknown> {
-  return client.custom.patchNamespacedCustomObject({ ...objectRef(kind, object), body });
-}
-
 export async function addFinalizer(
   client: KubeClient,
   kind: KindDefinition,
   object: Finalizable,
-  finalizer: string,
-) {
-  const list = object.metadata.finalizers;
-  if (list?.includes(finalizer)) {
+  finalizer: { name: string; manager: string },
+): Promise<void> {
+  if (object.metadata.finalizers?.includes(finalizer.name)) {
     return;
   }
-  await patch(
+  const { name, namespace } = object.metadata;
+  await serverSideApply(
     client,
-    kind,
-    object,
-    list
-      ? [{ op: 'add', path: '/metadata/finalizers/-', value: finalizer }]
-      : [{ op: 'add', path: '/metadata/finalizers', value: [finalizer] }],
+    {
+      apiVersion: GROUP_VERSION,
+      kind: kind.kind,
+      metadata: { name, namespace, finalizers: [finalizer.name] },
+    },
+    { fieldManager: finalizer.manager, force: true },
   );
 }
 
@@ -46,13 +41,16 @@ export async function removeFinalizer(
   kind: KindDefinition,
   object: Finalizable,
   finalizer: string,
-) {
+): Promise<void> {
   const index = object.metadata.finalizers?.indexOf(finalizer) ?? -1;
   if (index === -1) {
     return;
   }
-  await patch(client, kind, object, [
-    { op: 'test', path: `/metadata/finalizers/${index}`, value: finalizer },
-    { op: 'remove', path: `/metadata/finalizers/${index}` },
-  ]);
+  await client.custom.patchNamespacedCustomObject({
+    ...objectRef(kind, object),
+    body: [
+      { op: 'test', path: `/metadata/finalizers/${index}`, value: finalizer },
+      { op: 'remove', path: `/metadata/finalizers/${index}` },
+    ],
+  });
 }

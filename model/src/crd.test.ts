@@ -54,8 +54,8 @@ const COLUMN_TYPES: Record<string, string[]> = {
 };
 
 describe('buildCrd', () => {
-  it('has the eight fleet kinds with distinct names', () => {
-    assert.equal(ALL_KINDS.length, 8);
+  it('has the nine fleet kinds with distinct names', () => {
+    assert.equal(ALL_KINDS.length, 9);
     assert.equal(new Set(ALL_KINDS.map((k) => k.plural)).size, ALL_KINDS.length);
     assert.equal(
       new Set(ALL_KINDS.flatMap((k) => k.shortNames)).size,

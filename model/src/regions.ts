@@ -2,9 +2,12 @@
  * Korea's 17 first-level administrative divisions: the regions every site and wide-area cluster
  * is placed in. Populations (millions, 2020 census, rounded) weight the national fleet generator;
  * the centre is the seat of government, used to place generated sites plausibly on a map.
+ * Nothing here imports anything, so the console's browser bundle takes it as it is.
  */
 export interface RegionInfo {
   readonly code: string;
+  /** Statistics Korea's two-digit code (KOSTAT/SGIS), which boundary files key provinces by. */
+  readonly statisticsCode: string;
   readonly name: string;
   readonly nameKo: string;
   readonly populationMillions: number;
@@ -14,6 +17,7 @@ export interface RegionInfo {
 export const REGIONS = [
   {
     code: 'seoul',
+    statisticsCode: '11',
     name: 'Seoul',
     nameKo: '서울특별시',
     populationMillions: 9.59,
@@ -21,6 +25,7 @@ export const REGIONS = [
   },
   {
     code: 'busan',
+    statisticsCode: '21',
     name: 'Busan',
     nameKo: '부산광역시',
     populationMillions: 3.35,
@@ -28,6 +33,7 @@ export const REGIONS = [
   },
   {
     code: 'daegu',
+    statisticsCode: '22',
     name: 'Daegu',
     nameKo: '대구광역시',
     populationMillions: 2.42,
@@ -35,6 +41,7 @@ export const REGIONS = [
   },
   {
     code: 'incheon',
+    statisticsCode: '23',
     name: 'Incheon',
     nameKo: '인천광역시',
     populationMillions: 2.94,
@@ -42,6 +49,7 @@ export const REGIONS = [
   },
   {
     code: 'gwangju',
+    statisticsCode: '24',
     name: 'Gwangju',
     nameKo: '광주광역시',
     populationMillions: 1.45,
@@ -49,6 +57,7 @@ export const REGIONS = [
   },
   {
     code: 'daejeon',
+    statisticsCode: '25',
     name: 'Daejeon',
     nameKo: '대전광역시',
     populationMillions: 1.46,
@@ -56,6 +65,7 @@ export const REGIONS = [
   },
   {
     code: 'ulsan',
+    statisticsCode: '26',
     name: 'Ulsan',
     nameKo: '울산광역시',
     populationMillions: 1.13,
@@ -63,6 +73,7 @@ export const REGIONS = [
   },
   {
     code: 'sejong',
+    statisticsCode: '29',
     name: 'Sejong',
     nameKo: '세종특별자치시',
     populationMillions: 0.36,
@@ -70,6 +81,7 @@ export const REGIONS = [
   },
   {
     code: 'gyeonggi',
+    statisticsCode: '31',
     name: 'Gyeonggi',
     nameKo: '경기도',
     populationMillions: 13.51,
@@ -77,6 +89,7 @@ export const REGIONS = [
   },
   {
     code: 'gangwon',
+    statisticsCode: '32',
     name: 'Gangwon',
     nameKo: '강원특별자치도',
     populationMillions: 1.54,
@@ -84,6 +97,7 @@ export const REGIONS = [
   },
   {
     code: 'chungbuk',
+    statisticsCode: '33',
     name: 'North Chungcheong',
     nameKo: '충청북도',
     populationMillions: 1.6,
@@ -91,6 +105,7 @@ export const REGIONS = [
   },
   {
     code: 'chungnam',
+    statisticsCode: '34',
     name: 'South Chungcheong',
     nameKo: '충청남도',
     populationMillions: 2.18,
@@ -98,6 +113,7 @@ export const REGIONS = [
   },
   {
     code: 'jeonbuk',
+    statisticsCode: '35',
     name: 'North Jeolla',
     nameKo: '전북특별자치도',
     populationMillions: 1.8,
@@ -105,6 +121,7 @@ export const REGIONS = [
   },
   {
     code: 'jeonnam',
+    statisticsCode: '36',
     name: 'South Jeolla',
     nameKo: '전라남도',
     populationMillions: 1.85,
@@ -112,6 +129,7 @@ export const REGIONS = [
   },
   {
     code: 'gyeongbuk',
+    statisticsCode: '37',
     name: 'North Gyeongsang',
     nameKo: '경상북도',
     populationMillions: 2.64,
@@ -119,6 +137,7 @@ export const REGIONS = [
   },
   {
     code: 'gyeongnam',
+    statisticsCode: '38',
     name: 'South Gyeongsang',
     nameKo: '경상남도',
     populationMillions: 3.34,
@@ -126,6 +145,7 @@ export const REGIONS = [
   },
   {
     code: 'jeju',
+    statisticsCode: '39',
     name: 'Jeju',
     nameKo: '제주특별자치도',
     populationMillions: 0.67,

@@ -6,6 +6,7 @@
  *   npm run operators -- [--namespace NS] [--lease-namespace NS]
  *     [--listen-host 127.0.0.1] [--advertise-address ADDR] [--metrics-port 9464]
  *     [--ingest-port 9465] [--webhook-port 9443] [--webhook-cert-dir DIR]
+ *     [--prometheus-url URL] [--replay-window 14h]
  * --listen-host: where the metrics, agents' and webhook servers listen (a pod: 0.0.0.0).
  * --advertise-address: how the other replicas reach this one (a pod: its IP, $(POD_IP));
  *   required when listening on every address.
@@ -15,7 +16,8 @@
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { connect, processLogger, LOOPBACK, listensEverywhere } from '@smart-fleet/kube';
+import { connect, LOOPBACK, listensEverywhere, processLogger } from '@smart-fleet/kube';
+import { DEFAULT_REPLAY_WINDOW_MS, parseDuration } from '@smart-fleet/model';
 import { kekFromEnvironment } from './drm/kek-source.ts';
 import { startManager } from './manager.ts';
 
@@ -29,6 +31,8 @@ const { values } = parseArgs({
     'webhook-cert-dir': { type: 'string' },
     'listen-host': { type: 'string', default: LOOPBACK },
     'advertise-address': { type: 'string' },
+    'prometheus-url': { type: 'string' },
+    'replay-window': { type: 'string' },
   },
 });
 const listenHost = values['listen-host'];
@@ -40,6 +44,18 @@ if (listensEverywhere(listenHost) && !values['advertise-address']) {
   process.exit(2);
 }
 const log = processLogger({ component: 'smart-fleet-operators' });
+let replayWindowMs = DEFAULT_REPLAY_WINDOW_MS;
+try {
+  replayWindowMs = values['replay-window']
+    ? parseDuration(values['replay-window'], '--replay-window')
+    : replayWindowMs;
+} catch (error) {
+  console.error(`npm run operators: ${(error as Error).message}`);
+  process.exit(2);
+}
+if (!values['prometheus-url']) {
+  log.info('--prometheus-url is not set: agents replaying telemetry after an outage are told to keep it');
+}
 if (!process.env.SMART_FLEET_DRM_KEK) {
   log.info('SMART_FLEET_DRM_KEK is not set: the DRM key controller does not run');
 }
@@ -53,6 +69,9 @@ const manager = await startManager({
   ingestPort: Number(values['ingest-port'] ?? 9465),
   webhook: { port: Number(values['webhook-port'] ?? 9443), certDir: values['webhook-cert-dir'] },
   drm: kekFromEnvironment(),
+  prometheus: values['prometheus-url']
+    ? { url: values['prometheus-url'], outOfOrderWindowMs: replayWindowMs }
+    : undefined,
   leaderElection: {
     namespace: values['lease-namespace'] ?? 'kube-system',
     identity: `${hostname()}-${process.pid}`,

@@ -3,12 +3,12 @@
  * Prometheus metrics and health endpoints. `npm start` runs one beside the local hub.
  *
  * With leader election, every replica serves agents, but only the leader keeps their
- * heartbeats (it alone judges site health): a standby relays agents' calls, and reads of
- * telemetry series, to the leader, whose endpoints it reads from annotations the leader writes
- * on the Lease.
+ * heartbeats (it alone judges site health and exports the sites' latest telemetry for
+ * Prometheus to scrape): a standby relays agents' calls to the leader, whose endpoints it reads
+ * from annotations the leader writes on the Lease. Replayed telemetry goes to Prometheus by
+ * remote write.
  */
 import type { Server } from 'node:http';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient, Logger } from '@smart-fleet/kube';
 import {
   type Controller,
@@ -23,18 +23,19 @@ import {
   serveMetrics,
   urlHost,
 } from '@smart-fleet/kube';
-import { API_GROUP, type ContentPlacement, type Site, type SiteRelease } from '@smart-fleet/model';
-import { type Bundle, makeBundle } from './agent/bundle.ts';
-import { contentPlacementController } from './controllers/content-placement.ts';
-import { drmKeysController, type KekRing } from './controllers/drm-keys.ts';
-import { rolloutController } from './controllers/rollout.ts';
-import { siteAdmissionController } from './controllers/site-admission.ts';
-import { type HealthPolicy, siteHealthController } from './controllers/site-health.ts';
+import { API_GROUP, DEFAULT_REPLAY_WINDOW_MS } from '@smart-fleet/model';
+import { bundleSource, siteActive } from './agent/bundle-source.ts';
+import type { KekRing } from './controllers/drm-keys.ts';
+import { makeControllers } from './controllers/index.ts';
+import type { HealthPolicy } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';
-import { HeartbeatStore, type TelemetrySample } from './health/heartbeat-store.ts';
+import { type Heartbeat, HeartbeatStore } from './health/heartbeat-store.ts';
 import { serveIngest } from './health/ingest-server.ts';
 import type { LeaderRouting } from './health/leader-forward.ts';
-import { TELEMETRY_SERIES_PATH, telemetrySeriesRoute } from './health/telemetry-series-route.ts';
+import { remoteWriter } from './health/prometheus-remote-write.ts';
+import { telemetryLabels } from './health/telemetry-labels.ts';
+import { registerTelemetryMetrics } from './health/telemetry-metrics.ts';
+import { TelemetryReplay } from './health/telemetry-replay.ts';
 import { startWebhook } from './webhook/webhook-server.ts';
 
 export interface ManagerOptions {
@@ -56,7 +57,7 @@ export interface ManagerOptions {
   metricsPort?: number;
   /** Port for the agents' register/heartbeat endpoint; 0 picks one. */
   ingestPort?: number;
-  health?: HealthPolicy;
+  health?: Partial<HealthPolicy>;
   /** Run controllers only while holding this Lease; without it, this process always acts. */
   leaderElection?: {
     namespace: string;
@@ -75,14 +76,21 @@ export interface ManagerOptions {
    * its registration left to the stack; without, its own certificate, registering itself.
    */
   webhook?: { port?: number; deregisterOnStop?: boolean; certDir?: string; certPollMs?: number };
+  /**
+   * The Prometheus that scrapes this process and keeps the telemetry history: replayed samples
+   * are remote-written there. Its out-of-order window bounds how old a replay may be.
+   */
+  prometheus?: { url: string; outOfOrderWindowMs?: number };
   now?: () => Date;
+  /** Where heartbeats are kept: a benchmark feeds one directly instead of 21,000 agents over HTTP. */
+  heartbeats?: HeartbeatStore;
 }
 
 export interface Manager {
   readonly metricsUrl: string;
   readonly ingestUrl: string;
-  /** Telemetry samples received from a site (`namespace/name`), live and replayed. */
-  telemetry(site: string): readonly TelemetrySample[];
+  /** The last heartbeat this process holds for a site (`namespace/name`). */
+  heartbeat(site: string): Heartbeat | undefined;
   readonly registry: Registry;
   /** True while this process's controllers act. */
   leading(): boolean;
@@ -90,7 +98,7 @@ export interface Manager {
 }
 
 export const OPERATORS_LEASE = 'smart-fleet-operators';
-/** Written on the Lease by its holder: where standbys relay agents' calls and series reads. */
+/** Written on the Lease by its holder: where standbys relay agents' calls (and its metrics). */
 export const LEADER_INGEST_ANNOTATION = `${API_GROUP}/leader-ingest-url`;
 export const LEADER_METRICS_ANNOTATION = `${API_GROUP}/leader-metrics-url`;
 
@@ -98,34 +106,6 @@ const portOf = (s: Server) => {
   const address = s.address();
   return typeof address === 'object' && address ? address.port : 0;
 };
-
-type Obj<T> = T & KubernetesObject;
-
-function notDecommissioned(informers: SharedInformers) {
-  const sites = informers.for<Obj<Site>>('Site');
-  return ({ namespace, name }: { namespace: string; name: string }) =>
-    sites.get(name, namespace)?.spec.lifecycle !== 'Decommissioned';
-}
-
-/** Bundles for agents, from the informer caches: no API-server read per pull. */
-function bundles(informers: SharedInformers) {
-  const sites = informers.for<Obj<Site>>('Site');
-  const releases = informers.for<Obj<SiteRelease>>('SiteRelease');
-  const placements = informers.for<Obj<ContentPlacement>>('ContentPlacement');
-  return ({ namespace, name }: { namespace: string; name: string }): Bundle | undefined => {
-    const site = sites.get(name, namespace);
-    if (!site) {
-      return undefined;
-    }
-    const target = site.status?.targetRelease;
-    const release = target ? releases.get(target, namespace) : undefined;
-    return makeBundle({
-      site: { name, namespace, spec: site.spec },
-      release: release ? { name: release.metadata.name, spec: release.spec } : undefined,
-      placement: placements.get(name, namespace)?.spec,
-    });
-  };
-}
 
 interface Leadership {
   leading(): boolean;
@@ -189,51 +169,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   const registry = processRegistry();
   const metrics = new ControllerMetrics(registry);
   const informers = new SharedInformers(options.client, options.namespace);
-  const store = new HeartbeatStore();
-  const health = siteHealthController({
-    client: options.client,
-    informers,
-    store,
-    metrics,
-    policy: options.health,
-    log: options.log.child({ controller: 'site-health' }),
-  });
-  const rollouts = rolloutController({
-    client: options.client,
-    informers,
-    store,
-    metrics,
-    log: options.log.child({ controller: 'rollouts' }),
-  });
-  const placement = contentPlacementController({
-    ...options,
-    informers,
-    metrics,
-    store,
-    log: options.log.child({ controller: 'content-placement' }),
-  });
-  const controllers: Controller[] = [
-    siteAdmissionController({
-      ...options,
-      informers,
-      metrics,
-      log: options.log.child({ controller: 'site-admission' }),
-    }),
-    health.controller,
-    rollouts.controller,
-    placement.controller,
-    ...(options.drm
-      ? [
-          drmKeysController({
-            ...options,
-            keks: options.drm,
-            informers,
-            metrics,
-            log: options.log.child({ controller: 'drm-keys' }),
-          }),
-        ]
-      : []),
-  ];
+  const store = options.heartbeats ?? new HeartbeatStore();
+  const { controllers, stop: stopTicks } = makeControllers({ ...options, informers, metrics, store });
   await informers.start();
   const host = options.listenHost ?? LOOPBACK;
   // Assigned once the servers listen (the Lease carries their ports); until then, not leading.
@@ -245,11 +182,24 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
           leaderUrl: () => leadership?.leader()?.annotations[annotation],
         }
       : undefined;
+  const labelsOf = telemetryLabels(informers);
+  registerTelemetryMetrics({
+    registry,
+    store,
+    labelsOf,
+    silentAfterMs: options.health?.graceMs,
+    leading: () => leadership?.leading() ?? false,
+  });
+  const replay = new TelemetryReplay({
+    writer: options.prometheus ? remoteWriter(options.prometheus.url) : undefined,
+    labelsOf,
+    outOfOrderWindowMs: options.prometheus?.outOfOrderWindowMs ?? DEFAULT_REPLAY_WINDOW_MS,
+    registry,
+  });
   const server: Server = await serveMetrics({
     registry,
     health: { ready: () => informers.synced() },
     port: options.metricsPort ?? 0,
-    extra: { [TELEMETRY_SERIES_PATH]: telemetrySeriesRoute(store, routing(LEADER_METRICS_ANNOTATION)) },
     host,
   });
   const credentials = new AgentCredentials(options.client);
@@ -258,9 +208,10 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       credentials,
       store,
       log: options.log.child({ component: 'ingest' }),
-      bundleFor: bundles(informers),
-      siteActive: notDecommissioned(informers),
+      bundleFor: bundleSource(informers),
+      siteActive: siteActive(informers),
       routing: routing(LEADER_INGEST_ANNOTATION),
+      replay,
     },
     options.ingestPort ?? 0,
     host,
@@ -291,14 +242,12 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   return {
     metricsUrl: urlOf(server),
     ingestUrl: urlOf(ingest),
-    telemetry: (site) => store.history(site),
+    heartbeat: (site) => store.get(site),
     registry,
     leading: elected.leading,
     async stop() {
       elected.stop();
-      health.stop();
-      rollouts.stop();
-      placement.stop();
+      stopTicks();
       await informers.stop();
       await Promise.all(controllers.map((c) => c.stop()));
       await webhook?.stop({ deregister: options.webhook?.deregisterOnStop });

@@ -25,8 +25,8 @@ export interface FleetApiArgs {
   keysNamespace: string;
   image: string;
   oidc: OidcSettings;
-  /** The operators' metrics endpoint, which also serves per-site telemetry series. */
-  operatorsUrl: string;
+  /** Where telemetry history lives, and how often it scrapes (the API pulls the latest as often). */
+  telemetry: { prometheusUrl?: string; scrapeInterval: string };
   autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
   /** Proxies whose X-Forwarded-For the API believes (the ingress controller's pods). */
   trustedProxies: string[];
@@ -100,7 +100,12 @@ export class FleetApi extends pulumi.ComponentResource {
             '--oidc-issuer=$(OIDC_ISSUER)',
             '--oidc-audience=$(OIDC_AUDIENCE)',
             ...(args.oidc.jwksUrl ? ['--oidc-jwks-url=$(OIDC_JWKS_URL)'] : []),
-            `--operators-url=${args.operatorsUrl}`,
+            ...(args.telemetry.prometheusUrl
+              ? [
+                  `--prometheus-url=${args.telemetry.prometheusUrl}`,
+                  `--scrape-interval=${args.telemetry.scrapeInterval}`,
+                ]
+              : []),
             `--keys-namespace=${args.keysNamespace}`,
             `--partner-operations=${API_PARTNER_OPERATIONS}`,
             ...(args.trustedProxies.length > 0 ? [`--trusted-proxies=${args.trustedProxies.join(',')}`] : []),

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
+import { DEFAULT_NAMESPACE, parseDuration } from '@smart-fleet/model';
 import { type KubernetesVersion, kubernetesVersion } from '../lib/api-versions.ts';
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
 import { isDnsLabel, namespaceName } from '../lib/config-checks.ts';
@@ -44,7 +44,21 @@ export interface HubSettings {
   console: Autoscaling;
   oidc: OidcSettings;
   ingress: IngressSettings;
-  monitoring: { prometheusServiceAccount?: { namespace: string; name: string } };
+  monitoring: MonitoringSettings;
+}
+
+/**
+ * The Prometheus that keeps telemetry history. The stack declares how it scrapes the operators
+ * (and the storage settings and flags it needs); it does not run it. Durations are Prometheus's.
+ */
+export interface MonitoringSettings {
+  prometheusServiceAccount?: { namespace: string; name: string };
+  /** Where the API queries telemetry and the operators remote-write replays; none: no history. */
+  prometheusUrl?: string;
+  scrapeInterval: string;
+  retention: string;
+  /** The TSDB's out-of-order window: how old an agent's replayed sample may be. */
+  replayWindow: string;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -127,11 +141,31 @@ function stringMap(value: unknown): string | undefined {
   return ok ? undefined : 'must be a map of annotation names to string values';
 }
 
+function duration(config: StackConfig, key: string, fallback: string): string {
+  const value = config.string(key, fallback);
+  try {
+    parseDuration(value, key);
+  } catch {
+    throw new StackConfigError(key, `must be a Prometheus duration like 5s, 14h or 15d, not "${value}"`);
+  }
+  return value;
+}
+
 function readMonitoring(config: StackConfig): HubSettings['monitoring'] {
+  const prometheusUrl = config.optionalString('monitoring.prometheusUrl');
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(prometheusUrl)) {
+    throw new StackConfigError('monitoring.prometheusUrl', `must be an http(s) URL, not "${prometheusUrl}"`);
+  }
+  const settings = {
+    prometheusUrl,
+    scrapeInterval: duration(config, 'monitoring.scrapeInterval', '5s'),
+    retention: duration(config, 'monitoring.retention', '15d'),
+    replayWindow: duration(config, 'monitoring.replayWindow', '14h'),
+  };
   const key = 'monitoring.prometheusServiceAccount';
   const account = config.optionalString(key);
   if (account === undefined) {
-    return {};
+    return settings;
   }
   const [namespace = '', name = '', ...rest] = account.split('/');
   if (rest.length > 0 || !isDnsLabel(namespace) || !DNS_NAME.test(name)) {
@@ -140,7 +174,7 @@ function readMonitoring(config: StackConfig): HubSettings['monitoring'] {
       `must be namespace/name of a ServiceAccount, like monitoring/prometheus, not "${account}"`,
     );
   }
-  return { prometheusServiceAccount: { namespace, name } };
+  return { ...settings, prometheusServiceAccount: { namespace, name } };
 }
 
 interface Autoscaling {

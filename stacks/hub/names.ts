@@ -8,7 +8,7 @@ export const DEFAULT_KEYS_NAMESPACE = 'smart-fleet-api-keys';
 
 export const OPERATORS = {
   name: 'smart-fleet-operators',
-  /** /metrics, /healthz, /readyz and the telemetry-series route the API reads. */
+  /** /metrics (the sites' telemetry among them, for Prometheus), /healthz, /readyz. */
   metricsService: 'smart-fleet-operators-metrics',
   /** The agents' register/bundle/heartbeat endpoint, reached through the Ingress. */
   ingestService: 'smart-fleet-operators-ingest',

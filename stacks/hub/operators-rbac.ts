@@ -14,7 +14,7 @@
  */
 import type * as k8s from '@pulumi/kubernetes';
 import { ALL_KINDS, API_GROUP } from '@smart-fleet/model';
-import { LICENSE_READER_ROLE, OPERATORS_LEASE } from '@smart-fleet/operators';
+import { LICENSE_READER_ROLE, OPERATORS_LEASE, STATUS_OWNERS } from '@smart-fleet/operators';
 
 type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
 
@@ -26,6 +26,11 @@ const plural = (kind: string) => {
   return found.plural;
 };
 
+/** Every kind some controller writes a status for. */
+const STATUS_WRITTEN = Object.entries(STATUS_OWNERS)
+  .filter(([, owners]) => owners.length > 0)
+  .map(([kind]) => kind);
+
 /** Bound with a ClusterRoleBinding. */
 export const OPERATORS_CLUSTER_RULES: PolicyRule[] = [
   // kube/src/informers.ts: one list+watch per fleet kind, all namespaces.
@@ -34,20 +39,23 @@ export const OPERATORS_CLUSTER_RULES: PolicyRule[] = [
 
 /** A ClusterRole bound by a RoleBinding in each fleet namespace. */
 export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
-  // kube/src/finalizers.ts: JSON patch of metadata.finalizers on Sites (site-admission.ts).
+  // kube/src/finalizers.ts: server-side apply (add) and JSON patch (remove) of metadata.finalizers
+  // on Sites (site-admission.ts).
   { apiGroups: [API_GROUP], resources: [plural('Site')], verbs: ['patch'] },
-  // controllers/content-placement.ts: server-side apply (create or patch) and orphan deletion.
+  // controllers/content-placement.ts: server-side apply (create or patch) and orphan deletion;
+  // controllers/rollout.ts: server-side apply of each site's ReleaseAssignment.
   {
     apiGroups: [API_GROUP],
     resources: [plural('ContentPlacement')],
     verbs: ['create', 'patch', 'delete'],
   },
-  // kube/src/status.ts: replace of the status subresource (site admission and health, rollouts,
-  // content placement).
+  { apiGroups: [API_GROUP], resources: [plural('ReleaseAssignment')], verbs: ['create', 'patch'] },
+  // kube/src/status.ts: server-side apply of the status subresource, each controller its own
+  // fields (operators/src/status-owners.ts names every kind whose status they write).
   {
     apiGroups: [API_GROUP],
-    resources: ['Site', 'Rollout', 'ContentPlacement'].map((k) => `${plural(k)}/status`),
-    verbs: ['update'],
+    resources: STATUS_WRITTEN.map((k) => `${plural(k)}/status`),
+    verbs: ['patch'],
   },
   // controllers/bootstrap-credential.ts, site-admission.ts, health/agent-credentials.ts,
   // controllers/drm-keys.ts: Secrets read, made, replaced and deleted by name; never listed.

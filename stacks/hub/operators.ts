@@ -45,6 +45,8 @@ export interface OperatorsArgs {
   kek: pulumi.Input<string>;
   kekId: string;
   webhookTls: WebhookTls;
+  /** Where agents' replayed telemetry is remote-written, and how old a replay may be. */
+  telemetry: { prometheusUrl?: string; replayWindow: string };
 }
 
 const WEBHOOK_TLS_DIR = '/var/run/smart-fleet/webhook-tls';
@@ -231,6 +233,12 @@ function operatorsContainer(args: OperatorsArgs, kek: k8s.core.v1.Secret): k8s.t
       `--ingest-port=${ports.ingest}`,
       `--webhook-port=${ports.webhook}`,
       `--webhook-cert-dir=${WEBHOOK_TLS_DIR}`,
+      ...(args.telemetry.prometheusUrl
+        ? [
+            `--prometheus-url=${args.telemetry.prometheusUrl}`,
+            `--replay-window=${args.telemetry.replayWindow}`,
+          ]
+        : []),
     ],
     env: [
       { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },

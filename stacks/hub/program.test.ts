@@ -17,7 +17,7 @@ import { API_PARTNER_OPERATIONS } from './fleet-api.ts';
 import { DEFAULT_TRUSTED_PROXIES } from './hub-config.ts';
 import { API, CONSOLE, OPERATORS, SCRAPE_CONFIG_MAP, serviceHost } from './names.ts';
 import { hubProgram } from './program.ts';
-import { SCRAPE_FILE } from './prometheus-scrape.ts';
+import { FLAGS_KEY, SCRAPE_FILE, STORAGE_FILE } from './prometheus-scrape.ts';
 import { hubTestConfig, TEST_KEK } from './testing/hub-test-config.ts';
 import { makeWebhookCertificates } from './testing/webhook-certificates.ts';
 
@@ -370,11 +370,14 @@ describe('hub program: what it declares and how it is wired', () => {
     }
   });
 
-  it('passes the API its OIDC settings through a ConfigMap and finds the operators through their Service', () => {
+  it('passes the API its OIDC settings through a ConfigMap', () => {
     const c = deployment(stack, API.name).spec.template.spec.containers[0] as Container;
     assert.ok(c.args?.includes('--oidc-issuer=$(OIDC_ISSUER)'));
     assert.ok(c.args?.includes('--host=0.0.0.0'));
-    assert.ok(c.args?.includes(`--operators-url=http://${serviceHost(OPERATORS.metricsService, NS)}:9464`));
+    assert.ok(
+      !c.args?.some((a) => a.startsWith('--prometheus-url')),
+      'no Prometheus configured, none passed',
+    );
     assert.ok(c.args?.includes('--keys-namespace=smart-fleet-api-keys'));
     const oidc = stack.object('ConfigMap', API.oidcConfigMap, NS) as KubernetesManifest & {
       data: Record<string, string>;
@@ -454,8 +457,17 @@ describe('hub program: what it declares and how it is wired', () => {
     const file = parse(cm.data[SCRAPE_FILE] as string) as {
       scrape_configs: { job_name: string; kubernetes_sd_configs: { namespaces: { names: string[] } }[] }[];
     };
-    const job = file.scrape_configs.find((j) => j.job_name === 'smart-fleet-operators');
+    const job = file.scrape_configs.find((j) => j.job_name === 'smart-fleet-operators') as
+      | ((typeof file.scrape_configs)[number] & { honor_labels?: boolean; scrape_interval?: string })
+      | undefined;
     assert.deepEqual(job?.kubernetes_sd_configs[0]?.namespaces.names, [NS]);
+    // The site series' own namespace label must survive the pod's target label; 5 s by default.
+    assert.equal(job?.honor_labels, true);
+    assert.equal(job?.scrape_interval, '5s');
+    assert.deepEqual(parse(cm.data[STORAGE_FILE] as string), {
+      storage: { tsdb: { out_of_order_time_window: '14h' } },
+    });
+    assert.equal(cm.data[FLAGS_KEY], '--web.enable-remote-write-receiver --storage.tsdb.retention.time=15d');
     const annotations = deployment(stack, OPERATORS.name).spec.template.metadata.annotations ?? {};
     assert.equal(annotations['prometheus.io/scrape'], 'true');
     assert.equal(annotations['prometheus.io/port'], '9464');
@@ -534,6 +546,29 @@ describe('hub program: values derived from config', () => {
     assert.deepEqual(binding.subjects, [
       { kind: 'ServiceAccount', namespace: 'monitoring', name: 'prometheus' },
     ]);
+  });
+
+  it('points the API and the operators at the configured Prometheus, with its interval, retention and replay window', async () => {
+    const stack = await declareStack(
+      hubProgram,
+      hubTestConfig({
+        'monitoring.prometheusUrl': 'http://prometheus.monitoring.svc:9090',
+        'monitoring.scrapeInterval': '10s',
+        'monitoring.retention': '30d',
+        'monitoring.replayWindow': '13h',
+      }),
+    );
+    const args = (name: string) => deployment(stack, name).spec.template.spec.containers[0]?.args ?? [];
+    assert.ok(args(API.name).includes('--prometheus-url=http://prometheus.monitoring.svc:9090'));
+    assert.ok(args(API.name).includes('--scrape-interval=10s'));
+    assert.ok(args(OPERATORS.name).includes('--prometheus-url=http://prometheus.monitoring.svc:9090'));
+    assert.ok(args(OPERATORS.name).includes('--replay-window=13h'));
+    const cm = stack.object('ConfigMap', SCRAPE_CONFIG_MAP, NS) as KubernetesManifest & {
+      data: Record<string, string>;
+    };
+    assert.match(cm.data[SCRAPE_FILE] as string, /scrape_interval: 10s/);
+    assert.match(cm.data[STORAGE_FILE] as string, /out_of_order_time_window: 13h/);
+    assert.match(cm.data[FLAGS_KEY] as string, /retention\.time=30d/);
   });
 
   it('makes the Ingress TLS Secret when the certificate and key are in config', async () => {
@@ -713,6 +748,18 @@ describe('hub program: config errors stop it, naming the key', () => {
       set: { 'monitoring.prometheusServiceAccount': 'prometheus' },
       key: 'monitoring.prometheusServiceAccount',
       message: /namespace\/name/,
+    },
+    {
+      what: 'a scrape interval that is not a duration',
+      set: { 'monitoring.scrapeInterval': '5 seconds' },
+      key: 'monitoring.scrapeInterval',
+      message: /Prometheus duration/,
+    },
+    {
+      what: 'a Prometheus URL that is not one',
+      set: { 'monitoring.prometheusUrl': 'prometheus:9090' },
+      key: 'monitoring.prometheusUrl',
+      message: /http\(s\) URL/,
     },
   ];
   for (const c of cases) {

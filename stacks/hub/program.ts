@@ -40,6 +40,7 @@ export function hubProgram(): StackOutputs {
       kek: settings.operators.kek,
       kekId: settings.operators.kekId,
       webhookTls: settings.operators.webhookTls,
+      telemetry: settings.monitoring,
     },
     { ...inHub, dependsOn: [namespaces, crds] },
   );
@@ -51,7 +52,7 @@ export function hubProgram(): StackOutputs {
       keysNamespace: settings.api.keysNamespace,
       image: imageFor('api', settings.images),
       oidc: settings.oidc,
-      operatorsUrl: operators.metricsUrl,
+      telemetry: settings.monitoring,
       autoscaling: {
         minReplicas: settings.api.replicas,
         maxReplicas: settings.api.maxReplicas,
@@ -91,7 +92,13 @@ export function hubProgram(): StackOutputs {
   );
   new PrometheusScrape(
     'prometheus',
-    { namespace: settings.namespace, prometheusServiceAccount: settings.monitoring.prometheusServiceAccount },
+    {
+      namespace: settings.namespace,
+      prometheusServiceAccount: settings.monitoring.prometheusServiceAccount,
+      scrapeInterval: settings.monitoring.scrapeInterval,
+      retention: settings.monitoring.retention,
+      replayWindow: settings.monitoring.replayWindow,
+    },
     inHub,
   );
   return {

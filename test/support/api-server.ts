@@ -1,6 +1,7 @@
 /**
  * An API server over a real hub for tests: a namespace with a generated fleet, the development
  * issuer for staff tokens, partner keys on demand, and a GraphQL client that says who it is.
+ * Telemetry comes from the test Prometheus (test-prometheus.ts), as in a deployment.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { applyInventory } from '@smart-fleet/hub';
 import { API_GROUP, API_VERSION, type InventoryDocument, parseInventory, siteKind } from '@smart-fleet/model';
 import { smallFleet, toYaml } from './fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from './test-hub.ts';
+import { testPrometheus } from './test-prometheus.ts';
 
 export type Caller = { bearer: string } | { apiKey: string } | Record<string, never>;
 
@@ -57,7 +59,7 @@ export async function apiHarness(
     serverOptions?: Partial<ApiServerOptions>;
   } = {},
 ) {
-  const hub = await testHub();
+  const [hub, prometheus] = await Promise.all([testHub(), testPrometheus()]);
   const namespace = uniqueNamespace(options.prefix ?? 'api');
   await hub.client.core.createNamespace({ body: { metadata: { name: namespace } } });
   const fleet = options.fleet ?? smallFleet(namespace, options.sites ?? 40);
@@ -80,6 +82,8 @@ export async function apiHarness(
         failures: { ratePerSecond: 1000, burst: 1000 },
       },
     },
+    prometheusUrl: prometheus.url,
+    scrapeIntervalMs: prometheus.scrapeIntervalMs,
     ...options.serverOptions,
   });
   const gql = async (

@@ -1,7 +1,8 @@
 /**
  * A local OIDC issuer for development and tests: it signs staff tokens with a key kept in the
  * hub directory and publishes the public half the way a real provider does (discovery + JWKS),
- * so the API verifies dev tokens through exactly the code path production uses.
+ * so the API verifies dev tokens through exactly the code path production uses. A browser signs
+ * in through its authorization and token endpoints (dev-sign-in.ts), as it would at a real one.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
+import { devSignIn, isLoopbackRedirect } from './dev-sign-in.ts';
 import type { OidcConfig } from './staff-tokens.ts';
 
 const ALG = 'ES256';
@@ -76,14 +78,21 @@ async function newPrivateJwk(): Promise<JWK> {
   return { ...jwk, alg: ALG, kid: await calculateJwkThumbprint(jwk) };
 }
 
-function serve(routes: Record<string, unknown>) {
+function serve(routes: Record<string, unknown>, signIn: { handle: DevSignInHandle }) {
   return (request: IncomingMessage, response: ServerResponse): void => {
+    if (signIn.handle(request, response)) {
+      return;
+    }
     const body = request.method === 'GET' ? routes[request.url ?? ''] : undefined;
     if (body === undefined) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    // A browser app on another loopback port reads discovery and keys, as from a real provider.
+    const origin = request.headers.origin;
+    const cors =
+      origin && isLoopbackRedirect(origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
+    response.writeHead(200, { 'content-type': 'application/json', ...cors }).end(JSON.stringify(body));
   };
 }
 
@@ -122,21 +131,28 @@ export async function devTokenSigner(
   };
 }
 
+type DevSignInHandle = ReturnType<typeof devSignIn>['handle'];
+
 export async function startDevIssuer(options: { dir: string; port?: number }): Promise<DevIssuer> {
   const key = await signingKey(options.dir);
   const routes: Record<string, unknown> = {};
-  const server = createServer(serve(routes));
+  // The sign-in routes need the issuer URL, known once the server listens.
+  const signIn: { handle: DevSignInHandle } = { handle: () => false };
+  const server = createServer(serve(routes, signIn));
   const port = await listen(server, options.port ?? 0);
   const issuer = `http://127.0.0.1:${port}`;
   const jwksUrl = `${issuer}/jwks.json`;
+  const sign = await devTokenSigner(options.dir, issuer);
+  // DEVELOPMENT ONLY: the console's browser sign-in (dev-sign-in.ts), loopback like the rest.
+  const browser = devSignIn({ issuer, sign });
+  signIn.handle = browser.handle;
   routes['/.well-known/openid-configuration'] = {
     issuer,
     jwks_uri: jwksUrl,
     id_token_signing_alg_values_supported: [ALG],
+    ...browser.discovery,
   };
   routes['/jwks.json'] = { keys: [key.publicJwk] };
-
-  const sign = await devTokenSigner(options.dir, issuer);
 
   const stop = (): Promise<void> =>
     new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import {
   SITE_KINDS,
   SITE_PHASES,
   type Site,
+  type SiteTelemetry,
   seededRandom,
 } from '@smart-fleet/model';
 import { type CapacityFigures, SummaryCache, summarize } from './fleet-summary.ts';
@@ -14,6 +15,10 @@ import { SiteIndex, siteKey, sitePhase } from './site-index.ts';
 // ---- fixture: generated sites with seeded statuses, Decommissioned and saturated ones included --
 
 const RELEASES = ['r-2024.1', 'r-2024.2', 'r-2025.1'];
+/** The sites' latest telemetry, as the Prometheus feed holds it (not in the Site). */
+const TELEMETRY = new Map<string, SiteTelemetry>();
+const tel = (s: Site) => TELEMETRY.get(siteKey(s));
+const telemetryOf = (key: string) => TELEMETRY.get(key);
 
 function generatedSites(): Site[] {
   const doc = generateFleet({ apartments: 700, schools: 500, seed: 21 });
@@ -34,7 +39,7 @@ function withStatus(site: Site, r: () => number): Site {
     status.deployedRelease = pick(RELEASES);
   }
   if (r() < 0.8) {
-    status.telemetry = {
+    TELEMETRY.set(siteKey(site), {
       activeStreams: Math.floor(r() * 400),
       // Up to 110% of budget, so some sites are saturated (>= 90%).
       egressMbps: r() * budget * 1.1,
@@ -43,7 +48,7 @@ function withStatus(site: Site, r: () => number): Site {
       acceleratorsHealthy: 1,
       drmDenials: 0,
       errors: 0,
-    };
+    });
   }
   return { ...site, status };
 }
@@ -51,8 +56,8 @@ function withStatus(site: Site, r: () => number): Site {
 const r = seededRandom(7);
 const FLEET: readonly Site[] = generatedSites().map((s) => withStatus(s, r));
 
-function indexOf(sites: readonly Site[]): SiteIndex {
-  const index = new SiteIndex();
+function indexOf(sites: readonly Site[], telemetry = telemetryOf): SiteIndex {
+  const index = new SiteIndex(telemetry);
   for (const site of sites) {
     index.upsert(site);
   }
@@ -64,13 +69,16 @@ function indexOf(sites: readonly Site[]): SiteIndex {
 const live = (s: Site) => sitePhase(s) !== 'Decommissioned';
 const sum = (sites: readonly Site[], f: (s: Site) => number) => sites.reduce((n, s) => n + f(s), 0);
 
-function bruteFigures(sites: readonly Site[]): CapacityFigures {
+function bruteFigures(
+  sites: readonly Site[],
+  t: (s: Site) => SiteTelemetry | undefined = tel,
+): CapacityFigures {
   const serving = sites.filter(live);
-  const egressMbps = sum(serving, (s) => s.status?.telemetry?.egressMbps ?? 0);
+  const egressMbps = sum(serving, (s) => t(s)?.egressMbps ?? 0);
   const egressCapacityMbps = sum(serving, (s) => s.spec.streaming.egressBudgetMbps);
   return {
     sites: sites.length,
-    activeStreams: sum(serving, (s) => s.status?.telemetry?.activeStreams ?? 0),
+    activeStreams: sum(serving, (s) => t(s)?.activeStreams ?? 0),
     egressMbps,
     egressCapacityMbps,
     subscriberCapacity: sum(serving, (s) => s.spec.subscriberCap),
@@ -97,11 +105,11 @@ function assertFigures(actual: CapacityFigures, want: CapacityFigures, label: st
 
 describe('summarize', () => {
   const now = new Date('2025-06-01T12:00:00Z');
-  const summary = summarize(FLEET, now);
+  const summary = summarize(FLEET, now, telemetryOf);
 
   it('totals equal the sums over the sites, Decommissioned left out of capacity and streams', () => {
     assert.ok(
-      FLEET.some((s) => !live(s) && s.status?.telemetry),
+      FLEET.some((s) => !live(s) && tel(s)),
       'a decommissioned site reports telemetry',
     );
     assertFigures(summary, bruteFigures(FLEET), 'fleet');
@@ -170,24 +178,25 @@ describe('summarize', () => {
     );
   });
 
-  it('counts saturated sites: reported egress at least 90% of budget, not Decommissioned', () => {
+  it('counts saturated sites: reported egress over 90% of budget, not Decommissioned', () => {
     const want = FLEET.filter(
-      (s) => live(s) && (s.status?.telemetry?.egressMbps ?? 0) >= 0.9 * s.spec.streaming.egressBudgetMbps,
+      (s) => live(s) && (tel(s)?.egressMbps ?? 0) > 0.9 * s.spec.streaming.egressBudgetMbps,
     ).length;
     assert.ok(want > 0);
     assert.equal(summary.saturatedSites, want);
   });
 
   it('moves a site out of capacity when it is decommissioned, and keeps counting it', () => {
-    const site = FLEET.find((s) => live(s) && (s.status?.telemetry?.activeStreams ?? 0) > 0) as Site;
+    const site = FLEET.find((s) => live(s) && (tel(s)?.activeStreams ?? 0) > 0) as Site;
     const gone: Site = { ...site, status: { ...site.status, phase: 'Decommissioned' } };
     const after = summarize(
       FLEET.map((s) => (s === site ? gone : s)),
       now,
+      telemetryOf,
     );
     assert.equal(after.sites, summary.sites);
     assert.equal(after.egressCapacityMbps, summary.egressCapacityMbps - site.spec.streaming.egressBudgetMbps);
-    assert.equal(after.activeStreams, summary.activeStreams - (site.status?.telemetry?.activeStreams ?? 0));
+    assert.equal(after.activeStreams, summary.activeStreams - (tel(site)?.activeStreams ?? 0));
     assert.equal(after.subscriberCapacity, summary.subscriberCapacity - site.spec.subscriberCap);
     const decommissioned = (s: typeof summary) => s.byPhase.find((p) => p.phase === 'Decommissioned')?.count;
     assert.equal(decommissioned(after), (decommissioned(summary) ?? 0) + 1);
@@ -221,27 +230,26 @@ describe('summarize', () => {
 });
 
 describe('SummaryCache', () => {
-  /** A copy of the site with new telemetry, as a heartbeat brings. */
-  const heartbeat = (site: Site, activeStreams: number): Site => ({
-    ...site,
-    status: {
-      ...site.status,
-      telemetry: {
-        activeStreams,
-        egressMbps: 1,
-        cacheHitRatio: 0,
-        storageUsedGB: 0,
-        acceleratorsHealthy: 0,
-        drmDenials: 0,
-        errors: 0,
-      },
-    },
-  });
   const readySite = FLEET.find((s) => sitePhase(s) === 'Ready') as Site;
+  /** Telemetry a test changes, as the feed's pulls would; a heartbeat sets the ready site's streams. */
+  const feed = () => {
+    const current = new Map(TELEMETRY);
+    const index = indexOf(FLEET, (key) => current.get(key));
+    return {
+      index,
+      telemetryOf: (key: string) => current.get(key),
+      of: (s: Site) => current.get(siteKey(s)),
+      heartbeat(activeStreams: number) {
+        const key = siteKey(readySite);
+        current.set(key, { ...(TELEMETRY.get(key) as SiteTelemetry), activeStreams, egressMbps: 1 });
+        index.telemetryChanged([key]);
+      },
+    };
+  };
 
   it('returns the cached summary while nothing changes, however old', () => {
     let t = 1_000_000;
-    const cache = new SummaryCache(indexOf(FLEET), { maxAgeMs: 1000, now: () => t });
+    const cache = new SummaryCache(indexOf(FLEET), { maxAgeMs: 1000, now: () => t, telemetryOf });
     const first = cache.get();
     t += 60_000;
     assert.equal(cache.get(), first);
@@ -251,36 +259,33 @@ describe('SummaryCache', () => {
 
   it('recomputes after a change once maxAgeMs has passed, not within it', () => {
     let t = 1_000_000;
-    const index = indexOf(FLEET);
-    const cache = new SummaryCache(index, { maxAgeMs: 1000, now: () => t });
+    const f = feed();
+    const cache = new SummaryCache(f.index, { maxAgeMs: 1000, now: () => t, telemetryOf: f.telemetryOf });
     const first = cache.get();
     t += 1000;
-    index.upsert(heartbeat(readySite, 100_000));
+    f.heartbeat(100_000);
     const second = cache.get();
     assert.notEqual(second, first);
     assert.equal(second.generatedAt, new Date(t).toISOString());
-    const current = new Map(FLEET.map((s) => [siteKey(s), s]));
-    current.set(siteKey(readySite), heartbeat(readySite, 100_000));
-    assertFigures(second, bruteFigures([...current.values()]), 'after a change');
+    assertFigures(second, bruteFigures(FLEET, f.of), 'after a change');
 
     t += 999;
-    index.upsert(heartbeat(readySite, 200_000));
+    f.heartbeat(200_000);
     assert.equal(cache.get(), second, 'within maxAgeMs of the last computation');
     t += 1;
     const third = cache.get();
     assert.notEqual(third, second);
-    current.set(siteKey(readySite), heartbeat(readySite, 200_000));
-    assertFigures(third, bruteFigures([...current.values()]), 'after maxAgeMs');
+    assertFigures(third, bruteFigures(FLEET, f.of), 'after maxAgeMs');
   });
 
   it('recomputes at most once per maxAgeMs while changes keep coming', () => {
     let t = 0;
-    const index = indexOf(FLEET);
-    const cache = new SummaryCache(index, { maxAgeMs: 1000, now: () => t });
+    const f = feed();
+    const cache = new SummaryCache(f.index, { maxAgeMs: 1000, now: () => t, telemetryOf: f.telemetryOf });
     const seen = new Set<object>();
     for (let step = 0; step < 100; step++) {
       t = step * 100; // 10 s, a change and a request every 100 ms
-      index.upsert(heartbeat(readySite, step));
+      f.heartbeat(step);
       seen.add(cache.get());
     }
     assert.equal(seen.size, 10);
@@ -288,7 +293,7 @@ describe('SummaryCache', () => {
 
   it('keeps a summary per scope', () => {
     let t = 0;
-    const cache = new SummaryCache(indexOf(FLEET), { now: () => t });
+    const cache = new SummaryCache(indexOf(FLEET), { now: () => t, telemetryOf });
     const tenant = 'metro-cable';
     const scoped = cache.get({ tenant });
     const fleet = cache.get();

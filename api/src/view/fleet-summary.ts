@@ -1,10 +1,11 @@
 /**
- * Fleet-wide figures for the console's overview and the region series: counts by phase, region,
- * release and kind, and capacity against what the sites report. One pass over the sites; the
- * cache keeps a hot fleet (every heartbeat is a change) from recomputing on every request.
+ * Fleet-wide figures for the console's overview: counts by phase, region,
+ * release and kind, and capacity against what the sites report (their latest telemetry, pulled
+ * from Prometheus). One pass over the sites; the cache keeps a hot fleet (every pull of
+ * telemetry is a change) from recomputing on every request.
  */
-import { SITE_KINDS, SITE_PHASES, type Site } from '@smart-fleet/model';
-import { type SiteIndex, sitePhase } from './site-index.ts';
+import { isSaturated, SITE_KINDS, SITE_PHASES, type Site, type SiteTelemetry } from '@smart-fleet/model';
+import { type SiteIndex, siteKey, sitePhase } from './site-index.ts';
 
 export interface PhaseCount {
   phase: string;
@@ -40,14 +41,13 @@ export interface FleetSummary extends CapacityFigures {
   byRelease: { release: string | null; count: number }[];
   /** Every SITE_KINDS entry, in that order, zeros included; then any kind the model does not know. */
   byKind: { kind: string; count: number }[];
-  /** Sites (not Decommissioned) whose reported egress is at least 90% of their budget. */
+  /** Sites (not Decommissioned) whose reported egress is over 90% of their budget (the model's isSaturated). */
   saturatedSites: number;
   /** ISO time of computation. */
   generatedAt: string;
 }
 
 const DECOMMISSIONED = 'Decommissioned';
-const SATURATION = 0.9;
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -96,20 +96,19 @@ class Tally {
   saturated = 0;
   readonly phases = new Counter(SITE_PHASES);
 
-  add(site: Site, phase: string): void {
+  add(site: Site, phase: string, telemetry: SiteTelemetry | undefined): void {
     this.sites++;
     this.phases.add(phase);
     if (phase === DECOMMISSIONED) {
       return;
     }
-    const telemetry = site.status?.telemetry;
     const budget = num(site.spec.streaming.egressBudgetMbps);
     const egress = num(telemetry?.egressMbps);
     this.activeStreams += num(telemetry?.activeStreams);
     this.egressMbps += egress;
     this.egressCapacityMbps += budget;
     this.subscriberCapacity += num(site.spec.subscriberCap);
-    if (budget > 0 && egress >= SATURATION * budget) {
+    if (isSaturated({ egressMbps: egress }, budget)) {
       this.saturated++;
     }
   }
@@ -162,12 +161,19 @@ function releaseOrder(
   return a.release < b.release ? -1 : a.release > b.release ? 1 : 0;
 }
 
-export function summarize(sites: Iterable<Site>, now: Date = new Date()): FleetSummary {
+/** A site's latest telemetry by `namespace/name`; none when the site has not reported. */
+export type TelemetryOf = (key: string) => SiteTelemetry | undefined;
+
+export function summarize(
+  sites: Iterable<Site>,
+  now: Date = new Date(),
+  telemetryOf: TelemetryOf = () => undefined,
+): FleetSummary {
   const regions = new Map<string, Tally>();
   const releases = new Map<string | null, number>();
   const kinds = new Counter(SITE_KINDS);
   for (const site of sites) {
-    tallyOf(regions, site.spec.location.region).add(site, sitePhase(site));
+    tallyOf(regions, site.spec.location.region).add(site, sitePhase(site), telemetryOf(siteKey(site)));
     const release = site.status?.deployedRelease ?? null;
     releases.set(release, (releases.get(release) ?? 0) + 1);
     kinds.add(site.spec.kind);
@@ -204,6 +210,7 @@ export interface SummaryCacheOptions {
   maxAgeMs?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  telemetryOf?: TelemetryOf;
 }
 
 interface CachedSummary {
@@ -224,12 +231,14 @@ export class SummaryCache {
   readonly #index: SiteIndex;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  readonly #telemetryOf: TelemetryOf;
   readonly #entries = new Map<string, CachedSummary>();
 
   constructor(index: SiteIndex, options: SummaryCacheOptions = {}) {
     this.#index = index;
     this.#maxAgeMs = options.maxAgeMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#telemetryOf = options.telemetryOf ?? (() => undefined);
   }
 
   get(scope: SummaryScope = {}): FleetSummary {
@@ -240,7 +249,7 @@ export class SummaryCache {
       return cached.summary;
     }
     const version = this.#index.version;
-    const summary = summarize(inScope(this.#index.values(), scope), new Date(now));
+    const summary = summarize(inScope(this.#index.values(), scope), new Date(now), this.#telemetryOf);
     if (!cached && this.#entries.size >= SummaryCache.SCOPE_LIMIT) {
       this.#entries.clear();
     }

@@ -3,15 +3,16 @@
  * sites indexed for the console's filters and sorts. Queries never wait on the API server;
  * writes go to the API server and come back through the watch (a mutation waits for that, see
  * hub-writes.ts, so a client reads its own writes). Changes are published for subscriptions.
+ * Telemetry is not in the hub: the sites' latest figures come from Prometheus (a feed the
+ * server wires in, telemetry/latest-telemetry.ts) and move the view's version like any change.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from '@smart-fleet/kube';
 import { SharedInformers } from '@smart-fleet/kube';
-import type { FleetReferences, Rollout, Site, WideAreaCluster } from '@smart-fleet/model';
+import type { FleetReferences, Rollout, Site, SiteTelemetry, WideAreaCluster } from '@smart-fleet/model';
 import { type Alert, clusterAlerts, rolloutAlerts, siteAlerts } from './alerts.ts';
 import { ChangeFeed } from './change-feed.ts';
-import { SummaryCache } from './fleet-summary.ts';
-import { RegionSeries } from './region-series.ts';
+import { SummaryCache, type TelemetryOf } from './fleet-summary.ts';
 import { SiteIndex, siteKey, sitePhase } from './site-index.ts';
 
 export const VIEW_KINDS = [
@@ -23,6 +24,7 @@ export const VIEW_KINDS = [
   'DrmPolicy',
   'ContentTitle',
   'ContentPlacement',
+  'ReleaseAssignment',
 ] as const;
 export type ViewKind = (typeof VIEW_KINDS)[number];
 
@@ -47,24 +49,25 @@ const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metad
 
 export interface FleetViewOptions {
   namespace?: string;
-  /** How often per-region telemetry is sampled into series; default one minute. */
-  seriesIntervalMs?: number;
+  /** Each site's latest telemetry (the Prometheus feed); none without it. */
+  telemetryOf?: TelemetryOf;
 }
 
 export class FleetView {
-  readonly sites = new SiteIndex();
+  readonly sites: SiteIndex;
   readonly summaries: SummaryCache;
-  readonly regionSeries: RegionSeries;
   readonly events = new ChangeFeed<FleetEvents>();
   readonly #informers: SharedInformers;
   readonly #alerts = new Map<string, Alert[]>();
+  readonly #telemetryOf: TelemetryOf;
   #started = false;
   #version = 0;
 
   constructor(client: KubeClient, options: FleetViewOptions = {}) {
     this.#informers = new SharedInformers(client, options.namespace);
-    this.summaries = new SummaryCache(this.sites);
-    this.regionSeries = new RegionSeries(this.summaries, options.seriesIntervalMs);
+    this.#telemetryOf = options.telemetryOf ?? (() => undefined);
+    this.sites = new SiteIndex(this.#telemetryOf);
+    this.summaries = new SummaryCache(this.sites, { telemetryOf: this.#telemetryOf });
     for (const kind of VIEW_KINDS) {
       const informer = this.#informers.for<Obj>(kind);
       informer.on('add', (o) => this.#changed(kind, o));
@@ -77,17 +80,26 @@ export class FleetView {
   async start(): Promise<void> {
     await this.#informers.start();
     this.#started = true;
-    this.regionSeries.start();
   }
 
   async stop(): Promise<void> {
-    this.regionSeries.stop();
     await this.#informers.stop();
   }
 
-  /** Moves on every change of any kind and every region sample: what a cached answer was read at. */
+  /** Moves on every change of any kind and every change of telemetry: what a cached answer was read at. */
   get version(): number {
-    return this.#version + this.regionSeries.samples;
+    return this.#version;
+  }
+
+  /** A site's latest telemetry (`namespace/name`), from Prometheus. */
+  telemetry(key: string): SiteTelemetry | undefined {
+    return this.#telemetryOf(key);
+  }
+
+  /** The feed pulled new telemetry for these sites. */
+  telemetryChanged(keys: readonly string[]): void {
+    this.sites.telemetryChanged(keys);
+    this.#version++;
   }
 
   ready(): boolean {

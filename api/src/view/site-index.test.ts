@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateFleet, parseInventory, SITE_PHASES, type Site, seededRandom } from '@smart-fleet/model';
+import {
+  generateFleet,
+  parseInventory,
+  SITE_PHASES,
+  type Site,
+  type SiteTelemetry,
+  seededRandom,
+} from '@smart-fleet/model';
 import { CursorError, decodeCursor, encodeCursor } from './cursor.ts';
 import {
   MAX_PAGE_SIZE,
@@ -27,7 +34,27 @@ function generatedSites(options: Parameters<typeof generateFleet>[0]): Site[] {
   return (inventory?.objects ?? []).filter((o) => o.kind === 'Site') as unknown as Site[];
 }
 
-/** A status as agents report them, some parts (or all) missing; heartbeats to the second, so some tie. */
+/** The sites' latest telemetry, as the API's Prometheus feed holds it (not in the Site). */
+const TELEMETRY = new Map<string, SiteTelemetry>();
+const telemetryOf = (key: string) => TELEMETRY.get(key);
+
+function randomTelemetry(site: Site, r: () => number): SiteTelemetry {
+  const budget = site.spec.streaming.egressBudgetMbps;
+  return {
+    activeStreams: Math.floor(r() * 300),
+    egressMbps: Math.round(r() * budget * 1.05 * 10) / 10,
+    cacheHitRatio: r(),
+    storageUsedGB: Math.floor(r() * site.spec.hardware.storageGB),
+    acceleratorsHealthy: site.spec.hardware.accelerators,
+    drmDenials: Math.floor(r() * 3),
+    errors: Math.floor(r() * 3),
+  };
+}
+
+/**
+ * A status as agents report them, some parts (or all) missing; heartbeats to the second, so some
+ * tie. Three in four sites also get telemetry (in TELEMETRY).
+ */
 function randomStatus(site: Site, r: () => number): Site['status'] {
   if (r() < 0.08) {
     return undefined;
@@ -44,16 +71,7 @@ function randomStatus(site: Site, r: () => number): Site['status'] {
     status.deployedRelease = pick(RELEASES);
   }
   if (r() < 0.75) {
-    const budget = site.spec.streaming.egressBudgetMbps;
-    status.telemetry = {
-      activeStreams: Math.floor(r() * 300),
-      egressMbps: Math.round(r() * budget * 1.05 * 10) / 10,
-      cacheHitRatio: r(),
-      storageUsedGB: Math.floor(r() * site.spec.hardware.storageGB),
-      acceleratorsHealthy: site.spec.hardware.accelerators,
-      drmDenials: Math.floor(r() * 3),
-      errors: Math.floor(r() * 3),
-    };
+    TELEMETRY.set(siteKey(site), randomTelemetry(site, r));
   }
   return status;
 }
@@ -76,7 +94,7 @@ const FLEET: readonly Site[] = withStatuses(
 );
 
 function indexOf(sites: readonly Site[]): SiteIndex {
-  const index = new SiteIndex();
+  const index = new SiteIndex(telemetryOf);
   for (const site of sites) {
     index.upsert(site);
   }
@@ -100,7 +118,7 @@ function sortValue(site: Site, field: SiteSort['field']): string | number | unde
     case 'EGRESS_BUDGET':
       return site.spec.streaming.egressBudgetMbps;
     case 'ACTIVE_STREAMS':
-      return site.status?.telemetry?.activeStreams;
+      return TELEMETRY.get(siteKey(site))?.activeStreams;
     case 'LAST_HEARTBEAT':
       return site.status?.lastHeartbeat === undefined ? undefined : Date.parse(site.status.lastHeartbeat);
   }
@@ -283,7 +301,7 @@ describe('SiteIndex.page: the first page of every sort and filter', () => {
     const budgets = new Set(FLEET.map((s) => s.spec.streaming.egressBudgetMbps));
     assert.ok(budgets.size < FLEET.length / 100);
     assert.ok(FLEET.some((s) => s.status?.lastHeartbeat === undefined));
-    assert.ok(FLEET.some((s) => s.status?.telemetry === undefined));
+    assert.ok(FLEET.some((s) => TELEMETRY.get(siteKey(s)) === undefined));
     assert.ok(FLEET.some((s) => s.status?.phase === undefined));
   });
 });
@@ -561,18 +579,11 @@ describe('SiteIndex: filters', () => {
 });
 
 describe('SiteIndex: sorted orders kept through changes', () => {
-  const fallbackTelemetry = {
-    activeStreams: 1,
-    egressMbps: 1,
-    cacheHitRatio: 0,
-    storageUsedGB: 0,
-    acceleratorsHealthy: 0,
-    drmDenials: 0,
-    errors: 0,
-  };
-
-  /** Heartbeats and telemetry change often; phases now and then; sites come and go. */
-  function churn(sites: Map<string, Site>, r: () => number, n: number): Site[] {
+  /**
+   * Heartbeats and telemetry change often (telemetry through the feed: `telemetryChanged`, a
+   * site's status unchanged); phases now and then; sites come and go.
+   */
+  function churn(sites: Map<string, Site>, r: () => number, n: number, index: SiteIndex): Site[] {
     const changed: Site[] = [];
     const all = [...sites.values()];
     for (let i = 0; i < n; i++) {
@@ -583,7 +594,11 @@ describe('SiteIndex: sorted orders kept through changes', () => {
         status.lastHeartbeat = new Date(BASE_TIME + Math.floor(r() * 600) * 1000).toISOString();
       }
       if (r() < 0.5) {
-        status.telemetry = { ...(randomStatus(site, r)?.telemetry ?? fallbackTelemetry) };
+        TELEMETRY.set(siteKey(site), randomTelemetry(site, r));
+        if (r() < 0.5) {
+          index.telemetryChanged([siteKey(site)]);
+          continue;
+        }
       }
       if (r() < 0.1) {
         status.phase = SITE_PHASES[Math.floor(r() * SITE_PHASES.length)] as (typeof SITE_PHASES)[number];
@@ -616,7 +631,7 @@ describe('SiteIndex: sorted orders kept through changes', () => {
     };
     check('initially');
     for (const burst of [1, 3, 40, 64, 65, 200, 2]) {
-      for (const site of churn(current, r, burst)) {
+      for (const site of churn(current, r, burst, index)) {
         index.upsert(site);
       }
       const gone = [...current.keys()][Math.floor(r() * current.size)] as string;

@@ -15,7 +15,7 @@
  * - Pagination is keyset: a cursor holds the sort and the (value, key) of its site, so it keeps
  *   its place when sites come and go, including its own.
  */
-import { SITE_PHASES, type Site } from '@smart-fleet/model';
+import { SITE_PHASES, type Site, type SiteTelemetry } from '@smart-fleet/model';
 import { CursorError, decodeCursor, encodeCursor } from './cursor.ts';
 
 export const SITE_SORT_FIELDS = [
@@ -107,14 +107,17 @@ function heartbeatMs(site: Site): number | undefined {
   return at === undefined ? undefined : finite(Date.parse(at));
 }
 
-/** How each sort field reads its value, and what type a cursor must carry for it. */
-const SORT_FIELDS: Record<SiteSortField, { value: (site: Site) => SortValue; type: 'string' | 'number' }> = {
+/** How each sort field reads its value (telemetry: the latest from Prometheus), and its cursor's type. */
+const SORT_FIELDS: Record<
+  SiteSortField,
+  { value: (site: Site, telemetry: SiteTelemetry | undefined) => SortValue; type: 'string' | 'number' }
+> = {
   NAME: { value: (s) => text(s.metadata.name), type: 'string' },
   REGION: { value: (s) => text(s.spec.location.region), type: 'string' },
   PHASE: { value: (s) => PHASE_RANK.get(sitePhase(s)) ?? SITE_PHASES.length, type: 'number' },
   SUBSCRIBER_CAP: { value: (s) => finite(s.spec.subscriberCap), type: 'number' },
   EGRESS_BUDGET: { value: (s) => finite(s.spec.streaming.egressBudgetMbps), type: 'number' },
-  ACTIVE_STREAMS: { value: (s) => finite(s.status?.telemetry?.activeStreams), type: 'number' },
+  ACTIVE_STREAMS: { value: (_s, t) => finite(t?.activeStreams), type: 'number' },
   LAST_HEARTBEAT: { value: heartbeatMs, type: 'number' },
 };
 const FIELD_VALUES = SITE_SORT_FIELDS.map((f) => SORT_FIELDS[f].value);
@@ -146,11 +149,11 @@ interface Row {
   live: boolean;
 }
 
-function rowFor(key: string, site: Site): Row {
+function rowFor(key: string, site: Site, telemetry?: SiteTelemetry): Row {
   return {
     key,
     site,
-    values: FIELD_VALUES.map((value) => value(site)),
+    values: FIELD_VALUES.map((value) => value(site, telemetry)),
     dims: DIMENSIONS.map((d) => d.value(site)),
     text: [site.metadata.name, site.spec.location.address, site.spec.tenant].join('\u0000').toLowerCase(),
     live: true,
@@ -572,6 +575,7 @@ function positionIn(cursor: string, sort: SiteSort): Position {
 // ---- the index ------------------------------------------------------------------------------
 
 export class SiteIndex {
+  readonly #telemetryOf: (key: string) => SiteTelemetry | undefined;
   readonly #rows = new Map<string, Row>();
   readonly #byDimension = DIMENSIONS.map(() => new Map<string, Set<Row>>());
   readonly #orders = new Map<number, SortedOrder>();
@@ -582,6 +586,11 @@ export class SiteIndex {
   #textVersion = 0;
   readonly #matchCache = new VersionedCache<Matches>();
   readonly #textMatches = new VersionedCache<Row[]>();
+
+  /** `telemetryOf`: a site's latest telemetry (the Prometheus feed), for the ACTIVE_STREAMS order. */
+  constructor(telemetryOf: (key: string) => SiteTelemetry | undefined = () => undefined) {
+    this.#telemetryOf = telemetryOf;
+  }
 
   get size(): number {
     return this.#rows.size;
@@ -603,12 +612,24 @@ export class SiteIndex {
   }
 
   upsert(site: Site): void {
-    const next = rowFor(siteKey(site), site);
+    const key = siteKey(site);
+    const next = rowFor(key, site, this.#telemetryOf(key));
     const row = this.#rows.get(next.key);
     if (row) {
       this.#replace(row, next);
     } else {
       this.#add(next);
+    }
+    this.#version++;
+  }
+
+  /** The telemetry of these sites changed (the feed pulled new values): re-place them in the orders. */
+  telemetryChanged(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const row = this.#rows.get(key);
+      if (row) {
+        this.#replace(row, rowFor(key, row.site, this.#telemetryOf(key)));
+      }
     }
     this.#version++;
   }

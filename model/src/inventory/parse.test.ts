@@ -477,6 +477,9 @@ rollouts:
       bakeSeconds: 300,
       maxErrorRatePerMinute: 5,
       maxEgressSaturation: 0.9,
+      maxDrmDenialsPerMinute: 10,
+      minCacheHitRatio: 0.5,
+      maxAcceleratorsFailed: 0,
     });
 
     const bad = onlyProblem(parseOne(text.replace('release: release-1-2-0', 'release: release-9-9-9')));

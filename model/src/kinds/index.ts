@@ -2,6 +2,7 @@
 import { contentPlacementKind } from './content-placement.ts';
 import { contentTitleKind } from './content-title.ts';
 import { drmPolicyKind } from './drm-policy.ts';
+import { releaseAssignmentKind } from './release-assignment.ts';
 import { rolloutKind } from './rollout.ts';
 import { siteKind } from './site.ts';
 import { siteReleaseKind } from './site-release.ts';
@@ -14,6 +15,7 @@ export const ALL_KINDS = [
   siteKind,
   siteReleaseKind,
   rolloutKind,
+  releaseAssignmentKind,
   drmPolicyKind,
   contentTitleKind,
   contentPlacementKind,
@@ -27,6 +29,7 @@ export function kindNamed(kind: string): (typeof ALL_KINDS)[number] | undefined 
 export * from './content-placement.ts';
 export * from './content-title.ts';
 export * from './drm-policy.ts';
+export * from './release-assignment.ts';
 export * from './rollout.ts';
 export * from './site.ts';
 export * from './site-release.ts';

@@ -35,10 +35,37 @@ export const Wave = Strict({
   maxUnavailable: Type.Integer({ minimum: 1, maximum: 21000, description: 'Sites updating at once.' }),
 });
 
+/**
+ * What says a release is bad on a site that runs it: every signal the heartbeat carries, each
+ * with its threshold. A moved site that crosses one rolls the rollout back.
+ */
 export const HealthGate = Strict({
-  bakeSeconds: Type.Integer({ minimum: 0, maximum: 86400, default: 300 }),
-  maxErrorRatePerMinute: Type.Number({ minimum: 0, default: 5 }),
-  maxEgressSaturation: Type.Number({ minimum: 0, maximum: 1, default: 0.9 }),
+  bakeSeconds: Type.Integer({
+    minimum: 0,
+    maximum: 86400,
+    default: 300,
+    description: 'How long every site of a wave must run the release within the gate before the next wave.',
+  }),
+  maxErrorRatePerMinute: Type.Number({ minimum: 0, default: 5, description: 'Service errors (5xx).' }),
+  maxEgressSaturation: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.9,
+    description: 'Egress as a share of the site budget.',
+  }),
+  maxDrmDenialsPerMinute: Type.Number({ minimum: 0, default: 10, description: 'Licenses refused.' }),
+  minCacheHitRatio: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.5,
+    description: 'Below it the cache has collapsed: the edge fetches most segments from its parent.',
+  }),
+  maxAcceleratorsFailed: Type.Integer({
+    minimum: 0,
+    maximum: 4,
+    default: 0,
+    description: 'Stream accelerators the site may lose under the release.',
+  }),
 });
 
 export const RolloutSpec = Strict({
@@ -47,6 +74,13 @@ export const RolloutSpec = Strict({
   canarySites: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
   waves: Type.Array(Wave, { minItems: 1, maxItems: 20 }),
   healthGate: HealthGate,
+  progressDeadlineSeconds: Type.Integer({
+    minimum: 5,
+    maximum: 86400,
+    default: 600,
+    description:
+      'A moved site must run the release within the gate this long after it was moved (or after it was last heard, once it has), else the rollout rolls back.',
+  }),
   respectMaintenanceWindows: Type.Boolean({ default: true }),
   paused: Type.Boolean({ default: false }),
   abort: Type.Boolean({ default: false }),
@@ -67,7 +101,13 @@ export const WaveStatus = Strict({
 export const RolloutStatus = StatusOf({
   phase: Type.Optional(StringEnum(ROLLOUT_PHASES)),
   currentWave: Type.Optional(Type.String()),
-  previousRelease: Type.Optional(Type.String()),
+  sitesHeld: Type.Optional(
+    Type.Array(ObjectName('Site name.'), {
+      maxItems: 1000,
+      description:
+        'Sites a roll-back could not return (they had no earlier release): held on the withdrawn one.',
+    }),
+  ),
   waves: Type.Optional(Type.Array(WaveStatus, { maxItems: 21 })),
 });
 export type RolloutStatus = Static<typeof RolloutStatus>;
@@ -86,7 +126,7 @@ export const rolloutKind = defineKind({
   printerColumns: [
     { name: 'Release', type: 'string', jsonPath: '.spec.release' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-    { name: 'Wave', type: 'string', jsonPath: '.status.currentWave' },
+    { name: 'Wave', type: 'string', jsonPath: '.status.currentWave', priority: 1 },
     { name: 'Paused', type: 'boolean', jsonPath: '.spec.paused' },
     AGE_COLUMN,
   ],

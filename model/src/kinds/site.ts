@@ -1,7 +1,8 @@
 /**
  * Site: one local server at an apartment complex, campus, school, hotel or office building.
  * Hardware follows the paper's Table 1; the streaming budget is checked against it by
- * validation/site-rules.ts (a schema cannot relate two fields).
+ * validation/site-rules.ts (a schema cannot relate two fields). Its status holds what changes
+ * rarely; telemetry lives in Prometheus (telemetry.ts).
  */
 import { FULL_SERVER_EGRESS_MBPS, MAX_BITRATE_MBPS, MAX_SUBSCRIBERS, MIN_BITRATE_MBPS } from '../capacity.ts';
 import { type Resource, StatusOf } from '../common.ts';
@@ -91,27 +92,16 @@ export const SiteSpec = Strict({
 });
 export type SiteSpec = Static<typeof SiteSpec>;
 
-export const SiteTelemetry = Strict({
-  activeStreams: Type.Integer({ minimum: 0 }),
-  egressMbps: Type.Number({ minimum: 0 }),
-  cacheHitRatio: Type.Number({ minimum: 0, maximum: 1 }),
-  storageUsedGB: Type.Number({ minimum: 0 }),
-  acceleratorsHealthy: Type.Integer({ minimum: 0 }),
-  drmDenials: Type.Integer({ minimum: 0 }),
-  errors: Type.Integer({ minimum: 0 }),
-});
-
 export const SiteStatus = StatusOf({
   phase: Type.Optional(StringEnum(SITE_PHASES)),
-  lastHeartbeat: Type.Optional(Timestamp('When the site agent last reported.')),
+  lastHeartbeat: Type.Optional(
+    Timestamp(
+      'When the site agent last reported, as of the last status write: exact when the phase changes (an Offline site says when it was last heard), refreshed at most every half hour while nothing changes. The live value is in Prometheus.',
+    ),
+  ),
   deployedRelease: Type.Optional(
     Type.String({ maxLength: 63, description: 'The release the agent reports running.' }),
   ),
-  targetRelease: Type.Optional(
-    Type.String({ maxLength: 63, description: 'The SiteRelease a rollout wants here; the agent pulls it.' }),
-  ),
-  previousRelease: Type.Optional(Type.String({ maxLength: 63, description: 'What to roll back to.' })),
-  telemetry: Type.Optional(SiteTelemetry),
 });
 export type SiteStatus = Static<typeof SiteStatus>;
 
@@ -134,7 +124,6 @@ export const siteKind = defineKind({
     { name: 'Subscribers', type: 'integer', jsonPath: '.spec.subscriberCap' },
     { name: 'Egress-Mbps', type: 'integer', jsonPath: '.spec.streaming.egressBudgetMbps' },
     { name: 'Release', type: 'string', jsonPath: '.status.deployedRelease' },
-    { name: 'Target', type: 'string', jsonPath: '.status.targetRelease', priority: 1 },
     { name: 'Tenant', type: 'string', jsonPath: '.spec.tenant', priority: 1 },
     { name: 'Heartbeat', type: 'date', jsonPath: '.status.lastHeartbeat', priority: 1 },
     AGE_COLUMN,

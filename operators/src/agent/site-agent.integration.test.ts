@@ -5,20 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet/hub';
-import {
-  apiStatusCode,
-  connect,
-  type KubeClient,
-  listAll,
-  serverSideApply,
-  silentLogger,
-  waitFor,
-} from '@smart-fleet/kube';
-import { API_GROUP, API_VERSION, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
+import { connect, type KubeClient, listAll, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
+import { GROUP_VERSION, parseInventory, TELEMETRY_METRICS } from '@smart-fleet/model';
 import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
+import { assignRelease } from '../../../test/support/live-sites.ts';
 import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
+import { type TestPrometheus, testPrometheus } from '../../../test/support/test-prometheus.ts';
 import { type Manager, startManager } from '../manager.ts';
 import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
 import { SITE_NAMESPACE } from './render.ts';
@@ -26,6 +20,7 @@ import { SiteAgent } from './site-agent.ts';
 
 describe('the site agent, with its own cluster, against the hub', () => {
   let hub: TestHub;
+  let prometheus: TestPrometheus;
   let manager: Manager;
   let siteCluster: ExtraApiserver;
   let siteClient: KubeClient;
@@ -48,31 +43,11 @@ describe('the site agent, with its own cluster, against the hub', () => {
       } as never,
       { fieldManager: 'test' },
     );
-  /** Moves the site to a release as a rollout would (status.targetRelease), retrying conflicts. */
-  const target = (name: string) =>
-    waitFor(
-      async () => {
-        const live = (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site);
-        const status = { ...((live as { status?: object }).status ?? {}), targetRelease: name };
-        try {
-          await hub.client.custom.replaceNamespacedCustomObjectStatus({
-            group: API_GROUP,
-            version: API_VERSION,
-            namespace,
-            plural: 'sites',
-            name: site,
-            body: { ...live, status },
-          });
-          return true;
-        } catch (error) {
-          if (apiStatusCode(error) === 409) {
-            return false;
-          }
-          throw error;
-        }
-      },
-      { what: 'target release written', timeoutMs: 10000 },
-    );
+  /** Moves the site to a release as a rollout would: its ReleaseAssignment. */
+  const target = async (name: string) => {
+    const live = (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === site);
+    await assignRelease(hub.client, { name: site, namespace, uid: live?.metadata?.uid }, name);
+  };
   const deployments = async () =>
     (
       await siteClient.kc
@@ -84,7 +59,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
       .sort();
 
   before(async () => {
-    hub = await testHub();
+    [hub, prometheus] = await Promise.all([testHub(), testPrometheus()]);
     siteCluster = await startExtraApiserver({ hubDir: hub.dir, name: namespace, port: await freePort() });
     siteClient = connect(siteCluster.kubeconfig);
     const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(smallFleet(namespace, 2)) }]);
@@ -96,7 +71,12 @@ describe('the site agent, with its own cluster, against the hub', () => {
     }
     await release('r1', ['streaming-edge', 'cache', 'license-proxy']);
     await release('r2', ['streaming-edge', 'license-proxy']);
-    manager = await startManager({ client: hub.client, namespace, log: silentLogger });
+    manager = await startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      prometheus: { url: prometheus.url, outOfOrderWindowMs: prometheus.outOfOrderWindowMs },
+    });
     const secret = await waitFor(
       () =>
         hub.client.core.readNamespacedSecret({ name: `${site}-bootstrap`, namespace }).catch(() => undefined),
@@ -180,7 +160,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
     });
   });
 
-  it('serves on while the hub is unreachable, buffers telemetry on disk and replays all of it', async () => {
+  it('serves on while the hub is unreachable, buffers telemetry on disk and replays all of it into Prometheus', async () => {
     const before = await deployments();
     await proxy.cut();
     await waitFor(async () => agent.bufferedSamples >= 5, {
@@ -192,7 +172,10 @@ describe('the site agent, with its own cluster, against the hub', () => {
     const pending = agent.buffered().map((s) => s.at);
     await proxy.restore();
     await waitFor(async () => agent.bufferedSamples === 0, { what: 'the buffer to drain', timeoutMs: 20000 });
-    const history = new Set(manager.telemetry(`${namespace}/${site}`).map((s) => s.at));
+    const stored = await prometheus.range(
+      `${TELEMETRY_METRICS.activeStreams}{namespace="${namespace}",site="${site}",replay="true"}[10m]`,
+    );
+    const history = new Set(stored.map(([t]) => Math.round(t * 1000)));
     const lost = pending.filter((at) => !history.has(at));
     console.log(`# ${pending.length} samples buffered during the outage, ${lost.length} lost after replay`);
     assert.deepEqual(lost, []);

@@ -4,17 +4,17 @@
  * directory), then every heartbeat it pulls its desired bundle, applies it to the site's own
  * cluster with server-side apply and prunes what the bundle no longer has, and reports
  * heartbeats with the release it runs (or the one that failed). While the hub is unreachable it
- * keeps serving on the last bundle it applied and buffers telemetry on disk (bounded), replayed
- * when the hub answers again.
+ * keeps serving on the last bundle it applied and buffers telemetry on disk (bounded); when the
+ * hub answers again it replays the buffer oldest first, in batches the hub accepts, until it is
+ * empty, dropping each batch only once the hub has taken it (a failure resumes next beat).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import type { Logger } from '@smart-fleet/kube';
 import { type KubeClient, serverSideApply } from '@smart-fleet/kube';
-import { WEEKDAYS } from '@smart-fleet/model';
-import type { Telemetry } from '../health/diagnosis.ts';
-import type { TelemetrySample } from '../health/heartbeat-store.ts';
+import { type SiteTelemetry, type TelemetrySample, WEEKDAYS } from '@smart-fleet/model';
+import { MAX_REPLAY_BATCH } from '../health/telemetry-replay.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import type { Bundle } from './bundle.ts';
 import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
@@ -31,10 +31,15 @@ export interface SiteAgentOptions {
   /** The site's own cluster. */
   siteClient: KubeClient;
   bootstrapToken?: string;
-  telemetry: () => Telemetry;
+  telemetry: () => SiteTelemetry;
   log: Logger;
   heartbeatMs?: number;
+  /** Samples kept through an outage; default DEFAULT_BUFFER_LIMIT (14 h at 5 s beats). */
   bufferLimit?: number;
+  /** Samples per replay request; default (and at most) the hub's MAX_REPLAY_BATCH. */
+  replayBatch?: number;
+  /** The agent's clock (ms): when samples are taken and which fill window is open. */
+  now?: () => number;
   /**
    * Pull rate from the wide-area distribution nodes, MB/s. The content fetch itself belongs to
    * the site's cache service; the agent tracks and reports its progress.
@@ -73,7 +78,7 @@ export class SiteAgent {
   }
 
   get bufferedSamples(): number {
-    return this.#buffer.read().length;
+    return this.#buffer.size;
   }
 
   /** The samples waiting for the hub, oldest first. */
@@ -115,6 +120,10 @@ export class SiteAgent {
     return token;
   }
 
+  #now(): number {
+    return this.#o.now?.() ?? Date.now();
+  }
+
   async #call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<Response> {
     const query =
       method === 'GET'
@@ -141,7 +150,7 @@ export class SiteAgent {
       await this.#apply(bundle);
     }
     this.#advanceFill();
-    const sample = { at: Date.now(), telemetry: this.#o.telemetry() };
+    const sample = { at: this.#now(), telemetry: this.#o.telemetry() };
     const reported = bundle !== undefined && (await this.#report(sample));
     if (!reported) {
       this.#buffer.append(sample);
@@ -153,14 +162,18 @@ export class SiteAgent {
     const offPeak =
       this.#o.fillAnytime ||
       !window ||
-      inMaintenanceWindow({ ...window, days: [...WEEKDAYS], timeZone: FILL_TIME_ZONE }, new Date());
+      inMaintenanceWindow(
+        { ...window, days: [...WEEKDAYS], timeZone: FILL_TIME_ZONE },
+        new Date(this.#now()),
+      );
     if (this.#fill && offPeak) {
       const step = (this.#o.fillRateMBps ?? 100) * ((this.#o.heartbeatMs ?? 5000) / 1000);
       this.#fill = { ...this.#fill, filledMB: Math.min(this.#fill.plannedMB, this.#fill.filledMB + step) };
     }
   }
 
-  async #report(sample: { at: number; telemetry: Telemetry }): Promise<boolean> {
+  /** The heartbeat; true if the hub took it (its replay of the backlog may still be pending). */
+  async #report(sample: TelemetrySample): Promise<boolean> {
     try {
       await this.#call('POST', '/v1/heartbeat', {
         telemetry: sample.telemetry,
@@ -168,15 +181,85 @@ export class SiteAgent {
         failedRelease: this.#failedRelease,
         fill: this.#fill,
       });
-      const backlog = this.#buffer.read();
-      if (backlog.length > 0) {
-        await this.#call('POST', '/v1/telemetry', { samples: backlog });
-        this.#buffer.drop(backlog.length);
-        this.#o.log.info('replayed buffered telemetry', { site: this.#o.site, samples: backlog.length });
-      }
-      return true;
     } catch {
       return false;
+    }
+    await this.#replay();
+    return true;
+  }
+
+  /**
+   * Posts the backlog oldest first, a batch at a time, until it is empty. A batch is dropped
+   * only once the hub answered for it: taken (200, with any samples it refused as too old
+   * counted and logged), or refused for good (422: Prometheus will never take it; logged as an
+   * error). Anything else keeps the batch for the next beat. Bounded: one pass over the buffer.
+   */
+  async #replay(): Promise<void> {
+    const batch = Math.min(this.#o.replayBatch ?? MAX_REPLAY_BATCH, MAX_REPLAY_BATCH);
+    const rounds = Math.ceil(this.#buffer.size / batch);
+    for (let round = 0; round < rounds && this.#buffer.size > 0; round++) {
+      const samples = this.#buffer.head(batch);
+      const answer = await this.#postSamples(samples);
+      if (answer === undefined) {
+        return;
+      }
+      this.#buffer.drop(samples.length);
+      const site = this.#o.site;
+      if (answer.status === 422) {
+        this.#o.log.error('the hub refused replayed telemetry for good', {
+          site,
+          samples: samples.length,
+          error: answer.error,
+        });
+      } else if (answer.refused > 0) {
+        this.#o.log.error('the hub refused some replayed telemetry', {
+          site,
+          refused: answer.refused,
+          reason: answer.reason,
+        });
+      }
+      this.#o.log.info('replayed buffered telemetry', {
+        site,
+        samples: samples.length,
+        from: new Date(samples[0]?.at ?? 0).toISOString(),
+        to: new Date(samples.at(-1)?.at ?? 0).toISOString(),
+        left: this.#buffer.size,
+      });
+    }
+  }
+
+  /** One replay request: the hub's verdict, or undefined when it gave none worth acting on. */
+  async #postSamples(
+    samples: TelemetrySample[],
+  ): Promise<{ status: number; refused: number; reason?: string; error?: string } | undefined> {
+    try {
+      const res = await fetch(`${this.#o.hubUrl}/v1/telemetry`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ namespace: this.#o.namespace, site: this.#o.site, samples }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const body = (await res.json().catch(() => ({}))) as {
+        refused?: number;
+        refusedReason?: string;
+        error?: string;
+      };
+      if (res.status === 200 || res.status === 422) {
+        return {
+          status: res.status,
+          refused: body.refused ?? 0,
+          reason: body.refusedReason,
+          error: body.error,
+        };
+      }
+      this.#o.log.info('telemetry replay deferred', {
+        site: this.#o.site,
+        status: res.status,
+        error: body.error,
+      });
+      return undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -3,9 +3,9 @@
  * daily viewing curve peaking in the evening, different per site, within the site's budget.
  * Real agents read their streaming edge and accelerators instead.
  */
-import type { Telemetry } from '../health/diagnosis.ts';
+import type { SiteTelemetry } from '@smart-fleet/model';
 
-export function syntheticTelemetry(site: string, budgetMbps = 4000): () => Telemetry {
+export function syntheticTelemetry(site: string, budgetMbps = 4000): () => SiteTelemetry {
   const seed = [...site].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
   return () => {
     const hour = (new Date().getUTCHours() + 9) % 24; // Korea time

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -52,6 +52,36 @@ describe('TelemetryBuffer', () => {
     assert.deepEqual(
       buffer.read().map((s) => s.at),
       [3],
+    );
+  });
+});
+
+describe('TelemetryBuffer for replays', () => {
+  it('holds a 12-hour outage at 5 s beats by default, and hands it out oldest first', () => {
+    const buffer = new TelemetryBuffer(file());
+    for (let at = 0; at < 8640; at++) {
+      buffer.append({ at, telemetry: t });
+    }
+    assert.equal(buffer.size, 8640);
+    assert.deepEqual(
+      buffer.head(3).map((s) => s.at),
+      [0, 1, 2],
+    );
+    buffer.drop(1000);
+    assert.equal(buffer.size, 7640);
+    assert.equal(buffer.head(1)[0]?.at, 1000);
+  });
+
+  it('skips a line a crash cut short, keeping the rest', () => {
+    const path = file();
+    const buffer = new TelemetryBuffer(path);
+    buffer.append({ at: 1, telemetry: t });
+    appendFileSync(path, '{"at":2,"tele');
+    const reopened = new TelemetryBuffer(path);
+    reopened.append({ at: 3, telemetry: t });
+    assert.deepEqual(
+      reopened.read().map((s) => s.at),
+      [1, 3],
     );
   });
 });

@@ -14,8 +14,13 @@ export const EXPIRES_ANNOTATION = `${API_GROUP}/expires-at`;
 export const SITE_LABEL = `${API_GROUP}/site`;
 export const BOOTSTRAP_TTL_MS = 24 * 3600 * 1000;
 
-export function bootstrapSecretName(site: Site): string {
-  return `${site.metadata.name}-bootstrap`.slice(0, 253);
+export function bootstrapSecretName(site: Pick<Site, 'metadata'>): string {
+  return `${site.metadata.name}-bootstrap`;
+}
+
+/** Where the hub keeps the hash of a registered agent's own token (health/agent-credentials.ts). */
+export function agentSecretName(site: Pick<Site, 'metadata'>): string {
+  return `${site.metadata.name}-agent`;
 }
 
 export interface IssuedCredential {

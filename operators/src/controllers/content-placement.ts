@@ -11,12 +11,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger, SharedInformers } from '@smart-fleet/kube';
 import {
+  applyStatus,
   Controller,
   type ControllerMetrics,
   forEachLimited,
   type KubeClient,
   serverSideApply,
-  writeStatus,
 } from '@smart-fleet/kube';
 import {
   ANNOTATIONS,
@@ -26,6 +26,7 @@ import {
   type ContentTitle,
   canonicalJson,
   contentPlacementKind,
+  contentTitleKind,
   GROUP_VERSION,
   type Site,
 } from '@smart-fleet/model';
@@ -33,6 +34,7 @@ import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { fillWindowFor } from '../placement/fill-window.ts';
 import { applyOverrides, overridesOf } from '../placement/overrides.ts';
 import { type PlacementTitle, planPlacements, type SitePlan, toPlacementSpec } from '../placement/planner.ts';
+import { PLACEMENT_STATUS, TITLE_PLACEMENT_STATUS } from '../status-owners.ts';
 
 export const CONTENT_PLACEMENT = 'content-placement';
 export const PLACEMENT_MANAGER = 'smart-fleet-placement';
@@ -108,8 +110,19 @@ export function contentPlacementController(deps: Deps): { controller: Controller
       { ...desired, metadata: { ...desired.metadata, ownerReferences: [owner] } } as never,
       { fieldManager: PLACEMENT_MANAGER, force: true },
     );
-    const status = { ...(live?.status ?? {}), state: 'Pending', plannedMB: plan.plannedMB, filledMB: 0 };
-    await writeStatus(client, contentPlacementKind, applied as unknown as ContentPlacement, status);
+    const status = {
+      state: 'Pending',
+      plannedMB: plan.plannedMB,
+      filledMB: 0,
+      lastReport: live?.status?.lastReport,
+    };
+    await applyStatus(
+      client,
+      contentPlacementKind,
+      live ?? (applied as unknown as ContentPlacement),
+      PLACEMENT_STATUS,
+      status,
+    );
     return true;
   };
 
@@ -142,6 +155,20 @@ export function contentPlacementController(deps: Deps): { controller: Controller
     return final;
   };
 
+  /** Each title's count of sites that hold it, written where it changed. */
+  const countPlacements = async (library: readonly Obj<ContentTitle>[], plans: readonly SitePlan[]) => {
+    const counts = new Map<string, number>();
+    for (const plan of plans) {
+      for (const placed of plan.titles) {
+        counts.set(placed.title, (counts.get(placed.title) ?? 0) + 1);
+      }
+    }
+    await forEachLimited(library, 16, async (title) => {
+      const sitesPlaced = counts.get(title.metadata.name) ?? 0;
+      await applyStatus(client, contentTitleKind, title, TITLE_PLACEMENT_STATUS, { sitesPlaced });
+    });
+  };
+
   const reconcile = async (namespace: string) => {
     // Draining and decommissioned sites get no new content; their placements go.
     const live = sites.list(namespace).filter((s) => (s.spec.lifecycle ?? 'Active') === 'Active');
@@ -151,12 +178,16 @@ export function contentPlacementController(deps: Deps): { controller: Controller
     const byName = new Map(live.map((s) => [s.metadata.name, s]));
     const byTitle = new Map(library.map((t) => [t.metadata.name, t]));
     let written = 0;
+    const final: SitePlan[] = [];
     await forEachLimited(plan.sites, 16, async (sitePlan) => {
       const site = byName.get(sitePlan.site);
-      if (site && (await write(site, withOverrides(site, sitePlan, byTitle)))) {
-        written++;
+      const withPins = site ? withOverrides(site, sitePlan, byTitle) : undefined;
+      if (site && withPins) {
+        final.push(withPins);
+        written += (await write(site, withPins)) ? 1 : 0;
       }
     });
+    await countPlacements(library, final);
     await removeOrphans(namespace, new Set(plan.sites.map((p) => p.site)));
     log.info('placement planned', {
       namespace,
@@ -180,13 +211,21 @@ export function contentPlacementController(deps: Deps): { controller: Controller
       const beat = deps.store?.get(`${p.metadata.namespace}/${p.metadata.name}`);
       const next = beat?.fill && fillStatus(p.status, beat.fill, beat.at);
       if (next) {
-        writeStatus(client, contentPlacementKind, p, next).catch(() => undefined); // retried next tick
+        const { state, plannedMB, filledMB, lastReport } = next;
+        // A failed write is retried on the next tick, from the same report.
+        applyStatus(client, contentPlacementKind, p, PLACEMENT_STATUS, {
+          state,
+          plannedMB,
+          filledMB,
+          lastReport,
+        }).catch(() => undefined);
       }
     }
   }, FILL_TICK_MS);
   const replan = (o: KubernetesObject) => controller.queue.addAfter(o.metadata?.namespace ?? '', BATCH_MS);
-  // Site status changes all the time (heartbeats, phases); only a new spec, or new pins or
-  // exclusions, can change the plan. Annotations leave the generation as it is, so both count.
+  // Statuses change all the time (phases, fill, the counts written here); only a new spec, or
+  // new pins or exclusions, can change the plan. Annotations leave the generation as it is, so
+  // both count.
   const planInputs = new Map<string, string>();
   const planInputOf = ({ metadata }: KubernetesObject) =>
     JSON.stringify([
@@ -194,23 +233,25 @@ export function contentPlacementController(deps: Deps): { controller: Controller
       metadata?.annotations?.[ANNOTATIONS.pinnedTitles],
       metadata?.annotations?.[ANNOTATIONS.excludedTitles],
     ]);
-  const replanOnSpec = (o: KubernetesObject) => {
-    const key = `${o.metadata?.namespace}/${o.metadata?.name}`;
-    const input = planInputOf(o);
-    if (planInputs.get(key) !== input) {
-      planInputs.set(key, input);
+  const watchPlanInputs = (kind: 'Site' | 'ContentTitle') => {
+    const informer = informers.for<KubernetesObject>(kind);
+    const keyOf = (o: KubernetesObject) => `${kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+    const replanOnSpec = (o: KubernetesObject) => {
+      const input = planInputOf(o);
+      if (planInputs.get(keyOf(o)) !== input) {
+        planInputs.set(keyOf(o), input);
+        replan(o);
+      }
+    };
+    informer.on('add', replanOnSpec);
+    informer.on('update', replanOnSpec);
+    informer.on('delete', (o) => {
+      planInputs.delete(keyOf(o));
       replan(o);
-    }
+    });
   };
-  for (const verb of ['add', 'update', 'delete'] as const) {
-    titles.on(verb, replan);
-  }
-  sites.on('add', replanOnSpec);
-  sites.on('update', replanOnSpec);
-  sites.on('delete', (o) => {
-    planInputs.delete(`${o.metadata?.namespace}/${o.metadata?.name}`);
-    replan(o);
-  });
+  watchPlanInputs('ContentTitle');
+  watchPlanInputs('Site');
   informers.onResync('Site', replan);
   return { controller, stop: () => clearInterval(fillTick) };
 }

@@ -23,6 +23,7 @@ import { API_GROUP, type ContentTitle, type DrmPolicy } from '@smart-fleet/model
 import { type SealedKey, sealContentKey } from '../drm/envelope.ts';
 import { type KeyAction, newContentKey, planKeys } from '../drm/key-plan.ts';
 import { buildKeySecret, contentKeyContext, keySecretName, parseKeySecret } from '../drm/key-secret.ts';
+import type { KeyTally } from './drm-policy-status.ts';
 import { grantLicenseService } from './license-service-access.ts';
 
 export const DRM_KEYS = 'drm-keys';
@@ -40,6 +41,8 @@ interface Deps {
   log: Logger;
   metrics: ControllerMetrics;
   keks: KekRing;
+  /** Where each title's key counts go, for its policy's status. */
+  tally?: KeyTally;
   now?: () => Date;
 }
 
@@ -186,10 +189,17 @@ export function drmKeysController(deps: Deps): Controller {
     if (plan.actions.length > 0) {
       await store(title, policy, plan, existing);
     }
+    deps.tally?.record(key, policy.metadata.name, plan.keys);
     return requeueAt(plan.requeueAt, at);
   };
 
-  const controller = new Controller({ name: DRM_KEYS, reconcile, log, metrics: deps.metrics });
+  const controller = new Controller({
+    name: DRM_KEYS,
+    kind: 'ContentTitle',
+    reconcile,
+    log,
+    metrics: deps.metrics,
+  });
   const enqueue = (o: KubernetesObject) => controller.queue.add(objectKey(o));
   titles.on('add', enqueue);
   titles.on('update', enqueue);

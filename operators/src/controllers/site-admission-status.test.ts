@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Site, SiteStatus } from '@smart-fleet/model';
-import { ADMITTED, admissionStatus } from './site-admission-status.ts';
+import {
+  ADMITTED,
+  admissionStatus,
+  BOOTSTRAP_ISSUED,
+  type CredentialState,
+} from './site-admission-status.ts';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const problem = { path: 'spec.parentCluster', message: 'wide-area cluster wac-x does not exist' };
@@ -15,100 +20,75 @@ function site(status?: SiteStatus, generation = 3): Site {
     status,
   };
 }
+const condition = (status: SiteStatus, type: string) => status.conditions?.find((c) => c.type === type);
+const unchanged: CredentialState = { state: 'unchanged' };
 
-describe('admissionStatus', () => {
-  const cases: {
-    name: string;
-    status?: SiteStatus;
-    problems: (typeof problem)[];
-    phase: string;
-    admitted: string;
-  }[] = [
-    { name: 'a new valid site goes to Provisioning', problems: [], phase: 'Provisioning', admitted: 'True' },
-    { name: 'a new invalid site stays Pending', problems: [problem], phase: 'Pending', admitted: 'False' },
-    {
-      name: 'a Pending site that is fixed goes to Provisioning',
-      status: { phase: 'Pending' },
-      problems: [],
-      phase: 'Provisioning',
-      admitted: 'True',
-    },
-    {
-      name: 'a Ready site keeps its phase when valid',
-      status: { phase: 'Ready' },
-      problems: [],
-      phase: 'Ready',
-      admitted: 'True',
-    },
-    {
-      name: 'a Ready site edited into an invalid spec keeps serving (phase unchanged)',
-      status: { phase: 'Ready' },
-      problems: [problem],
-      phase: 'Ready',
-      admitted: 'False',
-    },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      const status = admissionStatus(site(c.status), c.problems, now);
-      assert.equal(status.phase, c.phase);
-      const admitted = status.conditions?.find((x) => x.type === ADMITTED);
-      assert.equal(admitted?.status, c.admitted);
-      assert.equal(admitted?.observedGeneration, 3);
-      assert.equal(status.observedGeneration, 3);
-    });
-  }
+describe('admissionStatus: only the admission controller’s fields', () => {
+  it('a valid spec is Admitted for the generation read; the phase is left to the health controller', () => {
+    const status = admissionStatus(site(), [], unchanged, now);
+    assert.equal(condition(status, ADMITTED)?.status, 'True');
+    assert.equal(condition(status, ADMITTED)?.observedGeneration, 3);
+    assert.equal(status.observedGeneration, 3);
+    assert.deepEqual(Object.keys(status).sort(), ['conditions', 'observedGeneration']);
+  });
 
-  const lifecycles: {
-    name: string;
-    lifecycle: 'Active' | 'Draining' | 'Decommissioned';
-    phase?: SiteStatus['phase'];
-    want: string;
-  }[] = [
-    {
-      name: 'a drain request takes a Ready site to Draining',
-      lifecycle: 'Draining',
-      phase: 'Ready',
-      want: 'Draining',
-    },
-    {
-      name: 'decommissioning takes it to Decommissioned',
-      lifecycle: 'Decommissioned',
-      phase: 'Draining',
-      want: 'Decommissioned',
-    },
-    {
-      name: 'a drained site put back in service provisions again',
-      lifecycle: 'Active',
-      phase: 'Draining',
-      want: 'Provisioning',
-    },
-  ];
-  for (const c of lifecycles) {
-    it(c.name, () => {
-      const s0 = site(c.phase ? { phase: c.phase } : undefined);
-      s0.spec = { ...s0.spec, lifecycle: c.lifecycle };
-      assert.equal(admissionStatus(s0, [], now).phase, c.want);
-    });
-  }
-
-  it('names the refused fields in the condition message', () => {
+  it('a refused spec names every refused field', () => {
     const status = admissionStatus(
       site(),
       [problem, { path: 'spec.tenant', message: 'tenant t does not exist' }],
+      unchanged,
       now,
     );
-    const message = status.conditions?.find((x) => x.type === ADMITTED)?.message ?? '';
+    assert.equal(condition(status, ADMITTED)?.status, 'False');
     assert.match(
-      message,
+      condition(status, ADMITTED)?.message ?? '',
       /spec\.parentCluster: wide-area cluster wac-x does not exist; spec\.tenant: tenant t does not exist/,
     );
+  });
+
+  it('keeps lastTransitionTime while the verdict holds, moves it when it changes', () => {
+    const first = admissionStatus(site(), [], unchanged, now);
+    const later = new Date(now.getTime() + 60000);
+    const same = admissionStatus(site(first), [], unchanged, later);
+    assert.equal(condition(same, ADMITTED)?.lastTransitionTime, '2026-11-25T10:00:00Z');
+    const refused = admissionStatus(site(first), [problem], unchanged, later);
+    assert.equal(condition(refused, ADMITTED)?.lastTransitionTime, '2026-11-25T10:01:00Z');
+  });
+
+  const credentials: { name: string; credential: CredentialState; status?: string; reason?: string }[] = [
+    {
+      name: 'a credential issued',
+      credential: { state: 'issued', secretName: 's-bootstrap', expiresAt: new Date('2026-11-26T10:00:00Z') },
+      status: 'True',
+      reason: 'SecretCreated',
+    },
+    {
+      name: 'the agent registered',
+      credential: { state: 'registered' },
+      status: 'False',
+      reason: 'AgentRegistered',
+    },
+    { name: 'decommissioned', credential: { state: 'revoked' }, status: 'False', reason: 'Decommissioned' },
+    { name: 'not looked at, with nothing said before', credential: unchanged },
+  ];
+  for (const c of credentials) {
+    it(`BootstrapCredentialIssued: ${c.name}`, () => {
+      const issued = condition(admissionStatus(site(), [], c.credential, now), BOOTSTRAP_ISSUED);
+      assert.equal(issued?.status, c.status);
+      assert.equal(issued?.reason, c.reason);
+    });
+  }
+
+  it('not looking at the credentials keeps what was said of them (an apply leaving it out would remove it)', () => {
+    const said = admissionStatus(site(), [], { state: 'registered' }, now);
+    const again = admissionStatus(site(said), [], unchanged, new Date(now.getTime() + 1000));
+    assert.deepEqual(condition(again, BOOTSTRAP_ISSUED), condition(said, BOOTSTRAP_ISSUED));
   });
 
   it('leaves the site object as it was', () => {
     const original = site({ phase: 'Pending' });
     const copy = structuredClone(original);
-    admissionStatus(original, [], now);
+    admissionStatus(original, [], unchanged, now);
     assert.deepEqual(original, copy);
   });
 });

@@ -1,37 +1,63 @@
 /**
- * The site admission controller's status arithmetic, pure so it is tested table-driven:
- * given a site, the problems the fleet rules found and the time, the status it should have.
+ * The site admission controller's part of a Site's status, pure so it is tested table-driven:
+ * the Admitted condition (the fleet rules' verdict on the spec, for the generation it read),
+ * the status's observedGeneration, and the BootstrapCredentialIssued condition. The phase is
+ * the health controller's: it reads the Admitted verdict from here.
  */
 
-import { setCondition } from '@smart-fleet/kube';
-import { formatProblems, type Problem, type Site, type SiteStatus } from '@smart-fleet/model';
+import { findCondition, setCondition } from '@smart-fleet/kube';
+import { type Condition, formatProblems, type Problem, type Site, type SiteStatus } from '@smart-fleet/model';
 
 export const ADMITTED = 'Admitted';
 export const BOOTSTRAP_ISSUED = 'BootstrapCredentialIssued';
 
-/**
- * An operator's lifecycle request wins (Draining, Decommissioned); a site put back in service
- * provisions again; admission moves a new site on to Provisioning. Ready, Degraded and Offline
- * belong to the health controller.
- */
-function phaseFor(site: Site, phase: SiteStatus['phase'], admitted: boolean): SiteStatus['phase'] {
-  const lifecycle = site.spec.lifecycle ?? 'Active';
-  if (lifecycle !== 'Active') {
-    return lifecycle;
+/** What admission learned of the site's agent credentials this reconcile. */
+export type CredentialState =
+  | { state: 'issued'; secretName: string; expiresAt: Date }
+  | { state: 'registered' }
+  | { state: 'revoked' }
+  /** Not looked at (the agent is heard from): the condition stays as it was. */
+  | { state: 'unchanged' };
+
+function credentialCondition(previous: Condition | undefined, credential: CredentialState) {
+  switch (credential.state) {
+    case 'issued':
+      return {
+        type: BOOTSTRAP_ISSUED,
+        status: 'True' as const,
+        reason: 'SecretCreated',
+        message: `single-use agent bootstrap credential in Secret ${credential.secretName}, valid until ${credential.expiresAt.toISOString()}`,
+      };
+    case 'registered':
+      return {
+        type: BOOTSTRAP_ISSUED,
+        status: 'False' as const,
+        reason: 'AgentRegistered',
+        message: 'the agent registered with its bootstrap credential, which is spent',
+      };
+    case 'revoked':
+      return {
+        type: BOOTSTRAP_ISSUED,
+        status: 'False' as const,
+        reason: 'Decommissioned',
+        message: 'the site is decommissioned: its agent credentials are revoked',
+      };
+    default:
+      return previous;
   }
-  if (phase === undefined || phase === 'Pending' || phase === 'Draining' || phase === 'Decommissioned') {
-    return admitted ? 'Provisioning' : 'Pending';
-  }
-  return phase;
 }
 
-export function admissionStatus(site: Site, problems: readonly Problem[], now: Date): SiteStatus {
-  const status: SiteStatus = structuredClone(site.status ?? {});
+export function admissionStatus(
+  site: Site,
+  problems: readonly Problem[],
+  credential: CredentialState,
+  now: Date,
+): SiteStatus {
   const generation = site.metadata.generation;
-  const admitted = problems.length === 0;
-  status.conditions = setCondition(
-    status.conditions,
-    admitted
+  const previous = site.status?.conditions;
+  let conditions = setCondition(
+    previous?.filter((c) => c.type === ADMITTED),
+    problems.length === 0
       ? {
           type: ADMITTED,
           status: 'True',
@@ -48,30 +74,13 @@ export function admissionStatus(site: Site, problems: readonly Problem[], now: D
         },
     now,
   );
-  status.phase = phaseFor(site, status.phase, admitted);
-  if (generation !== undefined) {
-    status.observedGeneration = generation;
-  }
-  return status;
-}
-
-export function withBootstrapIssued(
-  status: SiteStatus,
-  secretName: string,
-  expiresAt: Date,
-  now: Date,
-): SiteStatus {
-  return {
-    ...status,
-    conditions: setCondition(
-      status.conditions,
-      {
-        type: BOOTSTRAP_ISSUED,
-        status: 'True',
-        reason: 'SecretCreated',
-        message: `single-use agent bootstrap credential in Secret ${secretName}, valid until ${expiresAt.toISOString()}`,
-      },
+  const issued = credentialCondition(findCondition(previous, BOOTSTRAP_ISSUED), credential);
+  if (issued) {
+    conditions = setCondition(
+      [...conditions, ...(previous ?? []).filter((c) => c.type === BOOTSTRAP_ISSUED)],
+      issued,
       now,
-    ),
-  };
+    );
+  }
+  return { ...(generation !== undefined ? { observedGeneration: generation } : {}), conditions };
 }

@@ -1,31 +1,37 @@
 /**
  * Site admission: checks every Site against the fleet rules (schema, Table 1 capacity,
  * references to its wide-area cluster and tenant, read from the shared informers), records
- * the verdict as the Admitted condition, moves an admitted new site from Pending to
- * Provisioning, and issues its agent's bootstrap credential. A refused site gets a Warning
- * event naming the fields; it stays Pending until its spec is fixed.
+ * the verdict as the Admitted condition, and issues an admitted site's agent its single-use
+ * bootstrap credential until the agent has registered. A refused site gets a Warning event
+ * naming the fields. A decommissioned or deleted site loses every credential (a finalizer holds
+ * a deleted one until that is done). It writes only its own part of the status
+ * (SITE_ADMISSION_STATUS); the phase follows from its verdict in the health controller.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Logger } from '@smart-fleet/kube';
 import {
   addFinalizer,
   apiStatusCode,
+  applyStatus,
   Controller,
   type ControllerMetrics,
+  findCondition,
   type KubeClient,
+  type Logger,
   objectKey,
   recordEvent,
   removeFinalizer,
   type SharedInformers,
   splitKey,
-  writeStatus,
 } from '@smart-fleet/kube';
-import { type FleetReferences, type Site, type SiteStatus, siteKind, validateSpec } from '@smart-fleet/model';
-import { bootstrapSecretName, ensureBootstrapCredential } from './bootstrap-credential.ts';
-import { ADMITTED, admissionStatus, withBootstrapIssued } from './site-admission-status.ts';
+import { type FleetReferences, type Site, siteKind, validateSpec } from '@smart-fleet/model';
+import { SITE_ADMISSION_STATUS } from '../status-owners.ts';
+import { agentSecretName, bootstrapSecretName, ensureBootstrapCredential } from './bootstrap-credential.ts';
+import { ADMITTED, admissionStatus, type CredentialState } from './site-admission-status.ts';
 
 export const SITE_ADMISSION = 'site-admission';
 export const CREDENTIALS_FINALIZER = 'smartfleet.io/site-credentials';
+/** Phases in which the site's agent has been heard from: it holds its own credential. */
+const HEARD_FROM = new Set(['Ready', 'Degraded', 'Offline']);
 
 interface Deps {
   client: KubeClient;
@@ -48,16 +54,26 @@ function referencesIn(informers: SharedInformers, namespace: string): FleetRefer
   };
 }
 
+const ignoreNotFound = (error: unknown) => {
+  if (apiStatusCode(error) !== 404) {
+    throw error;
+  }
+  return undefined;
+};
+
 /** A decommissioned site's agent may no longer register or call in. */
 async function revokeCredentials(client: KubeClient, site: Site): Promise<void> {
   const namespace = site.metadata.namespace ?? '';
-  for (const name of [bootstrapSecretName(site), `${site.metadata.name}-agent`]) {
-    await client.core.deleteNamespacedSecret({ name, namespace }).catch((error: unknown) => {
-      if (apiStatusCode(error) !== 404) {
-        throw error;
-      }
-    });
+  for (const name of [bootstrapSecretName(site), agentSecretName(site)]) {
+    await client.core.deleteNamespacedSecret({ name, namespace }).catch(ignoreNotFound);
   }
+}
+
+async function agentRegistered(client: KubeClient, site: Site): Promise<boolean> {
+  const secret = await client.core
+    .readNamespacedSecret({ name: agentSecretName(site), namespace: site.metadata.namespace ?? '' })
+    .catch(ignoreNotFound);
+  return secret !== undefined;
 }
 
 export function siteAdmissionController(deps: Deps): Controller {
@@ -65,24 +81,26 @@ export function siteAdmissionController(deps: Deps): Controller {
   const now = deps.now ?? (() => new Date());
   const sites = informers.for<Site & KubernetesObject>('Site');
 
-  const issueCredential = async (site: Site, status: SiteStatus): Promise<SiteStatus> => {
-    const issued = await ensureBootstrapCredential(client, site, now());
-    if (issued.created) {
-      log.info('issued bootstrap credential', {
-        site: `${site.metadata.namespace}/${site.metadata.name}`,
-        secret: issued.secretName,
-      });
-    }
-    return withBootstrapIssued(status, issued.secretName, issued.expiresAt, now());
-  };
-
-  /** Provisioning sites get a bootstrap credential; decommissioned ones lose every credential. */
-  const credentialsFor = async (site: Site, verdict: SiteStatus, admitted: boolean): Promise<SiteStatus> => {
+  /**
+   * What to do about the agent's credentials. Only a site whose agent has not been heard from
+   * is looked at (one Secret read), so a live fleet costs no reads.
+   */
+  const credentials = async (site: Site, admitted: boolean): Promise<CredentialState> => {
     if (site.spec.lifecycle === 'Decommissioned') {
       await revokeCredentials(client, site);
-      return verdict;
+      return { state: 'revoked' };
     }
-    return admitted && verdict.phase === 'Provisioning' ? issueCredential(site, verdict) : verdict;
+    if (!admitted || HEARD_FROM.has(site.status?.phase ?? '')) {
+      return { state: 'unchanged' };
+    }
+    if (await agentRegistered(client, site)) {
+      return { state: 'registered' };
+    }
+    const issued = await ensureBootstrapCredential(client, site, now());
+    if (issued.created) {
+      log.info('issued bootstrap credential', { site: objectKey(site as never), secret: issued.secretName });
+    }
+    return { state: 'issued', secretName: issued.secretName, expiresAt: issued.expiresAt };
   };
 
   const reconcile = async (key: string) => {
@@ -97,22 +115,28 @@ export function siteAdmissionController(deps: Deps): Controller {
       await removeFinalizer(client, siteKind, site, CREDENTIALS_FINALIZER);
       return undefined;
     }
-    await addFinalizer(client, siteKind, site, CREDENTIALS_FINALIZER);
+    await addFinalizer(client, siteKind, site, { name: CREDENTIALS_FINALIZER, manager: SITE_ADMISSION });
     const problems = validateSpec(siteKind, site.spec, referencesIn(informers, namespace));
-    const status = await credentialsFor(site, admissionStatus(site, problems, now()), problems.length === 0);
-    const wasRefused = site.status?.conditions?.find((c) => c.type === ADMITTED)?.status === 'False';
-    if (!(await writeStatus(client, siteKind, site, status))) {
+    const wasRefused = findCondition(site.status?.conditions, ADMITTED)?.status === 'False';
+    const status = admissionStatus(site, problems, await credentials(site, problems.length === 0), now());
+    if (!(await applyStatus(client, siteKind, site, SITE_ADMISSION_STATUS, status))) {
       return undefined;
     }
-    log.info('site status', { site: key, phase: status.phase, admitted: problems.length === 0 });
+    log.info('site admission', { site: key, admitted: problems.length === 0 });
     if (problems.length > 0 && !wasRefused) {
-      const message = status.conditions?.find((c) => c.type === ADMITTED)?.message ?? '';
+      const message = findCondition(status.conditions, ADMITTED)?.message ?? '';
       await recordEvent(client, SITE_ADMISSION, site, { type: 'Warning', reason: 'InvalidSpec', message });
     }
     return undefined;
   };
 
-  const controller = new Controller({ name: SITE_ADMISSION, reconcile, log, metrics: deps.metrics });
+  const controller = new Controller({
+    name: SITE_ADMISSION,
+    kind: 'Site',
+    reconcile,
+    log,
+    metrics: deps.metrics,
+  });
   const enqueue = (o: KubernetesObject) => controller.queue.add(objectKey(o));
   sites.on('add', enqueue);
   sites.on('update', enqueue);

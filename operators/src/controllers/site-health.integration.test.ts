@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyInventory } from '@smart-fleet/hub';
 import { type FleetResource, listAll, silentLogger, waitFor } from '@smart-fleet/kube';
-import { parseInventory } from '@smart-fleet/model';
+import { parseInventory, type SiteTelemetry } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import type { Telemetry } from '../health/diagnosis.ts';
 import { type Manager, startManager } from '../manager.ts';
 
 // Short by default to keep the suite quick; SMART_FLEET_TEST_GRACE_MS=10000 measures the production default.
 const GRACE_MS = Number(process.env.SMART_FLEET_TEST_GRACE_MS ?? 3000);
-const calm: Telemetry = {
+const calm: SiteTelemetry = {
   activeStreams: 40,
   egressMbps: 800,
   cacheHitRatio: 0.9,
@@ -40,7 +39,7 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-  const heartbeat = (telemetry: Telemetry = calm, token = agentToken) =>
+  const heartbeat = (telemetry: SiteTelemetry = calm, token = agentToken) =>
     post('/v1/heartbeat', { namespace, site: siteName, telemetry, release: '1.0.0' }, token);
   const site = async () =>
     (await listAll(hub.client, 'Site', namespace)).find((s) => s.metadata?.name === siteName);
@@ -64,7 +63,7 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
       client: hub.client,
       namespace,
       log: silentLogger,
-      health: { graceMs: GRACE_MS, persistEveryMs: 60000 },
+      health: { graceMs: GRACE_MS },
     });
   });
 
@@ -140,7 +139,7 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
       client: hub.client,
       namespace,
       log: silentLogger,
-      health: { graceMs: GRACE_MS, persistEveryMs: 60000 },
+      health: { graceMs: GRACE_MS },
     });
     const offline = await untilPhase('Offline');
     const seconds = (Date.now() - restartedAt) / 1000;

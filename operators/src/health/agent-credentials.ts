@@ -7,7 +7,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { apiStatusCode, type KubeClient } from '@smart-fleet/kube';
 import { API_GROUP, GROUP_VERSION } from '@smart-fleet/model';
-import { EXPIRES_ANNOTATION, SITE_LABEL } from '../controllers/bootstrap-credential.ts';
+import {
+  agentSecretName,
+  bootstrapSecretName,
+  EXPIRES_ANNOTATION,
+  SITE_LABEL,
+} from '../controllers/bootstrap-credential.ts';
 
 export const AGENT_SECRET_TYPE = `${API_GROUP}/site-agent`;
 
@@ -31,7 +36,7 @@ export class AgentCredentials {
 
   /** Exchanges a bootstrap token for the agent's own token; the bootstrap token is spent. */
   async register(site: SiteRef, bootstrapToken: string, now = new Date()): Promise<string> {
-    const name = `${site.name}-bootstrap`;
+    const name = bootstrapSecretName({ metadata: site });
     const secret = await this.#client.core
       .readNamespacedSecret({ name, namespace: site.namespace })
       .catch((e: unknown) => {
@@ -59,7 +64,7 @@ export class AgentCredentials {
   }
 
   async #storeHash(site: SiteRef, siteUid: string, hash: Buffer): Promise<void> {
-    const name = `${site.name}-agent`;
+    const name = agentSecretName({ metadata: site });
     await this.#client.core
       .deleteNamespacedSecret({ name, namespace: site.namespace })
       .catch(() => undefined);
@@ -87,7 +92,7 @@ export class AgentCredentials {
     let hash = this.#hashes.get(key);
     if (!hash) {
       const secret = await this.#client.core
-        .readNamespacedSecret({ name: `${site.name}-agent`, namespace: site.namespace })
+        .readNamespacedSecret({ name: agentSecretName({ metadata: site }), namespace: site.namespace })
         .catch(() => undefined);
       const stored = secret?.data?.['token-sha256'];
       if (!stored) {

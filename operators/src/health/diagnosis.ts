@@ -2,17 +2,7 @@
  * Autonomous diagnosis: telemetry from a site's agent turned into findings an operator can act
  * on. Pure; thresholds are a policy object so tests and deployments can set them.
  */
-import type { Site } from '@smart-fleet/model';
-
-export interface Telemetry {
-  activeStreams: number;
-  egressMbps: number;
-  cacheHitRatio: number;
-  storageUsedGB: number;
-  acceleratorsHealthy: number;
-  drmDenials: number;
-  errors: number;
-}
+import { isSaturated, SATURATION_THRESHOLD, type Site, type SiteTelemetry } from '@smart-fleet/model';
 
 export interface DiagnosisPolicy {
   saturation: number;
@@ -21,7 +11,7 @@ export interface DiagnosisPolicy {
 }
 
 export const DEFAULT_DIAGNOSIS: DiagnosisPolicy = {
-  saturation: 0.9,
+  saturation: SATURATION_THRESHOLD,
   storageFull: 0.95,
   errorsPerHeartbeat: 50,
 };
@@ -31,10 +21,14 @@ export interface Finding {
   message: string;
 }
 
-export function diagnose(site: Site, t: Telemetry, policy: DiagnosisPolicy = DEFAULT_DIAGNOSIS): Finding[] {
+export function diagnose(
+  site: Site,
+  t: SiteTelemetry,
+  policy: DiagnosisPolicy = DEFAULT_DIAGNOSIS,
+): Finding[] {
   const findings: Finding[] = [];
   const budget = site.spec.streaming.egressBudgetMbps;
-  if (t.egressMbps > policy.saturation * budget) {
+  if (isSaturated(t, budget, policy.saturation)) {
     findings.push({
       reason: 'EgressSaturated',
       message: `egress ${t.egressMbps} Mbps is over ${Math.round(policy.saturation * 100)}% of the ${budget} Mbps budget; move subscribers to lower bitrates or add a module`,

@@ -1,13 +1,24 @@
 /**
  * Heartbeats live in memory: at 21,000 sites every 5 s, writing each to etcd would be 4,200
- * writes a second. The store keeps the last heartbeat per site; the health controller persists
- * a site's status only when its phase or findings change, and its telemetry at a low rate.
+ * writes a second. The store keeps only the last heartbeat per site, what health and the
+ * rollout gates judge by. Telemetry history is not kept here: the leader exports each site's
+ * latest sample as metrics (telemetry-metrics.ts) and Prometheus, scraping them, holds the
+ * series; replayed samples go to Prometheus directly (telemetry-replay.ts).
  */
-import type { Telemetry } from './diagnosis.ts';
+import type { SiteTelemetry } from '@smart-fleet/model';
 
 export interface Heartbeat {
+  /** When the hub received it (the hub's clock), milliseconds. */
   at: number;
-  telemetry: Telemetry;
+  /** Absent only for an assumed heartbeat: nothing was measured. */
+  telemetry?: SiteTelemetry;
+  /** Time since the site's previous heartbeat, so per-heartbeat counts become rates. */
+  intervalMs?: number;
+  /**
+   * Not heard: a new leader takes a site the hub says was heard from as heard at `at` (its
+   * grace counts from there), keeping when it was really last heard as the hub recorded it.
+   */
+  assumed?: { lastHeard?: number };
   release?: string;
   /** A release the agent tried and could not bring up. */
   failedRelease?: string;
@@ -15,24 +26,15 @@ export interface Heartbeat {
   fill?: { plannedMB: number; filledMB: number };
 }
 
-/** Telemetry samples kept per site for series and replays: a day at one per minute. */
-export const HISTORY_LIMIT = 1440;
-
-export interface TelemetrySample {
-  at: number;
-  telemetry: Telemetry;
-}
-
 export class HeartbeatStore {
   readonly #last = new Map<string, Heartbeat>();
-  readonly #history = new Map<string, TelemetrySample[]>();
   readonly #listeners: ((key: string) => void)[] = [];
 
-  record(key: string, heartbeat: Heartbeat): void {
-    const first = !this.#last.has(key);
-    this.#last.set(key, heartbeat);
-    this.addSamples(key, [{ at: heartbeat.at, telemetry: heartbeat.telemetry }]);
-    if (first) {
+  record(key: string, heartbeat: Heartbeat & { telemetry: SiteTelemetry }): void {
+    const previous = this.#last.get(key);
+    const intervalMs = previous && !previous.assumed ? heartbeat.at - previous.at : undefined;
+    this.#last.set(key, { ...heartbeat, intervalMs });
+    if (previous === undefined) {
       for (const listener of this.#listeners) {
         listener(key);
       }
@@ -41,30 +43,19 @@ export class HeartbeatStore {
 
   /**
    * Takes a site as heard from at `heartbeat.at` unless it has really been heard from: what a
-   * new leader assumes of the sites the hub says are up, so that one whose agent never calls
-   * this replica still goes Offline after the grace, and one that does is not flapped Offline.
-   * Records no telemetry sample.
+   * new leader assumes of the sites the hub says were heard from, so that one whose agent never
+   * calls this replica still goes Offline after the grace, and one that does is not flapped
+   * Offline.
    */
-  assumeHeard(key: string, heartbeat: Heartbeat): void {
+  assumeHeard(key: string, heartbeat: { at: number; lastHeard?: number; release?: string }): void {
     if (this.#last.has(key)) {
       return;
     }
-    this.#last.set(key, heartbeat);
+    const { at, lastHeard, release } = heartbeat;
+    this.#last.set(key, { at, release, assumed: { lastHeard } });
     for (const listener of this.#listeners) {
       listener(key);
     }
-  }
-
-  /** Adds samples (live or replayed by an agent after an outage), oldest dropped past the limit. */
-  addSamples(key: string, samples: readonly TelemetrySample[]): void {
-    const list = this.#history.get(key) ?? [];
-    list.push(...samples);
-    list.sort((a, b) => a.at - b.at);
-    this.#history.set(key, list.length > HISTORY_LIMIT ? list.slice(-HISTORY_LIMIT) : list);
-  }
-
-  history(key: string): readonly TelemetrySample[] {
-    return this.#history.get(key) ?? [];
   }
 
   get(key: string): Heartbeat | undefined {
@@ -78,6 +69,11 @@ export class HeartbeatStore {
 
   keys(): string[] {
     return [...this.#last.keys()];
+  }
+
+  /** Every site's last heartbeat, for the metrics export (no copy). */
+  entries(): IterableIterator<[string, Heartbeat]> {
+    return this.#last.entries();
   }
 
   /** Called with a key when its site is heard from for the first time. */

@@ -3,32 +3,28 @@
  *   POST /v1/register   {namespace, site, bootstrapToken} -> {token}
  *   GET  /v1/bundle?namespace=&site=   Authorization: Bearer <token> -> the desired bundle
  *   POST /v1/telemetry  Authorization: Bearer <token>, {namespace, site, samples: [{at, telemetry}]}
- *                       (what an agent buffered while the hub was unreachable)
+ *                       -> {accepted, refused, refusedReason?}: what an agent buffered while the
+ *                       hub was unreachable, at most MAX_REPLAY_BATCH samples oldest first,
+ *                       into Prometheus with their own times (telemetry-replay.ts)
  *   POST /v1/heartbeat  Authorization: Bearer <token>,
  *                       {namespace, site, telemetry, release?, failedRelease?}
- * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB; bad input gets a
- * 4xx naming what is wrong; tokens are never logged. With `routing` (several replicas), a
+ * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB (a replay batch at
+ * MAX_REPLAY_BODY); bad input gets a 4xx naming what is wrong; tokens are never logged. With `routing` (several replicas), a
  * replica that is not the leader relays every call to the leader (leader-forward.ts), so the
  * one process that judges site health holds every heartbeat and every agent credential.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@smart-fleet/kube';
 import { LOOPBACK } from '@smart-fleet/kube';
+import { checkTelemetry, type SiteTelemetry, type TelemetrySample } from '@smart-fleet/model';
 import { type AgentCredentials, CredentialError } from './agent-credentials.ts';
-import type { Telemetry } from './diagnosis.ts';
 import type { HeartbeatStore } from './heartbeat-store.ts';
 import { type LeaderRouting, type RelayAnswer, relayToLeader } from './leader-forward.ts';
+import { MAX_REPLAY_BATCH, MAX_REPLAY_BODY, ReplayError, type TelemetryReplay } from './telemetry-replay.ts';
 
 const MAX_BODY = 64 * 1024;
-const TELEMETRY_FIELDS = [
-  'activeStreams',
-  'egressMbps',
-  'cacheHitRatio',
-  'storageUsedGB',
-  'acceleratorsHealthy',
-  'drmDenials',
-  'errors',
-] as const;
+const TELEMETRY_PATH = '/v1/telemetry';
+const bodyLimit = (req: IncomingMessage) => (req.url === TELEMETRY_PATH ? MAX_REPLAY_BODY : MAX_BODY);
 
 class HttpError extends Error {
   readonly status: number;
@@ -39,12 +35,16 @@ class HttpError extends Error {
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const limit = bodyLimit(req);
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    throw new HttpError(413, `body over ${limit} bytes`);
+  }
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) {
-      throw new HttpError(413, `body over ${MAX_BODY} bytes`);
+    if (size > limit) {
+      throw new HttpError(413, `body over ${limit} bytes`);
     }
     chunks.push(chunk as Buffer);
   }
@@ -72,17 +72,12 @@ function text(body: Record<string, unknown>, field: string): string {
   return value;
 }
 
-function telemetryOf(body: Record<string, unknown>): Telemetry {
-  const t = body.telemetry as Record<string, unknown> | undefined;
-  if (typeof t !== 'object' || t === null) {
-    throw new HttpError(400, 'telemetry must be an object');
+function telemetryOf(body: Record<string, unknown>, path = 'telemetry'): SiteTelemetry {
+  const checked = checkTelemetry(body.telemetry, path);
+  if (checked.problem !== undefined) {
+    throw new HttpError(400, checked.problem);
   }
-  for (const field of TELEMETRY_FIELDS) {
-    if (typeof t[field] !== 'number' || !Number.isFinite(t[field]) || (t[field] as number) < 0) {
-      throw new HttpError(400, `telemetry.${field} must be a number >= 0`);
-    }
-  }
-  return Object.fromEntries(TELEMETRY_FIELDS.map((f) => [f, t[f]])) as unknown as Telemetry;
+  return checked.telemetry;
 }
 
 function fillOf(body: Record<string, unknown>): { plannedMB: number; filledMB: number } | undefined {
@@ -107,21 +102,21 @@ export interface IngestDeps {
   siteActive?: (site: { namespace: string; name: string }) => boolean;
   /** Several replicas: who leads, and where. Without it, this process answers every call. */
   routing?: LeaderRouting;
+  /** Where replayed telemetry goes (Prometheus); without it /v1/telemetry answers 503. */
+  replay?: TelemetryReplay;
   now?: () => number;
 }
 
-const MAX_REPLAY = 5000;
-
-function samplesOf(body: Record<string, unknown>): { at: number; telemetry: Telemetry }[] {
-  if (!Array.isArray(body.samples) || body.samples.length > MAX_REPLAY) {
-    throw new HttpError(400, `samples must be a list of at most ${MAX_REPLAY}`);
+function samplesOf(body: Record<string, unknown>): TelemetrySample[] {
+  if (!Array.isArray(body.samples) || body.samples.length > MAX_REPLAY_BATCH) {
+    throw new HttpError(400, `samples must be a list of at most ${MAX_REPLAY_BATCH}`);
   }
   return body.samples.map((raw: unknown, i: number) => {
-    const sample = (raw ?? {}) as Record<string, unknown>;
-    if (typeof sample.at !== 'number' || !Number.isFinite(sample.at)) {
-      throw new HttpError(400, `samples[${i}].at must be a time in milliseconds`);
+    const sample = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    if (typeof sample.at !== 'number' || !Number.isFinite(sample.at) || sample.at < 0) {
+      throw new HttpError(400, `samples[${i}].at must be a time in milliseconds since the epoch`);
     }
-    return { at: sample.at, telemetry: telemetryOf(sample) };
+    return { at: sample.at, telemetry: telemetryOf(sample, `samples[${i}].telemetry`) };
   });
 }
 
@@ -164,11 +159,24 @@ async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status:
     deps.log.info('agent registered', { site: `${site.namespace}/${site.name}` });
     return { status: 200, body: { token } };
   }
-  if (req.url === '/v1/telemetry') {
+  if (req.url === TELEMETRY_PATH) {
     await authenticated(req, deps, site);
     const samples = samplesOf(body);
-    deps.store.addSamples(`${site.namespace}/${site.name}`, samples);
-    return { status: 200, body: { accepted: samples.length } };
+    if (!deps.replay) {
+      throw new HttpError(
+        503,
+        'this hub keeps no telemetry history (no Prometheus configured); keep the samples',
+      );
+    }
+    const outcome = await deps.replay.replay(`${site.namespace}/${site.name}`, samples);
+    if (outcome.refused > 0) {
+      deps.log.info('replayed telemetry refused in part', {
+        site: `${site.namespace}/${site.name}`,
+        refused: outcome.refused,
+        reason: outcome.refusedReason,
+      });
+    }
+    return { status: 200, body: outcome };
   }
   if (req.url === '/v1/heartbeat') {
     await authenticated(req, deps, site);
@@ -215,8 +223,8 @@ function answer(req: IncomingMessage, res: ServerResponse, deps: IngestDeps): Pr
 export function serveIngest(deps: IngestDeps, port: number, host = LOOPBACK): Promise<Server> {
   const server = createServer((req, res) => {
     answer(req, res, deps).catch((error: unknown) => {
-      if (error instanceof HttpError || error instanceof CredentialError) {
-        reply(res, error instanceof HttpError ? error.status : 401, { error: error.message });
+      if (error instanceof HttpError || error instanceof ReplayError || error instanceof CredentialError) {
+        reply(res, error instanceof CredentialError ? 401 : error.status, { error: error.message });
         return;
       }
       deps.log.error('ingest failed', { error: error instanceof Error ? error.message : String(error) });

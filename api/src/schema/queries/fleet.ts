@@ -4,8 +4,8 @@
  */
 import type { ContentTitle, Tenant } from '@smart-fleet/model';
 import type { ApiContext } from '../../context.ts';
+import { regionSeries, seriesWindow } from '../../telemetry/series.ts';
 import type { ViewKind } from '../../view/fleet-view.ts';
-import { NATION } from '../../view/region-series.ts';
 import { builder } from '../builder.ts';
 import {
   AlertRef,
@@ -135,14 +135,26 @@ builder.queryFields((t) => ({
   regionSeries: t.field({
     type: [RegionSampleRef],
     description:
-      "A region's (or, without one, the nation's) streams and egress over the last day, oldest first.",
+      "A region's (or, without one, the nation's) reporting sites, streams and egress since `since` (default a day ago, at most 31 days), oldest first, at most 720 points; from Prometheus.",
     authScopes: STAFF,
     args: {
       region: t.arg.string({ required: false }),
       since: t.arg({ type: 'DateTime', required: false }),
     },
-    resolve: (_root, args, context) =>
-      context.view.regionSeries.series(args.region ?? NATION, args.since ?? undefined),
+    resolve: async (_root, args, context) => {
+      const { prometheus, scrapeIntervalMs } = context.telemetry;
+      const window = seriesWindow(
+        args.since ? new Date(args.since) : undefined,
+        new Date(),
+        scrapeIntervalMs,
+      );
+      const points = await regionSeries(prometheus, args.region ?? undefined, window);
+      const summary = context.view.summaries.get();
+      const capacity = args.region
+        ? (summary.byRegion.find((r) => r.region === args.region)?.egressCapacityMbps ?? 0)
+        : summary.egressCapacityMbps;
+      return points.map((p) => ({ ...p, egressCapacityMbps: capacity }));
+    },
   }),
   apiKeys: t.field({
     type: [ApiKeyRef],

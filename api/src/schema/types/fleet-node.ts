@@ -8,7 +8,7 @@ import type { ViewKind } from '../../view/fleet-view.ts';
 import { builder } from '../builder.ts';
 import { modelObjectType } from '../model-types.ts';
 import { type Meta, metaFields } from './common.ts';
-import { MODEL_FIELD_SCOPES } from './scopes.ts';
+import { STAFF_ONLY_FIELDS } from './scopes.ts';
 
 type FieldBuilder = Parameters<Parameters<typeof builder.objectType>[1]['fields'] & object>[0];
 
@@ -32,9 +32,9 @@ export function fleetNode<T extends Meta & { spec: unknown; status?: unknown }>(
   ref: object,
   options: FleetNodeOptions<T>,
 ): void {
-  const specRef = modelObjectType(options.spec, `${options.kind}Spec`, { fieldScopes: MODEL_FIELD_SCOPES });
+  const specRef = modelObjectType(options.spec, `${options.kind}Spec`, { fieldScopes: STAFF_ONLY_FIELDS });
   const statusRef = modelObjectType(options.status, `${options.kind}Status`, {
-    fieldScopes: MODEL_FIELD_SCOPES,
+    fieldScopes: STAFF_ONLY_FIELDS,
   });
   builder.node(
     ref as never,

@@ -21,19 +21,9 @@ export const STAFF_ONLY_FIELDS = {
   'SiteSpec.parentCluster': STAFF,
   'SiteStatus.conditions': STAFF,
   'SiteStatus.observedGeneration': STAFF,
-  'SiteStatus.targetRelease': STAFF,
-  'SiteStatus.previousRelease': STAFF,
   'ContentTitleSpec.drmPolicy': STAFF,
   'ContentTitleStatus.conditions': STAFF,
   'ContentTitleStatus.observedGeneration': STAFF,
   'TenantStatus.conditions': STAFF,
   'TenantStatus.observedGeneration': STAFF,
 } as const;
-
-/** Telemetry on a model shape: a partner with `sites:read` but not `telemetry:read` sees the site without it. */
-export const TELEMETRY_FIELDS = {
-  'SiteStatus.telemetry': TELEMETRY_TREE,
-} as const;
-
-/** Model fields narrower than the object they are on: `fieldScopes` for the generated types. */
-export const MODEL_FIELD_SCOPES = { ...STAFF_ONLY_FIELDS, ...TELEMETRY_FIELDS } as const;

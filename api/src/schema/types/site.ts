@@ -1,8 +1,17 @@
 /**
  * Site: a local server. Its spec and status types are generated from the model; the fields
- * here join it to the rest of the fleet (tenant, cluster, placement, alerts, telemetry).
+ * here join it to the rest of the fleet (tenant, cluster, placement, alerts) and to its telemetry,
+ * which lives in Prometheus: the latest sample (from the API's feed) and its history (a range query).
  */
-import { SITE_PHASES, type Site, SiteSpec, SiteStatus } from '@smart-fleet/model';
+import {
+  type ReleaseAssignment,
+  ReleaseAssignmentSpec,
+  SITE_PHASES,
+  type Site,
+  SiteSpec,
+  SiteStatus,
+  SiteTelemetry,
+} from '@smart-fleet/model';
 import type { ApiContext } from '../../context.ts';
 import { type Alert, siteAlerts } from '../../view/alerts.ts';
 import { siteKey, sitePhase } from '../../view/site-index.ts';
@@ -10,11 +19,13 @@ import { builder } from '../builder.ts';
 import { modelEnum, modelObjectType } from '../model-types.ts';
 import { AlertRef, ClusterRef, PlacementRef, SiteRef, TenantRef } from '../refs.ts';
 import { metaFields } from './common.ts';
-import { MODEL_FIELD_SCOPES, STAFF, TELEMETRY_TREE } from './scopes.ts';
+import { STAFF, STAFF_ONLY_FIELDS, TELEMETRY_TREE } from './scopes.ts';
 
 export const SitePhaseEnum = modelEnum(SITE_PHASES, 'SitePhase');
-const SiteSpecRef = modelObjectType(SiteSpec, 'SiteSpec', { fieldScopes: MODEL_FIELD_SCOPES });
-const SiteStatusRef = modelObjectType(SiteStatus, 'SiteStatus', { fieldScopes: MODEL_FIELD_SCOPES });
+const SiteSpecRef = modelObjectType(SiteSpec, 'SiteSpec', { fieldScopes: STAFF_ONLY_FIELDS });
+const SiteStatusRef = modelObjectType(SiteStatus, 'SiteStatus', { fieldScopes: STAFF_ONLY_FIELDS });
+const AssignmentRef = modelObjectType(ReleaseAssignmentSpec, 'ReleaseAssignment', {});
+const SiteTelemetryRef = modelObjectType(SiteTelemetry, 'SiteTelemetry', {});
 
 /** Whether the caller may see this site at all: loaders answer "no such site" otherwise. */
 export function canSeeSite(context: ApiContext, site: Site): boolean {
@@ -73,6 +84,19 @@ builder.node(SiteRef, {
       resolve: (site, _args, context) =>
         context.view.get('WideAreaCluster', site.metadata.namespace ?? '', site.spec.parentCluster) ?? null,
     }),
+    assignment: t.field({
+      type: AssignmentRef,
+      nullable: true,
+      authScopes: STAFF,
+      description:
+        'The release the site should run, the rollout that set it and what a roll-back returns it to (status.deployedRelease says what it runs).',
+      resolve: (site, _args, context) =>
+        ((
+          context.view.get('ReleaseAssignment', site.metadata.namespace ?? '', site.metadata.name) as
+            | ReleaseAssignment
+            | undefined
+        )?.spec ?? null) as never,
+    }),
     placement: t.field({
       type: PlacementRef,
       nullable: true,
@@ -87,17 +111,25 @@ builder.node(SiteRef, {
       description: 'What is wrong with the site now.',
       resolve: (site): Alert[] => siteAlerts(site),
     }),
+    telemetry: t.field({
+      type: SiteTelemetryRef,
+      nullable: true,
+      description:
+        'What the site last reported (from Prometheus, pulled every scrape interval); null when it has not reported lately.',
+      authScopes: TELEMETRY_TREE,
+      resolve: (site, _args, context) => (context.view.telemetry(siteKey(site)) ?? null) as never,
+    }),
     telemetrySeries: t.field({
       type: [TelemetryPoint],
       nullable: true,
-      description: 'Samples the site reported (a day at most), oldest first; from the operators.',
+      description:
+        'What the site reported since `since` (default a day ago, at most 31 days), oldest first, live and replayed after outages; at most 720 points, a step of the range / 720 and at least the scrape interval. From Prometheus.',
       authScopes: TELEMETRY_TREE,
       args: { since: t.arg({ type: 'DateTime', required: false }) },
       complexity: 20,
       resolve: async (site, args, context) => {
-        const samples = await context.siteSeries.load(siteKey(site));
-        const since = args.since ? Date.parse(args.since) : 0;
-        return samples.filter((s) => s.at >= since) as never;
+        const since = args.since ? String(Date.parse(args.since)) : '';
+        return (await context.siteSeries.load(`${since}|${siteKey(site)}`)) as never;
       },
     }),
   }),

@@ -1,6 +1,7 @@
 /** The fleet at a glance: counts by phase, region, release and kind; streams and egress against capacity. */
+
+import type { RegionPoint } from '../../telemetry/series.ts';
 import type { FleetSummary, RegionSummary } from '../../view/fleet-summary.ts';
-import type { RegionSample } from '../../view/region-series.ts';
 import { builder } from '../builder.ts';
 import { SITE_TREE, STAFF, TELEMETRY_TREE } from './scopes.ts';
 
@@ -70,7 +71,7 @@ export const FleetSummaryRef = builder.objectRef<FleetSummary>('FleetSummary').i
     byRelease: t.field({ type: [ReleaseCount], resolve: (s) => s.byRelease }),
     byKind: t.field({ type: [KindCount], resolve: (s) => s.byKind }),
     saturatedSites: t.int({
-      description: 'Sites whose reported egress is at or over 90% of their budget.',
+      description: 'Sites whose reported egress is over 90% of their budget.',
       authScopes: TELEMETRY_TREE,
       resolve: (s) => s.saturatedSites,
     }),
@@ -79,14 +80,20 @@ export const FleetSummaryRef = builder.objectRef<FleetSummary>('FleetSummary').i
   }),
 });
 
+/** A point of a region series, with the region's capacity now (capacity is spec, not telemetry). */
+export type RegionSample = RegionPoint & { egressCapacityMbps: number };
+
 export const RegionSampleRef = builder.objectRef<RegionSample>('RegionSample').implement({
-  description: "One sample of a region's (or the nation's) reported streams and egress.",
+  description: "One point of a region's (or the nation's) reported streams and egress, from Prometheus.",
   authScopes: STAFF,
   fields: (t) => ({
     at: t.field({ type: 'DateTime', resolve: (s) => s.at }),
-    sites: t.exposeInt('sites'),
+    sites: t.int({ description: 'Sites that reported at that time.', resolve: (s) => s.sites }),
     activeStreams: t.exposeInt('activeStreams'),
     egressMbps: t.exposeFloat('egressMbps'),
-    egressCapacityMbps: t.exposeFloat('egressCapacityMbps'),
+    egressCapacityMbps: t.float({
+      description: "The region's egress capacity now (its sites' budgets, decommissioned excluded).",
+      resolve: (s) => s.egressCapacityMbps,
+    }),
   }),
 });

@@ -1,0 +1,17 @@
+/**
+ * The persisted-operation allow-list for partners: sha256 (hex) of each document the console
+ * sends with an API key -> that document, the shape `npm run api -- serve --partner-operations`
+ * and startApiServer's `partnerOperations` take. Hashed exactly as the browser hashes them
+ * (console/src/graphql/client.ts, sha256Hex), so the ids match.
+ */
+import { createHash } from 'node:crypto';
+import { PARTNER_OPERATIONS } from '../src/graphql/partner-operations.ts';
+
+export function partnerOperationsManifest(): Record<string, string> {
+  return Object.fromEntries(
+    Object.values(PARTNER_OPERATIONS).map((document) => [
+      createHash('sha256').update(document).digest('hex'),
+      document,
+    ]),
+  );
+}

@@ -1,0 +1,46 @@
+/** The dashboard's map: every site, the provinces by saturation, the legend, and how many are shown. */
+import { Alert, Typography } from '@mui/material';
+import { useRedirect, useTranslate } from 'react-admin';
+import { FleetMap } from '../map/fleet-map.tsx';
+import { MapLegend } from '../map/map-legend.tsx';
+import { useMapSites } from './use-fleet-data.ts';
+
+export function MapPanel({
+  saturation,
+  expected,
+}: {
+  saturation?: Record<string, number>;
+  expected?: number;
+}) {
+  const translate = useTranslate();
+  const redirect = useRedirect();
+  const map = useMapSites();
+  if (map.error) {
+    return (
+      <Alert severity="error" role="alert">
+        {translate('app.states.error', { message: map.error.message })}
+      </Alert>
+    );
+  }
+  const sites = [...map.sites.values()];
+  return (
+    <>
+      {map.isPending && (
+        <Typography variant="body2" role="status">
+          {translate('app.map.loading', { loaded: map.loaded, total: expected ?? '…' })}
+        </Typography>
+      )}
+      <FleetMap
+        sites={sites}
+        version={map.version}
+        saturation={saturation}
+        height={520}
+        onOpenSite={(id) => redirect('show', 'sites', id)}
+      />
+      <Typography variant="body2" sx={{ mt: 0.5 }}>
+        {translate('app.map.sites_shown', { count: sites.length.toLocaleString() })}
+      </Typography>
+      <MapLegend />
+    </>
+  );
+}

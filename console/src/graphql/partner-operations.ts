@@ -1,0 +1,43 @@
+/**
+ * Every GraphQL document the console sends with a partner's API key, and nothing else: the
+ * API holds partners to a persisted-operation allow-list, so this module is that list's source.
+ * `console/scripts/partner-operations.ts` turns it into the sha256 -> document file the API
+ * loads (`--partner-operations`), and the console sends partners' requests by hash only. A
+ * partner screen that needs another query adds it here, or the API refuses it.
+ */
+import {
+  FLEET_SUMMARY,
+  MAP_SITES,
+  PAGE_ARGS,
+  PAGE_INFO,
+  PAGE_VARS,
+  SITE_DETAIL,
+  SITE_PHASE_CHANGED,
+  SITE_ROW,
+  SITE_TELEMETRY,
+} from './shared-fields.ts';
+
+export const PARTNER_OPERATIONS = {
+  PartnerSiteList: `query PartnerSiteList(${PAGE_ARGS}, $filter: SiteFilter, $sort: SiteSort) {
+  sites(${PAGE_VARS}, filter: $filter, sort: $sort) { totalCount ${PAGE_INFO} edges { cursor node { ${SITE_ROW} } } }
+}`,
+  PartnerSiteCursor: `query PartnerSiteCursor($first: Int!, $after: String, $filter: SiteFilter, $sort: SiteSort) {
+  sites(first: $first, after: $after, filter: $filter, sort: $sort) { totalCount pageInfo { hasNextPage endCursor } }
+}`,
+  PartnerSite: `query PartnerSite($id: ID!) { node(id: $id) { ... on Site { ${SITE_DETAIL} } } }`,
+  PartnerTenant: `query PartnerTenant { tenants(first: 1) { edges { node { id name spec { displayName kind } } } } }`,
+  PartnerContentList: `query PartnerContentList(${PAGE_ARGS}, $text: String) {
+  contentTitles(${PAGE_VARS}, text: $text) { totalCount ${PAGE_INFO}
+    edges { cursor node { id name namespace spec { owner mpeg7 { title genre language durationSeconds } } status { sizeMB sitesPlaced } } } }
+}`,
+  PartnerContent: `query PartnerContent($id: ID!) { node(id: $id) { ... on ContentTitle { id name namespace
+  spec { owner mpeg7 { title synopsis genre language durationSeconds creators { name role } }
+    renditions { name codec bitrateMbps sizeMB } demand { region weight } }
+  status { sizeMB sitesPlaced } } } }`,
+  FleetSummary: FLEET_SUMMARY,
+  MapSites: MAP_SITES,
+  SiteTelemetry: SITE_TELEMETRY,
+  SitePhaseChanged: SITE_PHASE_CHANGED,
+} as const;
+
+export type PartnerOperationName = keyof typeof PARTNER_OPERATIONS;

@@ -1,0 +1,143 @@
+/**
+ * The sample fleet as `npm start` runs it, and as the end-to-end tests run it on their own hub:
+ * the inventory applied, the operators started, two apartment sites live with real agents and
+ * clusters of their own, and a first release rolled out to those two by a real Rollout (so the
+ * fleet shows a release running, a finished rollout and its waves). The other sample sites wait
+ * in Provisioning, each with its bootstrap credential, for an agent.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  applyInventory,
+  formatSummary,
+  hubReferences,
+  ProgressLine,
+  readInventoryFiles,
+} from '@smart-fleet/hub';
+import { type KubeClient, type Logger, serverSideApply } from '@smart-fleet/kube';
+import { type FleetObject, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
+import { type Manager, type ManagerOptions, startManager } from '@smart-fleet/operators';
+import { type SampleAgents, startSampleAgents } from './sample-agents.ts';
+
+export const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
+/** On the sites `npm start` runs agents for; the sample release's rollout selects it. */
+export const LIVE_SAMPLE_LABEL = 'smartfleet.io/live-sample';
+export const SAMPLE_RELEASE = 'site-1-0-0';
+const MANAGER = 'smart-fleet-sample';
+
+export interface SampleFleetOptions {
+  client: KubeClient;
+  /** The local hub's directory: live agents need its etcd. Without it, no site is live. */
+  hubDir?: string;
+  /** Apply the sample into this namespace instead of the inventory's own (tests). */
+  namespace?: string;
+  /** Where agents keep their credentials (tests); the hub's `agents/` otherwise. */
+  agentStateRoot?: string;
+  log: Logger;
+  /** One line per step, for a terminal. */
+  say?: (line: string) => void;
+  operators?: Partial<ManagerOptions>;
+}
+
+export interface SampleFleet {
+  namespace: string;
+  operators: Manager;
+  liveSites: string[];
+  stop(): Promise<void>;
+}
+
+function sampleInventory(namespace?: string) {
+  const [input] = readInventoryFiles([SAMPLE_FLEET]);
+  if (!input) {
+    throw new Error(`cannot read ${SAMPLE_FLEET}`);
+  }
+  const text = namespace
+    ? input.text.replace(/^kind: Inventory$/m, `kind: Inventory\nnamespace: ${namespace}`)
+    : input.text;
+  return { ...input, text };
+}
+
+/** Labels the live sites and rolls the sample release out to them (idempotent: server-side apply). */
+async function rollOutSampleRelease(client: KubeClient, namespace: string, live: readonly FleetObject[]) {
+  const apply = (object: object) =>
+    serverSideApply(client, object as never, { fieldManager: MANAGER, force: true });
+  for (const site of live) {
+    await apply({
+      apiVersion: GROUP_VERSION,
+      kind: 'Site',
+      metadata: { name: site.metadata.name, namespace, labels: { [LIVE_SAMPLE_LABEL]: 'true' } },
+    });
+  }
+  await apply({
+    apiVersion: GROUP_VERSION,
+    kind: 'SiteRelease',
+    metadata: { name: SAMPLE_RELEASE, namespace },
+    spec: {
+      version: '1.0.0',
+      channel: 'stable',
+      services: [
+        {
+          name: 'streaming-edge',
+          image: 'localhost/smart-fleet/streaming-edge:0.1.0',
+          settings: { MAX_SESSIONS: '200' },
+        },
+        { name: 'license-proxy', image: 'localhost/smart-fleet/license-proxy:0.1.0' },
+      ],
+      notes: 'The sample fleet’s first release, rolled out by npm start to its live sites.',
+    },
+  });
+  await apply({
+    apiVersion: GROUP_VERSION,
+    kind: 'Rollout',
+    metadata: { name: `${SAMPLE_RELEASE}-live-sites`, namespace },
+    spec: {
+      release: SAMPLE_RELEASE,
+      selector: { matchLabels: { [LIVE_SAMPLE_LABEL]: 'true' } },
+      canarySites: 1,
+      waves: [{ name: 'rest', percent: 100, maxUnavailable: 1 }],
+      healthGate: { bakeSeconds: 10 },
+      respectMaintenanceWindows: false,
+    },
+  });
+}
+
+export async function startSampleFleet(o: SampleFleetOptions): Promise<SampleFleet> {
+  const say = o.say ?? (() => {});
+  const { inventory, problems } = parseInventory([sampleInventory(o.namespace)], {
+    existing: await hubReferences(o.client),
+  });
+  if (!inventory) {
+    throw new Error(`the sample fleet has problems: ${problems.map((p) => p.message).join('; ')}`);
+  }
+  const progress = new ProgressLine('[fleet] sample fleet applied');
+  const summary = await applyInventory(o.client, inventory, { onProgress: (c) => progress.update(c) });
+  say(`[fleet] sample fleet: ${formatSummary(summary)}`);
+  const operators = await startManager({ client: o.client, log: o.log, ...o.operators });
+  const live = inventory.objects
+    .filter((s) => s.kind === 'Site' && s.spec.kind === 'apartment-complex')
+    .slice(0, 2);
+  const agents: SampleAgents | undefined = o.hubDir
+    ? await startSampleAgents({
+        client: o.client,
+        hubDir: o.hubDir,
+        ingestUrl: operators.ingestUrl,
+        sites: live,
+        stateRoot: o.agentStateRoot,
+        log: o.log,
+      })
+    : undefined;
+  if (agents) {
+    await rollOutSampleRelease(o.client, inventory.namespace, live);
+    say(
+      `[fleet] live sites ${agents.sites.join(', ')}: agents started, release ${SAMPLE_RELEASE} rolling out to them`,
+    );
+  }
+  return {
+    namespace: inventory.namespace,
+    operators,
+    liveSites: agents?.sites ?? [],
+    async stop() {
+      await agents?.stop();
+      await operators.stop();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The sample fleet exactly as `npm start` brings it up (scripts/sample-fleet.ts), on the test
+ * hub: every object settles with no reconcile error anywhere, and `kubectl get smart` shows no
+ * column that is always empty.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setHeaderOptions } from '@kubernetes/client-node';
+import { jsonLogger, listAll, waitFor } from '@smart-fleet/kube';
+import { ALL_KINDS, API_GROUP, API_VERSION, type PrinterColumn } from '@smart-fleet/model';
+import { localKek } from '@smart-fleet/operators';
+import { type SampleFleet, startSampleFleet } from '../scripts/sample-fleet.ts';
+import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
+
+type Status = {
+  phase?: string;
+  sitesRunning?: number;
+  sites?: number;
+  conditions?: { type: string; status: string }[];
+};
+const statusOf = (o: unknown) => ((o as { status?: Status }).status ?? {}) as Status;
+
+interface Table {
+  columnDefinitions: { name: string }[];
+  rows: { cells: unknown[] }[];
+}
+
+describe('the sample fleet npm start runs', () => {
+  let hub: TestHub;
+  let fleet: SampleFleet;
+  const namespace = uniqueNamespace('sample');
+  const logs: string[] = [];
+
+  before(async () => {
+    hub = await testHub();
+    fleet = await startSampleFleet({
+      client: hub.client,
+      hubDir: hub.dir,
+      namespace,
+      agentStateRoot: mkdtempSync(join(tmpdir(), 'sample-agents-')),
+      log: jsonLogger({}, (line) => logs.push(line)),
+      operators: { namespace, drm: localKek(join(mkdtempSync(join(tmpdir(), 'kek-')), 'drm-kek')) },
+    });
+  });
+
+  after(async () => {
+    await fleet?.stop();
+  });
+
+  it('settles: live sites Ready on the sample release, the rest Provisioning with a credential, roll-ups written', async () => {
+    await waitFor(
+      async () => {
+        const sites = await listAll(hub.client, 'Site', namespace);
+        const phases = sites.map((s) => statusOf(s).phase);
+        const rollout = (await listAll(hub.client, 'Rollout', namespace))[0];
+        const release = (await listAll(hub.client, 'SiteRelease', namespace))[0];
+        return (
+          sites.length === 150 &&
+          phases.filter((p) => p === 'Ready').length === 2 &&
+          phases.filter((p) => p === 'Provisioning').length === 148 &&
+          statusOf(rollout).phase === 'Succeeded' &&
+          statusOf(release).sitesRunning === 2
+        );
+      },
+      { what: 'the sample fleet settled', timeoutMs: 120000, intervalMs: 500 },
+    );
+    const tenants = await listAll(hub.client, 'Tenant', namespace);
+    assert.equal(
+      tenants.reduce((sum, t) => sum + (statusOf(t).sites ?? 0), 0),
+      150,
+    );
+    const clusters = await listAll(hub.client, 'WideAreaCluster', namespace);
+    assert.ok(clusters.every((c) => statusOf(c).phase && statusOf(c).sites !== undefined));
+  });
+
+  it('counts no reconcile error in any controller, and logs none', async () => {
+    const metrics = await (await fetch(`${fleet.operators.metricsUrl}/metrics`)).text();
+    const errors = [...metrics.matchAll(/^smartfleet_reconcile_total\{([^}]*)\} (\d+)$/gm)].filter(
+      ([, labels]) => labels?.includes('result="error"'),
+    );
+    const successes = [
+      ...metrics.matchAll(/^smartfleet_reconcile_total\{[^}]*result="success"[^}]*\} (\d+)$/gm),
+    ];
+    assert.ok(successes.length >= 5, `too few controllers reconciled:\n${metrics}`);
+    assert.deepEqual(
+      errors.filter(([, , n]) => Number(n) > 0).map(([line]) => line),
+      [],
+      'reconcile errors',
+    );
+    assert.deepEqual(
+      logs.filter((l) => JSON.parse(l).level === 'error'),
+      [],
+    );
+  });
+
+  it('shows no always-empty column in kubectl get smart', async () => {
+    const asTable = setHeaderOptions('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io');
+    for (const kind of ALL_KINDS) {
+      const table = (await hub.client.custom.listNamespacedCustomObject(
+        { group: API_GROUP, version: API_VERSION, namespace, plural: kind.plural },
+        asTable,
+      )) as unknown as Table;
+      if (table.rows.length === 0) {
+        continue; // kubectl shows a kind only where it has objects
+      }
+      const columns: readonly PrinterColumn[] = kind.printerColumns;
+      const priority = new Map(columns.map((c) => [c.name, c.priority ?? 0]));
+      table.columnDefinitions.forEach((column, i) => {
+        if ((priority.get(column.name) ?? 0) > 0) {
+          return; // shown with -o wide only
+        }
+        const filled = table.rows.some(
+          (r) => r.cells[i] !== null && r.cells[i] !== undefined && r.cells[i] !== '',
+        );
+        assert.ok(filled, `${kind.kind}: column ${column.name} is empty in every row`);
+      });
+    }
+  });
+});
