@@ -3,8 +3,12 @@ export type { Principal } from './auth/principal.ts';
 export type { OidcConfig } from './auth/staff-tokens.ts';
 export * from './local-defaults.ts';
 export {
+  compileOperations,
+  type OperationSource,
   PARTNER_OPERATIONS_FILE,
   type PersistedOperations,
+  PersistedOperationsError,
+  readOperationSources,
   readPartnerOperations,
 } from './persisted-operations.ts';
 export { type ApiServer, type ApiServerOptions, startApiServer } from './server.ts';

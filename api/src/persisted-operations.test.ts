@@ -28,6 +28,14 @@ test('an operation is stored printed, so its id does not depend on whitespace or
   assert.equal(a.name, 'S');
 });
 
+test("a client's document is stored as sent, so its id is the hash of the very string the client holds", () => {
+  const text = 'query S { fleetSummary { sites } }';
+  const asSent = persistedOperation({ file: 'console.ts', text, asSent: true });
+  assert.equal(asSent.document, text);
+  assert.equal(asSent.hash, sha256(text));
+  assert.notEqual(asSent.hash, persistedOperation({ file: 'a.graphql', text }).hash);
+});
+
 test('a file must hold exactly one named operation, and names are unique across files', () => {
   for (const text of [
     '{ fleetSummary { sites } }',

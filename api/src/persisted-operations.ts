@@ -1,8 +1,10 @@
 /**
- * The persisted operations partners are held to: one GraphQL document per file in
- * api/operations/partner/, compiled by `npm run api:operations` into
- * api/operations/partner-operations.json (sha256 of the printed document -> the document), which
- * `npm start`, `npm run api` and the hub stack load. A partner sends only the hash
+ * The persisted operations partners are held to, one allow-list: the documents of partner
+ * integrations (one per file in api/operations/partner/, hashed as printed) and the console's
+ * partner documents (hashed as the browser hashes them, byte for byte), compiled by
+ * `npm run api:operations` (scripts/partner-operations.ts) into
+ * api/operations/partner-operations.json (sha256 -> the document), which `npm start`,
+ * `npm run api`, the console's stack and the hub stack load. A partner sends only the hash
  * (`extensions.persistedQuery.sha256Hash`); the server runs the document it holds for it.
  * The file is checked as it is read: a corrupt or hand-edited one stops the server, naming why.
  */
@@ -31,6 +33,11 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export interface OperationSource {
   file: string;
   text: string;
+  /**
+   * Hash the text exactly as written, not as printed: for a client that holds its documents as
+   * strings and sends the sha256 of the string it holds (the console).
+   */
+  asSent?: boolean;
 }
 
 /** One operation (its name, printed document and hash) from a `.graphql` file holding exactly one. */
@@ -51,11 +58,11 @@ export function persistedOperation(source: OperationSource): {
     throw new PersistedOperationsError(`${source.file}: must hold exactly one named operation`);
   }
   // Printed, so whitespace and comments in the source never change the hash clients send.
-  const document = print(parsed);
+  const document = source.asSent ? source.text : print(parsed);
   return { name: operation.name.value, document, hash: sha256(document) };
 }
 
-/** The allow-list for a set of sources, in the order of their operations' names. */
+/** The allow-list for a set of sources, in the order of their operations' names (unique across all). */
 export function compileOperations(sources: readonly OperationSource[]): Record<string, string> {
   const compiled = sources.map((s) => ({ ...persistedOperation(s), file: s.file }));
   const byName = new Map<string, string>();
