@@ -104,6 +104,34 @@ export function breakingChanges(previous: string | undefined, next: GraphQLSchem
   return previous ? findBreakingChanges(buildSchema(previous), next).map(describeChange) : [];
 }
 
+export interface SchemaVerdict {
+  /** Breaking changes against the checked-in file. */
+  againstFile: string[];
+  /** Breaking changes against the base branch's SDL (empty when it could not be read). */
+  againstBase: string[];
+  /** Those of againstBase not recorded as intended: what is refused. */
+  unacknowledged: string[];
+  /** Why the base could not be read, if it could not. */
+  baseUnavailable?: string;
+}
+
+/** A schema judged against the checked-in SDL and the base's, given the breaks already meant. */
+export function judgeSchema(input: {
+  checkedIn: string | undefined;
+  base: BaseSchema;
+  acknowledged: ReadonlySet<string>;
+  schema: GraphQLSchema;
+}): SchemaVerdict {
+  const { base, schema } = input;
+  const againstBase = base.available ? breakingChanges(base.sdl, schema) : [];
+  return {
+    againstFile: breakingChanges(input.checkedIn, schema),
+    againstBase,
+    unacknowledged: againstBase.filter((c) => !input.acknowledged.has(c)),
+    baseUnavailable: base.available ? undefined : base.reason,
+  };
+}
+
 /** The breaking changes against the base that were meant (written by --allow-breaking). */
 export function acknowledgedChanges(file: string = ACKNOWLEDGED_FILE): Set<string> {
   if (!existsSync(file)) {
