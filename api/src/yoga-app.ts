@@ -17,6 +17,7 @@ import { RateLimiter } from './auth/rate-limit.ts';
 import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
 import type { ApiContext } from './context.ts';
 import { maskErrors, useNoSuggestions } from './error-answers.ts';
+import { renderOfflineGraphiQL, useGraphiqlAssets } from './graphiql.ts';
 import { DOCUMENT_CACHE_LIMITS, TextKeyedCache } from './limits/document-cache.ts';
 import { useDocumentLimits, useOperationLimits } from './limits/limits-plugins.ts';
 import { useResponseCache } from './response-cache.ts';
@@ -105,6 +106,8 @@ export function createFleetYoga(deps: FleetYogaDeps) {
     // Enforced from Content-Length by useRequestBodyLimit, without a stream per request.
     maxRequestBodySize: false,
     graphiql: { title: 'SMART Fleet API', subscriptionsProtocol: 'SSE' },
+    // From the installed package, on this origin: yoga's own page loads GraphiQL from a CDN.
+    renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { isDev: false, maskError: maskErrors },
     parserAndValidationCache: {
       documentCache: new TextKeyedCache(DOCUMENT_CACHE_LIMITS),
@@ -144,6 +147,7 @@ export function createFleetYoga(deps: FleetYogaDeps) {
         principals,
       }),
       useReadinessCheck({ endpoint: '/readyz', check: () => view.ready() }),
+      useGraphiqlAssets(),
       useDocumentLimits(),
       useNoSuggestions(),
       useNoPartnerIntrospection(),
