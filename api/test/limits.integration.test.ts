@@ -30,6 +30,7 @@ const costlySites = (first: number) => `{
 
 /** Refused for cost: the message names the cost and the limit, and the cost is over it. */
 function assertTooCostly(answer: RawAnswer, limit: number): void {
+  assert.equal(answer.status, 400, 'a refusal by policy is a 400 whatever the client accepts');
   const error = onlyError(answer);
   const cost = new RegExp(`^query costs (\\d+); at most ${limit} allowed`).exec(error.message);
   assert.ok(cost, `a cost message naming the limit: ${error.message}`);
@@ -40,6 +41,7 @@ function assertTooCostly(answer: RawAnswer, limit: number): void {
 
 /** Refused for depth: the message names the depth and the limit. */
 function assertTooDeep(answer: RawAnswer, depth: number, limit: number): void {
+  assert.equal(answer.status, 400, 'a refusal by policy is a 400 whatever the client accepts');
   const error = onlyError(answer);
   assert.equal(error.message, `query is nested ${depth} levels deep; at most ${limit} allowed`);
   assert.equal(error.extensions?.code, 'QUERY_TOO_COMPLEX');
@@ -48,6 +50,7 @@ function assertTooDeep(answer: RawAnswer, depth: number, limit: number): void {
 
 /** Refused for breadth: the message names the count of selections and the limit. */
 function assertTooBroad(answer: RawAnswer, breadth: number, limit: number): void {
+  assert.equal(answer.status, 400, 'a refusal by policy is a 400 whatever the client accepts');
   const error = onlyError(answer);
   assert.equal(error.message, `query selects ${breadth} fields (aliases count); at most ${limit} allowed`);
   assert.equal(error.extensions?.code, 'QUERY_TOO_COMPLEX');
@@ -197,8 +200,8 @@ describe('against a fleet of 20 sites, default limits', () => {
 
     test('12 levels are refused for staff, naming the depth and the limit, with no data', async () => {
       const answer = await q(h.operator, overStaffLimit);
-      assert.equal(answer.status, 200);
       assertTooDeep(answer, 12, 10);
+      assert.equal(answer.body?.data, undefined);
     });
 
     test('a partner is held to 7 levels, checked before any field is authorized', async () => {

@@ -111,20 +111,25 @@ export function checkVariables(variables: unknown, limits: typeof VARIABLE_LIMIT
         `variables nest more than ${limits.nesting} deep (at $${item.path}); at most ${limits.nesting} allowed`,
       );
     }
-    const children = Object.entries(item.value);
-    values += children.length;
+    // Counted before anything is copied: a 200,000-element list is refused without 200,000 entries built.
+    const keys = Array.isArray(item.value) ? undefined : Object.keys(item.value);
+    values += keys ? keys.length : (item.value as unknown[]).length;
     if (values > limits.values) {
       throw limitError(
         'variables',
         `variables hold more than ${limits.values} values; at most ${limits.values} allowed`,
       );
     }
-    pushObjects(stack, item, children);
+    pushObjects(stack, item, keys);
   }
 }
 
-function pushObjects(stack: Pending[], parent: Pending, children: [string, unknown][]): void {
-  for (const [key, child] of children) {
+function pushObjects(stack: Pending[], parent: Pending, keys: string[] | undefined): void {
+  const value = parent.value as Record<string, unknown>;
+  const count = keys ? keys.length : (parent.value as unknown[]).length;
+  for (let i = 0; i < count; i++) {
+    const key = keys ? (keys[i] as string) : String(i);
+    const child = value[key];
     if (child !== null && typeof child === 'object') {
       stack.push({ value: child, depth: parent.depth + 1, path: pathOf(parent, key) });
     }

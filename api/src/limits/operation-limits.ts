@@ -64,7 +64,8 @@ export function measureOperation(request: OperationRequest): Measured | undefine
 
 export function tooComplex(measured: Measured, limits: Limits): GraphQLError | undefined {
   const refuse = (limit: keyof Limits, message: string) =>
-    new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit } });
+    // A refusal by policy is a 400 to every client, as the document limits are.
+    new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, http: { status: 400 } } });
   if (measured.depth > limits.depth) {
     return refuse('depth', `query is nested ${measured.depth} levels deep; at most ${limits.depth} allowed`);
   }
