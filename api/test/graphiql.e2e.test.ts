@@ -71,7 +71,7 @@ test('a query typed into it with a token header runs and shows its result', asyn
   await page.locator('.graphiql-execute-button').click();
   const shown = await waitFor(
     async () => {
-      const text = (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, '');
+      const text = ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\s+/g, '');
       return text.includes('"totalCount":4') && text;
     },
     { timeoutMs: 30_000, what: 'the result to show in the response pane' },
