@@ -30,10 +30,12 @@ export function useDocumentLimits(): Plugin {
       checkVariables(variables);
       return undefined;
     } catch (error) {
-      if (error instanceof GraphQLError) {
-        return error;
+      if (!(error instanceof GraphQLError)) {
+        throw error;
       }
-      throw error;
+      // A syntax error the lexer met is left to parse, which meets it again and answers it as
+      // yoga answers every parse error (400 to application/graphql-response+json clients).
+      return error.extensions.code === 'QUERY_TOO_COMPLEX' ? error : undefined;
     }
   };
   return {
