@@ -97,6 +97,8 @@ async function startParts(o: {
       settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: CONSOLE_CLIENT_ID },
     },
   });
+  // Stopped with the rest: left running, its watches kept the test process alive after the suite.
+  started.push(() => api.stop());
   const gql = async (
     caller: Caller,
     query: string,
