@@ -1,13 +1,16 @@
 /**
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
- * tokens), with telemetry (latest values and history) from the local Prometheus, and the
- * console under /console (signing in through the same issuer).
+ * tokens), with telemetry (latest values and history) from the local Prometheus, the console
+ * under /console (signing in through the same issuer), and partners held to the shipped
+ * persisted operations, as in the hub stack.
  */
 import {
+  type ApiServerOptions,
   LOCAL_API_PORT,
   LOCAL_ISSUER_DIR,
   LOCAL_ISSUER_PORT,
+  readPartnerOperations,
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
@@ -26,6 +29,11 @@ function portTaken(what: string, port: number) {
   };
 }
 
+/** What sets `npm start`'s API apart from a bare one: its fixed port, and partners held to the shipped operations. */
+export function localApiSettings(): Pick<ApiServerOptions, 'port' | 'partnerOperations'> {
+  return { port: LOCAL_API_PORT, partnerOperations: readPartnerOperations() };
+}
+
 export async function startLocalApi(options: {
   client: KubeClient;
   prometheusUrl?: string;
@@ -37,7 +45,7 @@ export async function startLocalApi(options: {
   const api = await startApiServer({
     client: options.client,
     oidc: issuer.config,
-    port: LOCAL_API_PORT,
+    ...localApiSettings(),
     prometheusUrl: options.prometheusUrl,
     scrapeIntervalMs: options.scrapeIntervalMs,
     console: {

@@ -2,4 +2,13 @@ export { type DevIssuer, devTokenSigner, startDevIssuer } from './auth/dev-issue
 export type { Principal } from './auth/principal.ts';
 export type { OidcConfig } from './auth/staff-tokens.ts';
 export * from './local-defaults.ts';
+export {
+  compileOperations,
+  type OperationSource,
+  PARTNER_OPERATIONS_FILE,
+  type PersistedOperations,
+  PersistedOperationsError,
+  readOperationSources,
+  readPartnerOperations,
+} from './persisted-operations.ts';
 export { type ApiServer, type ApiServerOptions, startApiServer } from './server.ts';

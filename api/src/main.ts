@@ -2,22 +2,27 @@
  * `npm run api`: the GraphQL API against $KUBECONFIG's cluster or the local hub.
  *   npm run api -- serve [--port 16080] [--host 127.0.0.1] [--oidc-issuer URL --oidc-audience AUD
  *                        [--oidc-jwks-url URL]] [--prometheus-url URL] [--scrape-interval 5s]
- *                        [--keys-namespace NS]
- *                        [--partner-operations FILE.json] [--response-cache on|off]
+ *                        [--keys-namespace NS] [--partner-operations FILE.json|none]
+ *                        [--trusted-proxies CIDR,...] [--response-cache on|off]
  *     Without --oidc-issuer it trusts the local development issuer (started here unless
  *     npm start already runs one). --prometheus-url: where telemetry history lives (the operators'
- *     exported samples and replays); --scrape-interval: how often it scrapes them.
+ *     exported samples and replays); --scrape-interval: how often it scrapes them. Partners may
+ *     run only the persisted operations of --partner-operations (default: the shipped
+ *     api/operations/partner-operations.json; `none` lets them send any document).
+ *     --trusted-proxies names the proxies (addresses or CIDR ranges) whose X-Forwarded-For gives
+ *     the client's address for the per-address limits.
  *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
  *     Prints a development bearer token from the local issuer's key.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect, processLogger } from '@smart-fleet/kube';
 import { parseDuration } from '@smart-fleet/model';
+import { trustedProxies } from './auth/client-address.ts';
 import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
 import { STAFF_ROLES } from './auth/principal.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
 import { LOCAL_API_PORT, LOCAL_ISSUER, LOCAL_ISSUER_DIR, LOCAL_ISSUER_PORT } from './local-defaults.ts';
+import { PARTNER_OPERATIONS_FILE, readPartnerOperations } from './persisted-operations.ts';
 import { startApiServer } from './server.ts';
 
 const { values, positionals } = parseArgs({
@@ -32,6 +37,7 @@ const { values, positionals } = parseArgs({
     'scrape-interval': { type: 'string', default: '5s' },
     'keys-namespace': { type: 'string' },
     'partner-operations': { type: 'string' },
+    'trusted-proxies': { type: 'string' },
     'response-cache': { type: 'string', default: 'on' },
     role: { type: 'string', default: 'operator' },
     sub: { type: 'string', default: 'developer' },
@@ -73,6 +79,24 @@ async function oidc(): Promise<{ config: OidcConfig; stop?: () => Promise<void> 
     : { config: { issuer: LOCAL_ISSUER, audience: 'smart-fleet-api', jwksUrl: `${LOCAL_ISSUER}/jwks.json` } };
 }
 
+function operations(file: string) {
+  try {
+    return readPartnerOperations(file);
+  } catch (error) {
+    return fail(`--partner-operations: ${(error as Error).message}`);
+  }
+}
+
+function proxies(list: string | undefined): string[] | undefined {
+  const entries = list?.split(',').filter((e) => e.trim() !== '');
+  try {
+    trustedProxies(entries ?? []);
+  } catch (error) {
+    return fail(`--trusted-proxies: ${(error as Error).message}`);
+  }
+  return entries;
+}
+
 async function serve(): Promise<void> {
   const cache = values['response-cache'];
   if (cache !== 'on' && cache !== 'off') {
@@ -80,7 +104,8 @@ async function serve(): Promise<void> {
   }
   const log = processLogger({ component: 'smart-fleet-api' });
   const { config, stop: stopIssuer } = await oidc();
-  const operationsFile = values['partner-operations'];
+  const operationsFile = values['partner-operations'] ?? PARTNER_OPERATIONS_FILE;
+  const partnerOperations = operationsFile === 'none' ? undefined : operations(operationsFile);
   const api = await startApiServer({
     client: connect(),
     oidc: config,
@@ -89,9 +114,8 @@ async function serve(): Promise<void> {
     prometheusUrl: values['prometheus-url'],
     scrapeIntervalMs: durationOf(values['scrape-interval'], '--scrape-interval'),
     keysNamespace: values['keys-namespace'],
-    partnerOperations: operationsFile
-      ? (JSON.parse(readFileSync(operationsFile, 'utf8')) as Record<string, string>)
-      : undefined,
+    partnerOperations,
+    trustedProxies: proxies(values['trusted-proxies']),
     responseCache: cache === 'on',
     log,
   });

@@ -15,7 +15,7 @@ import { LatestTelemetry } from './telemetry/latest-telemetry.ts';
 import { noPrometheus, prometheusClient } from './telemetry/prometheus-client.ts';
 import { FleetView } from './view/fleet-view.ts';
 import { HubWrites } from './writes/hub-writes.ts';
-import { createFleetYoga, GRAPHQL_PATH, type RateLimits } from './yoga-app.ts';
+import { createFleetYoga, GRAPHQL_PATH, type RateLimitSettings } from './yoga-app.ts';
 
 export { DEFAULT_RATE_LIMITS, GRAPHQL_PATH } from './yoga-app.ts';
 
@@ -34,7 +34,9 @@ export interface ApiServerOptions {
   prometheusUrl?: string;
   /** How often that Prometheus scrapes the operators: the latest values are pulled as often. Default 5 s. */
   scrapeIntervalMs?: number;
-  rateLimits?: { staff?: RateLimits; partner?: RateLimits };
+  rateLimits?: RateLimitSettings;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
+  trustedProxies?: readonly string[];
   /** Persisted-operation allow-list (sha256 -> document): partners may run only these. */
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while nothing changed; default on. */
@@ -80,6 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     oidc: options.oidc,
     telemetry: { prometheus, scrapeIntervalMs },
     rateLimits: options.rateLimits,
+    trustedProxies: options.trustedProxies,
     partnerOperations: options.partnerOperations,
     responseCache: options.responseCache,
     log,

@@ -8,11 +8,18 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import type { Logger } from '@smart-fleet/kube';
 import DataLoader from 'dataloader';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { AddressLimiter, type AddressLimitOptions, DEFAULT_ADDRESS_LIMITS } from './auth/address-limits.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
+import { trustedProxies } from './auth/client-address.ts';
+import { useCredentialWatch } from './auth/credential-watch.ts';
 import type { Principal } from './auth/principal.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
 import type { ApiContext } from './context.ts';
+import { maskErrors, useNoSuggestions } from './error-answers.ts';
+import { renderOfflineGraphiQL, useGraphiqlAssets } from './graphiql.ts';
+import { DOCUMENT_CACHE_LIMITS, TextKeyedCache } from './limits/document-cache.ts';
+import { useDocumentLimits, useOperationLimits } from './limits/limits-plugins.ts';
 import { useResponseCache } from './response-cache.ts';
 import { schema } from './schema/index.ts';
 import type { PrometheusClient } from './telemetry/prometheus-client.ts';
@@ -21,7 +28,6 @@ import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
 import {
   MAX_REQUEST_BODY_BYTES,
-  maskErrors,
   useAuthentication,
   useNoPartnerIntrospection,
   usePartnerAllowList,
@@ -38,7 +44,15 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS = {
   staff: { ratePerSecond: 1000, burst: 2000 },
   partner: { ratePerSecond: 20, burst: 40 },
+  /** Per source address, before authentication (auth/address-limits.ts). */
+  address: DEFAULT_ADDRESS_LIMITS,
 };
+
+export interface RateLimitSettings {
+  staff?: RateLimits;
+  partner?: RateLimits;
+  address?: AddressLimitOptions;
+}
 
 export interface FleetYogaDeps {
   view: FleetView;
@@ -47,7 +61,9 @@ export interface FleetYogaDeps {
   oidc: OidcConfig;
   /** Telemetry history; reads fail with UNAVAILABLE when it does not answer. */
   telemetry: { prometheus: PrometheusClient; scrapeIntervalMs: number };
-  rateLimits?: { staff?: RateLimits; partner?: RateLimits };
+  rateLimits?: RateLimitSettings;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
+  trustedProxies?: readonly string[];
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while the view is unchanged (default on; the benchmark measures both). */
   responseCache?: boolean;
@@ -90,7 +106,13 @@ export function createFleetYoga(deps: FleetYogaDeps) {
     // Enforced from Content-Length by useRequestBodyLimit, without a stream per request.
     maxRequestBodySize: false,
     graphiql: { title: 'SMART Fleet API', subscriptionsProtocol: 'SSE' },
+    // From the installed package, on this origin: yoga's own page loads GraphiQL from a CDN.
+    renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { isDev: false, maskError: maskErrors },
+    parserAndValidationCache: {
+      documentCache: new TextKeyedCache(DOCUMENT_CACHE_LIMITS),
+      errorCache: new TextKeyedCache(DOCUMENT_CACHE_LIMITS),
+    },
     logging: {
       debug: () => {},
       info: (...args: unknown[]) => log.info(String(args[0])),
@@ -115,12 +137,23 @@ export function createFleetYoga(deps: FleetYogaDeps) {
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useAuthentication({
         auth: { staffToken: staffTokenVerifier(deps.oidc), apiKeys },
-        limits: { staff: new RateLimiter(limits.staff), partner: new RateLimiter(limits.partner) },
+        limits: {
+          staff: new RateLimiter(limits.staff),
+          partner: new RateLimiter(limits.partner),
+          address: new AddressLimiter(limits.address),
+        },
+        trustedProxies: deps.trustedProxies?.length ? trustedProxies(deps.trustedProxies) : undefined,
         graphqlPath: GRAPHQL_PATH,
         principals,
       }),
       useReadinessCheck({ endpoint: '/readyz', check: () => view.ready() }),
+      useGraphiqlAssets(),
+      useDocumentLimits(),
+      useNoSuggestions(),
       useNoPartnerIntrospection(),
+      // Before the response cache and the compiler: a refused operation is neither cached nor compiled.
+      useOperationLimits(),
+      useCredentialWatch(apiKeys),
       ...(deps.responseCache === false ? [] : [useResponseCache({ version: () => view.version })]),
       // Compiled queries: a 50-row page runs in a fraction of the interpreter's time and garbage.
       useGraphQlJit(),

@@ -1,31 +1,35 @@
 /**
- * Request-level guards, as graphql-yoga plugins: authentication and per-caller rate limits
- * before any GraphQL work; introspection refused to partners; an optional allow-list of
- * persisted operations that partners are held to.
+ * Request-level guards, as graphql-yoga plugins: limits per source address, then
+ * authentication and per-caller rate limits, before any GraphQL work; a request body limit;
+ * introspection refused to partners; an allow-list of persisted operations partners are held to.
  */
+
+import type { IncomingMessage } from 'node:http';
+import type { BlockList } from 'node:net';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { type DocumentNode, GraphQLError, Kind, visit } from 'graphql';
-import { maskError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import type { AddressLimiter } from './auth/address-limits.ts';
 import { type Authenticators, apiKeyOf, authenticate } from './auth/authenticate.ts';
+import { addressKey, clientAddress } from './auth/client-address.ts';
 import { AuthError, type Principal } from './auth/principal.ts';
 import type { RateLimiter } from './auth/rate-limit.ts';
 
-const CODES: Record<number, string> = {
+/** The code in each refusal's body says what its HTTP status says, so clients may branch on either. */
+const CODES = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
   411: 'LENGTH_REQUIRED',
   413: 'REQUEST_ENTITY_TOO_LARGE',
   429: 'RATE_LIMITED',
-};
+  503: 'SERVICE_UNAVAILABLE',
+} as const;
 
-const json = (status: number, message: string, headers: Record<string, string> = {}) =>
-  new Response(
-    JSON.stringify({
-      errors: [{ message, extensions: { code: CODES[status] ?? 'UNAUTHENTICATED' } }],
-    }),
-    {
-      status,
-      headers: { 'content-type': 'application/json', ...headers },
-    },
-  );
+const json = (status: keyof typeof CODES, message: string, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ errors: [{ message, extensions: { code: CODES[status] } }] }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 /** Requests that carry no GraphQL: the GraphiQL page, health and readiness. */
 function isOpen(request: Request, graphqlPath: string): boolean {
@@ -39,14 +43,23 @@ function isOpen(request: Request, graphqlPath: string): boolean {
 
 export interface GuardOptions {
   auth: Authenticators;
-  limits: { staff: RateLimiter; partner: RateLimiter };
+  limits: { staff: RateLimiter; partner: RateLimiter; address: AddressLimiter };
+  /** Proxies whose X-Forwarded-For is believed; none unless configured. */
+  trustedProxies?: BlockList;
   graphqlPath: string;
   /** Where the request's principal is kept for the context factory. */
   principals: WeakMap<Request, Principal>;
 }
 
-/** The caller, or the response that refuses the request (401/403, or 429 over its rate). */
-async function admit(request: Request, options: GuardOptions): Promise<Principal | Response> {
+const tooMany = (message: string, retryAfterSeconds: number) =>
+  json(429, message, { 'retry-after': String(retryAfterSeconds) });
+
+/** The caller, or the response that refuses the request (401/403/503, or 429 over its rate). */
+async function admit(
+  request: Request,
+  options: GuardOptions,
+  address: string,
+): Promise<Principal | Response> {
   let principal: Principal;
   try {
     principal = await authenticate(request.headers, options.auth);
@@ -54,25 +67,44 @@ async function admit(request: Request, options: GuardOptions): Promise<Principal
     if (!(error instanceof AuthError)) {
       throw error;
     }
+    if (error.status === 401) {
+      options.limits.address.failed(address);
+    }
     return json(error.status, error.message, error.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
   }
   const limiter = principal.kind === 'staff' ? options.limits.staff : options.limits.partner;
   const verdict = limiter.take(`${principal.kind}:${principal.id}`);
   if (!verdict.ok) {
-    return json(429, `rate limit exceeded; retry in ${verdict.retryAfterSeconds} s`, {
-      'retry-after': String(verdict.retryAfterSeconds),
-    });
+    return tooMany(`rate limit exceeded; retry in ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds);
   }
   return principal;
 }
 
+/** The connection's peer address, where the server adapter gives one (node:http does). */
+function peerOf(serverContext: unknown): string | undefined {
+  return (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket?.remoteAddress;
+}
+
+/**
+ * Every request is first counted against its source address (so even the GraphiQL page and
+ * probes cannot be flooded), then, if it carries GraphQL, authenticated and counted against
+ * its caller. An address refused for its failures is not even looked up.
+ */
 export function useAuthentication(options: GuardOptions): Plugin {
   return {
-    async onRequest({ request, endResponse }) {
+    async onRequest({ request, serverContext, endResponse }) {
+      const address = addressKey(
+        clientAddress(peerOf(serverContext), request.headers.get('x-forwarded-for'), options.trustedProxies),
+      );
+      const allowed = options.limits.address.admit(address);
+      if (!allowed.ok) {
+        endResponse(tooMany(allowed.message, allowed.retryAfterSeconds));
+        return;
+      }
       if (isOpen(request, options.graphqlPath)) {
         return;
       }
-      const admitted = await admit(request, options);
+      const admitted = await admit(request, options, address);
       if (admitted instanceof Response) {
         endResponse(admitted);
       } else {
@@ -166,43 +198,4 @@ export function usePartnerAllowList(operations: Readonly<Record<string, string>>
       return allowList.onParams?.(payload);
     },
   };
-}
-
-/**
- * graphql-jit reports a request's own mistakes (a variable of the wrong type) as GraphQLErrors
- * built on graphql's CommonJS copy, which are not instances of the ESM GraphQLError yoga checks
- * for, so they would be masked as internal. An engine error that wraps no thrown error is the
- * client's and is passed on as one; anything wrapping a thrown error stays masked.
- */
-function asClientError(error: unknown): unknown {
-  const foreignGraphQLError =
-    error instanceof Error &&
-    !(error instanceof GraphQLError) &&
-    Object.prototype.toString.call(error) === '[object GraphQLError]';
-  if (foreignGraphQLError && !(error as { originalError?: unknown }).originalError) {
-    const { extensions } = error as { extensions?: Record<string, unknown> };
-    return new GraphQLError(error.message, { extensions });
-  }
-  return error;
-}
-
-/**
- * yoga's error masking, and one thing more: a POST body that is not JSON is answered with the
- * JSON parser's own error in `extensions.originalError` even outside development, and that
- * message quotes the body back and names the engine; "POST body sent invalid JSON." says enough.
- * yoga reads that non-GraphQL `originalError` as "answer 400 even to application/json", so the
- * same is said directly: `http.spec` (which lets application/json answers be 200) goes with it.
- */
-export function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
-  const masked = maskError(asClientError(error), message, isDev);
-  const extensions = ((masked instanceof GraphQLError ? masked.extensions : undefined) ?? {}) as Record<
-    string,
-    unknown
-  >;
-  if (!isDev && extensions.originalError !== undefined) {
-    delete extensions.originalError;
-    const http = extensions.http as { spec?: boolean } | undefined;
-    delete http?.spec;
-  }
-  return masked;
 }

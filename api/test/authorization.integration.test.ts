@@ -1,13 +1,15 @@
 /**
  * The authorization matrix against a real hub: every role against every query and mutation,
- * partner-hidden fields, and a partner reaching for another tenant's site every way there is.
+ * partner-hidden fields, telemetry behind `telemetry:read`, and a partner reaching for another
+ * tenant's site every way there is.
  * A mutation allowed to a role is sent with a target that does not exist, so passing the
  * authorization check shows as a typed NotFoundError and nothing is written.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { listAll, waitFor } from '@smart-fleet/kube';
-import type { Site } from '@smart-fleet/model';
+import { type Site, type SiteTelemetry, TELEMETRY_FIELDS, TELEMETRY_METRICS } from '@smart-fleet/model';
 import {
   type ApiHarness,
   apiHarness,
@@ -15,6 +17,7 @@ import {
   type GraphqlAnswer,
   writeSiteStatus,
 } from '../../test/support/api-server.ts';
+import { testPrometheus } from '../../test/support/test-prometheus.ts';
 
 let h: ApiHarness;
 let sites: Site[];
@@ -34,11 +37,12 @@ before(async () => {
     noc: h.noc,
     partner: await h.partnerKey(tenantA, ['sites:read', 'content:read', 'telemetry:read']),
     contentPartner: await h.partnerKey(tenantA, ['content:read']),
+    sitesOnlyPartner: await h.partnerKey(tenantA, ['sites:read']),
   });
 });
 after(() => h?.stop());
 
-type Role = 'operator' | 'noc' | 'partner' | 'contentPartner';
+type Role = 'operator' | 'noc' | 'partner' | 'contentPartner' | 'sitesOnlyPartner';
 const ROLES: Role[] = ['operator', 'noc', 'partner', 'contentPartner'];
 const STAFF: Role[] = ['operator', 'noc'];
 
@@ -198,6 +202,7 @@ describe('every role against every mutation', () => {
           assert.equal(answer.data[c.name].__typename, 'NotFoundError', `${role} ${c.name}`);
         } else {
           assert.equal(answer.data?.[c.name] ?? null, null);
+          assert.equal(answer.errors?.[0]?.message, `not authorized to run ${c.name}`, `${role} ${c.name}`);
         }
       }
     });
@@ -216,7 +221,7 @@ describe('every role against every mutation', () => {
     }
     const before = await listAll(h.hub.client, 'Site', h.namespace);
     assert.equal(before.length, 40, 'nothing was registered');
-    assert.equal(h.api.apiKeys.list(tenantA).length, 2, 'no key was issued');
+    assert.equal(h.api.apiKeys.list(tenantA).length, 3, 'no key was issued beyond the three made here');
   });
 });
 
@@ -284,5 +289,103 @@ describe('a partner and other tenants', () => {
       assert.equal(answer.status, 401, JSON.stringify(answer));
       assert.equal(answer.data, undefined);
     }
+  });
+});
+
+describe('telemetry needs the telemetry:read scope', () => {
+  const TELEMETRY: SiteTelemetry = {
+    activeStreams: 137,
+    egressMbps: 412.5,
+    cacheHitRatio: 0.93,
+    storageUsedGB: 640,
+    acceleratorsHealthy: 2,
+    drmDenials: 0,
+    errors: 1,
+  };
+  let name: string;
+
+  const target = `api-authz-telemetry-${process.pid}`;
+  let exporter: Server | undefined;
+
+  before(async () => {
+    // Not siteOf(tenantA), whose reported health the other tests read.
+    const site = sites.filter((s) => s.spec.tenant === tenantA)[1];
+    assert.ok(site, 'the fixture has two sites of one tenant');
+    name = site.metadata.name;
+    // The site's sample exported under the operators' metric names, scraped by the real Prometheus
+    // the API reads: the API's feed pulls it into the view like any reported telemetry.
+    const labels = `namespace="${ns()}",site="${name}",region="${site.spec.location.region}",tenant="${tenantA}"`;
+    const body = TELEMETRY_FIELDS.map((f) => `${TELEMETRY_METRICS[f]}{${labels}} ${TELEMETRY[f]}`).join('\n');
+    exporter = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`${body}\n`),
+    );
+    await new Promise<void>((resolve) => exporter?.listen(0, '127.0.0.1', resolve));
+    const address = exporter.address();
+    const prometheus = await testPrometheus();
+    prometheus.scrape(
+      target,
+      `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    );
+    await waitFor(async () => h.api.view.telemetry(`${ns()}/${name}`)?.activeStreams === 137, {
+      timeoutMs: 30000,
+      what: 'the view to see the telemetry from Prometheus',
+    });
+  });
+  after(async () => {
+    (await testPrometheus()).unscrape(target);
+    await new Promise((resolve) => exporter?.close(resolve));
+  });
+
+  const onSite = (selection: string) =>
+    `{ site(namespace: "${ns()}", name: "${name}") { name ${selection} } }`;
+  const telemetryReads = () => [
+    onSite('telemetry { activeStreams }'),
+    onSite('telemetrySeries { at egressMbps }'),
+    '{ fleetSummary { activeStreams } }',
+    '{ fleetSummary { egressMbps } }',
+    '{ fleetSummary { utilization } }',
+    '{ fleetSummary { saturatedSites } }',
+    '{ fleetSummary { byRegion { region activeStreams egressMbps utilization } } }',
+    '{ sites(first: 5, sort: { field: ACTIVE_STREAMS, direction: DESC }) { totalCount } }',
+  ];
+
+  test('a partner key without it reads its sites and capacity, never what they reported', async () => {
+    const partner = callers.sitesOnlyPartner as Caller;
+    for (const query of telemetryReads()) {
+      const answer = await h.gql(partner, query);
+      assert.ok(forbidden(answer), `${query}: ${JSON.stringify(answer)}`);
+    }
+    const latest = await h.gql(partner, onSite('telemetry { activeStreams }'));
+    assert.equal(latest.errors?.[0]?.message, 'not authorized to read Site.telemetry');
+    const series = await h.gql(partner, onSite('telemetrySeries { at }'));
+    assert.equal(series.errors?.[0]?.message, 'not authorized to read Site.telemetrySeries');
+    const sorted = await h.gql(partner, telemetryReads()[7] as string);
+    assert.equal(
+      sorted.errors?.[0]?.message,
+      'sorting by ACTIVE_STREAMS needs an API key with the telemetry:read scope',
+    );
+    const capacity = await h.gql(
+      partner,
+      '{ fleetSummary { sites egressCapacityMbps subscriberCapacity byRegion { region sites egressCapacityMbps } } }',
+    );
+    assert.equal(capacity.errors, undefined, JSON.stringify(capacity.errors));
+    assert.ok(capacity.data.fleetSummary.sites > 0);
+  });
+
+  test('a partner key with it reads the telemetry of its own sites', async () => {
+    const partner = callers.partner as Caller;
+    for (const query of telemetryReads()) {
+      const answer = await h.gql(partner, query);
+      assert.equal(answer.errors, undefined, `${query}: ${JSON.stringify(answer.errors)}`);
+    }
+    const latest = await h.gql(partner, onSite('telemetry { activeStreams egressMbps }'));
+    assert.deepEqual(latest.data.site.telemetry, { activeStreams: 137, egressMbps: 412.5 });
+    const summary = await h.gql(partner, '{ fleetSummary { activeStreams } }');
+    assert.equal(summary.data.fleetSummary.activeStreams, 137, 'only its own sites are summed');
+  });
+
+  test("region series stay staff-only, scope or not: they sum every tenant's sites", async () => {
+    const answer = await h.gql(callers.partner as Caller, '{ regionSeries { sites activeStreams } }');
+    assert.ok(forbidden(answer), JSON.stringify(answer));
   });
 });

@@ -46,6 +46,8 @@ export interface ApiProcessOptions {
 
 export interface ApiProcess {
   url: string;
+  /** The process id, for what /proc tells of it (memory). */
+  pid: number;
   /** User + system CPU the process has used so far, in ms. */
   cpuMs(): number;
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   const pid = child.pid ?? 0;
   return {
     url: `${base}/graphql`,
+    pid,
     cpuMs: () => cpuMsOf(pid),
     async stop() {
       child.kill('SIGTERM');

@@ -1,37 +1,16 @@
 /**
- * Real headless Chromium for the console's end-to-end tests and benchmark: Debian's `chromium`
- * (installed by scripts/toolchain/install-chromium.sh when missing), driven with playwright-core,
- * with the flags TOOLCHAIN.md lists and a fresh profile each launch (playwright's own). Also: axe-core injected
+ * Real headless Chromium for the console's end-to-end tests and benchmark: the shared launch
+ * (test/support/chromium.ts: Debian's `chromium`, installed when missing, the flags TOOLCHAIN.md
+ * lists, a fresh profile each launch) with the console's viewport and locale. Also: axe-core injected
  * into a page (serious and critical violations returned), screenshots into an artifacts folder,
  * and the development issuer's sign-in clicked through as a person would.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-
-const INSTALL = fileURLToPath(new URL('../../scripts/toolchain/install-chromium.sh', import.meta.url));
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
-
-/** Where Chromium is, installing Debian's package first if it is missing. */
-export function chromiumPath(): string {
-  if (existsSync('/usr/bin/chromium')) {
-    return '/usr/bin/chromium';
-  }
-  const out = execFileSync('bash', [INSTALL], { stdio: ['ignore', 'pipe', 'inherit'] })
-    .toString()
-    .trim();
-  return out.split('\n').at(-1) ?? '/usr/bin/chromium';
-}
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../../test/support/chromium.ts';
 
 export interface BrowserSession {
   browser: Browser;
@@ -41,11 +20,7 @@ export interface BrowserSession {
 
 export async function launchChromium(): Promise<BrowserSession> {
   // playwright gives every launch a fresh temporary profile of its own (the --user-data-dir).
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await launchHeadlessChromium();
   return {
     browser,
     newContext: (options = {}) =>

@@ -1,8 +1,8 @@
 /**
- * The persisted-operation allow-list for partners: sha256 (hex) of each document the console
- * sends with an API key -> that document, the shape `npm run api -- serve --partner-operations`
- * and startApiServer's `partnerOperations` take. Hashed exactly as the browser hashes them
- * (console/src/graphql/client.ts, sha256Hex), so the ids match.
+ * The console's part of the partners' persisted-operation allow-list: sha256 (hex) of each
+ * document the console sends with an API key -> that document. Hashed exactly as the browser
+ * hashes them (console/src/graphql/client.ts, sha256Hex), so the ids match; `npm run
+ * api:operations` (scripts/partner-operations.ts) folds them into the one shipped list.
  */
 import { createHash } from 'node:crypto';
 import { PARTNER_OPERATIONS } from '../src/graphql/partner-operations.ts';

@@ -1,6 +1,8 @@
 /**
  * The GraphQL API in the hub: its ServiceAccount and RBAC (api-rbac.ts), the OIDC settings it
  * verifies staff tokens against, and a Deployment + Service with a HorizontalPodAutoscaler on CPU.
+ * Partners are held to the shipped persisted operations; the ingress controller is the trusted
+ * proxy whose X-Forwarded-For names the client for the API's per-address limits.
  *
  * The OIDC settings (issuer, audience, JWKS URL) are public by nature: the API verifies tokens
  * with the issuer's published keys and holds no client secret. So they travel in a ConfigMap
@@ -26,6 +28,8 @@ export interface FleetApiArgs {
   /** Where telemetry history lives, and how often it scrapes (the API pulls the latest as often). */
   telemetry: { prometheusUrl?: string; scrapeInterval: string };
   autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
+  /** Proxies whose X-Forwarded-For the API believes (the ingress controller's pods). */
+  trustedProxies: string[];
   version: KubernetesVersion;
 }
 
@@ -34,6 +38,9 @@ export interface FleetApiArgs {
  * environment variable is set on the container), from the image's working directory.
  */
 export const API_COMMAND = ['node', 'api/src/main.ts'] as const;
+
+/** The persisted operations partners are held to, shipped in the image with the code (api/README.md). */
+export const API_PARTNER_OPERATIONS = 'api/operations/partner-operations.json';
 
 /** Holds the informer-fed view of the national fleet (21,000 sites) in memory. */
 const RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } };
@@ -100,6 +107,8 @@ export class FleetApi extends pulumi.ComponentResource {
                 ]
               : []),
             `--keys-namespace=${args.keysNamespace}`,
+            `--partner-operations=${API_PARTNER_OPERATIONS}`,
+            ...(args.trustedProxies.length > 0 ? [`--trusted-proxies=${args.trustedProxies.join(',')}`] : []),
           ],
           env: [
             { name: 'NODE_ENV', value: 'production' },

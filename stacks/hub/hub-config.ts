@@ -3,6 +3,7 @@
  * missing value stops the program with a message naming its key (`smart-fleet:oidc.issuer`).
  * Secrets stay Pulumi secrets; their format is checked without printing them.
  */
+import { isIP } from 'node:net';
 import type * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_NAMESPACE, parseDuration } from '@smart-fleet/model';
 import { type KubernetesVersion, kubernetesVersion } from '../lib/api-versions.ts';
@@ -39,7 +40,7 @@ export interface HubSettings {
   /** Where fleet objects live; the operators get their namespaced rights only here. */
   fleetNamespaces: string[];
   operators: { replicas: number; kek: pulumi.Output<string>; kekId: string; webhookTls: WebhookTls };
-  api: Autoscaling & { keysNamespace: string };
+  api: Autoscaling & { keysNamespace: string; trustedProxies: string[] };
   console: Autoscaling;
   oidc: OidcSettings;
   ingress: IngressSettings;
@@ -200,10 +201,32 @@ function readAutoscaling(
   };
 }
 
+/**
+ * The API sits behind the Ingress, so every connection comes from an ingress controller pod:
+ * its per-address limits (applied before authentication) need the client address the
+ * controller forwards. By default the cluster's private ranges are believed; narrow this to the
+ * controller's pod range where other pods could reach the API directly.
+ */
+export const DEFAULT_TRUSTED_PROXIES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8'];
+
+function cidrList(value: unknown): string | undefined {
+  if (!Array.isArray(value)) {
+    return 'must be a list of addresses or CIDR ranges, like ["10.0.0.0/8"]';
+  }
+  const bad = value.find((v) => {
+    const [address = '', bits, ...rest] = typeof v === 'string' ? v.split('/') : [''];
+    const max = isIP(address) === 6 ? 128 : 32;
+    const prefix = bits === undefined ? max : Number(bits);
+    return isIP(address) === 0 || rest.length > 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > max;
+  });
+  return bad === undefined ? undefined : `"${String(bad)}" is not an address or CIDR range`;
+}
+
 function readApi(config: StackConfig): HubSettings['api'] {
   return {
     ...readAutoscaling(config, 'api', { replicas: 2, maxReplicas: 6, ceiling: 100 }),
     keysNamespace: namespaceName(config, DEFAULT_KEYS_NAMESPACE, 'api.keysNamespace'),
+    trustedProxies: config.object<string[]>('api.trustedProxies', cidrList, DEFAULT_TRUSTED_PROXIES),
   };
 }
 

@@ -13,6 +13,8 @@ import { parse } from 'yaml';
 import { StackConfigError } from '../lib/config.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
 import { configError } from '../testing/fixtures/stack-configs.ts';
+import { API_PARTNER_OPERATIONS } from './fleet-api.ts';
+import { DEFAULT_TRUSTED_PROXIES } from './hub-config.ts';
 import { API, CONSOLE, OPERATORS, SCRAPE_CONFIG_MAP, serviceHost } from './names.ts';
 import { hubProgram } from './program.ts';
 import { FLAGS_KEY, SCRAPE_FILE, STORAGE_FILE } from './prometheus-scrape.ts';
@@ -386,6 +388,18 @@ describe('hub program: what it declares and how it is wired', () => {
     });
   });
 
+  it("holds partners to the shipped persisted operations and believes the ingress controller's X-Forwarded-For", () => {
+    const c = deployment(stack, API.name).spec.template.spec.containers[0] as Container;
+    const flag = c.args?.find((a) => a.startsWith('--partner-operations='));
+    assert.equal(flag, `--partner-operations=${API_PARTNER_OPERATIONS}`);
+    // The path is the image's working directory's, which is the repository's root.
+    const shipped = JSON.parse(
+      readFileSync(fileURLToPath(new URL(`../../${API_PARTNER_OPERATIONS}`, import.meta.url)), 'utf8'),
+    );
+    assert.ok(Object.keys(shipped).length > 0, 'the shipped allow-list holds operations');
+    assert.ok(c.args?.includes(`--trusted-proxies=${DEFAULT_TRUSTED_PROXIES.join(',')}`), String(c.args));
+  });
+
   it('routes /graphql, /v1 and / of one TLS host to the API, the agents endpoint and the console', () => {
     const ingress = stack.object('Ingress', 'smart-fleet-hub', NS) as KubernetesManifest & {
       spec: {
@@ -495,8 +509,11 @@ describe('hub program: values derived from config', () => {
         'console.maxReplicas': '3',
         fleetNamespaces: '["fleet-north","fleet-south"]',
         'monitoring.prometheusServiceAccount': 'monitoring/prometheus',
+        'api.trustedProxies': '["10.244.0.0/16"]',
       }),
     );
+    const apiArgs = deployment(stack, API.name).spec.template.spec.containers[0]?.args ?? [];
+    assert.ok(apiArgs.includes('--trusted-proxies=10.244.0.0/16'), String(apiArgs));
     assert.equal(stack.object('PodDisruptionBudget', OPERATORS.name, NS).apiVersion, 'policy/v1');
     assert.equal(stack.object('HorizontalPodAutoscaler', API.name, NS).apiVersion, 'autoscaling/v2');
     const operators = deployment(stack, OPERATORS.name);
@@ -719,6 +736,12 @@ describe('hub program: config errors stop it, naming the key', () => {
       set: { 'ingress.tlsCertificate': other.certificate },
       key: 'ingress.tlsKey',
       message: /both/,
+    },
+    {
+      what: 'a trusted proxy that is no address',
+      set: { 'api.trustedProxies': '["10.0.0.0/33"]' },
+      key: 'api.trustedProxies',
+      message: /"10\.0\.0\.0\/33" is not an address or CIDR range/,
     },
     {
       what: 'a bad Prometheus account',

@@ -58,6 +58,7 @@ export function hubProgram(): StackOutputs {
         maxReplicas: settings.api.maxReplicas,
         targetCpuPercent: settings.api.targetCpuPercent,
       },
+      trustedProxies: settings.api.trustedProxies,
       version: settings.version,
     },
     { ...inHub, dependsOn: [namespaces, crds] },

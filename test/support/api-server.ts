@@ -74,7 +74,14 @@ export async function apiHarness(
     oidc: issuer.config,
     namespace,
     keysNamespace: namespace,
-    rateLimits: { partner: { ratePerSecond: 1000, burst: 1000 } },
+    // Every test request comes from 127.0.0.1: tests of the limits set their own.
+    rateLimits: {
+      partner: { ratePerSecond: 1000, burst: 1000 },
+      address: {
+        requests: { ratePerSecond: 100_000, burst: 100_000 },
+        failures: { ratePerSecond: 1000, burst: 1000 },
+      },
+    },
     prometheusUrl: prometheus.url,
     scrapeIntervalMs: prometheus.scrapeIntervalMs,
     ...options.serverOptions,

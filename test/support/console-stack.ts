@@ -8,8 +8,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ApiServer, type DevIssuer, startApiServer, startDevIssuer } from '@smart-fleet/api';
-import { CONSOLE_DIST, ensureConsoleBuilt, partnerOperationsManifest } from '@smart-fleet/console';
+import {
+  type ApiServer,
+  type DevIssuer,
+  readPartnerOperations,
+  startApiServer,
+  startDevIssuer,
+} from '@smart-fleet/api';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '@smart-fleet/console';
 import { listAll, silentLogger } from '@smart-fleet/kube';
 import { localKek, type Manager } from '@smart-fleet/operators';
 import { startSampleFleet } from '../../scripts/sample-fleet.ts';
@@ -85,12 +91,13 @@ async function startParts(o: {
     keysNamespace: namespace,
     prometheusUrl: prometheus.url,
     scrapeIntervalMs: prometheus.scrapeIntervalMs,
-    partnerOperations: partnerOperationsManifest(),
+    partnerOperations: readPartnerOperations(),
     console: {
       dir: CONSOLE_DIST,
       settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: CONSOLE_CLIENT_ID },
     },
   });
+  // Stopped with the rest: left running, its watches kept the test process alive after the suite.
   started.push(() => api.stop());
   const gql = async (
     caller: Caller,

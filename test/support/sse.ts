@@ -1,26 +1,31 @@
 /**
- * A GraphQL subscription over Server-Sent Events, as a client sees it: POST the operation with
- * `Accept: text/event-stream`, then read `next` events until told to stop.
+ * A GraphQL subscription over Server-Sent Events, as a client sees it: POST the operation (or a
+ * persisted operation's id) with `Accept: text/event-stream`, then read `next` events until
+ * told to stop or the server ends the stream.
  */
 export interface SseSubscription {
   /** The next event's payload, or an error if none arrives within `timeoutMs`. */
   next(timeoutMs?: number): Promise<{ data?: Record<string, unknown>; errors?: { message: string }[] }>;
   /** Resolves true if no event arrives within `ms` (for "must not be told" checks). */
   silentFor(ms: number): Promise<boolean>;
+  /** Resolves true once the server ends the stream, false if it is still open after `ms`; events meanwhile are kept for `next`. */
+  endsWithin(ms: number): Promise<boolean>;
   close(): void;
 }
 
 export async function subscribe(
   url: string,
   headers: Record<string, string>,
-  query: string,
+  /** The document; undefined when `extensions` names a persisted operation instead. */
+  query: string | undefined,
   variables?: Record<string, unknown>,
+  extensions?: Record<string, unknown>,
 ): Promise<SseSubscription> {
   const abort = new AbortController();
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, extensions }),
     signal: abort.signal,
   });
   if (!response.ok || !response.body) {
@@ -69,6 +74,32 @@ export async function subscribe(
     },
     async silentFor(ms) {
       return (await waitEvent(ms)) === undefined;
+    },
+    async endsWithin(ms) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          return false;
+        }
+        pending ??= pump().finally(() => {
+          pending = undefined;
+        });
+        let timer: NodeJS.Timeout | undefined;
+        const outcome = await Promise.race([
+          pending.then(
+            () => 'event' as const,
+            () => 'ended' as const,
+          ),
+          new Promise<'open'>((resolve) => {
+            timer = setTimeout(resolve, left, 'open');
+          }),
+        ]);
+        clearTimeout(timer);
+        if (outcome !== 'event') {
+          return outcome === 'ended';
+        }
+      }
     },
     close() {
       abort.abort();

@@ -154,6 +154,8 @@ export class ApiKeyStore {
    * are random and never reused, so a tombstone the watch never clears costs a few bytes only.
    */
   readonly #tombstones = new Set<string>();
+  /** Who waits to hear that a key is gone (open subscription streams), by key id. */
+  readonly #revocationListeners = new Map<string, Set<() => void>>();
   #informer?: SecretInformer;
   #stopped = false;
   #synced = false;
@@ -248,6 +250,7 @@ export class ApiKeyStore {
     }
     this.#tombstones.add(id);
     this.#entries.delete(id);
+    this.#revoked(id);
     return existed;
   }
 
@@ -283,6 +286,35 @@ export class ApiKeyStore {
     };
   }
 
+  /**
+   * Calls `listener` once, when key `id` is revoked here or its Secret goes away (revoked through
+   * another replica, deleted, or no longer well-formed); at once if it is already gone. Returns
+   * what stops listening.
+   */
+  onRevoked(id: string, listener: () => void): () => void {
+    if (!this.#entries.has(id)) {
+      listener();
+      return () => {};
+    }
+    const listeners = this.#revocationListeners.get(id) ?? new Set();
+    this.#revocationListeners.set(id, listeners);
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#revocationListeners.get(id) === listeners) {
+        this.#revocationListeners.delete(id);
+      }
+    };
+  }
+
+  #revoked(id: string): void {
+    const listeners = this.#revocationListeners.get(id);
+    this.#revocationListeners.delete(id);
+    for (const listener of listeners ?? []) {
+      listener();
+    }
+  }
+
   #upsert(secret: V1Secret): void {
     const entry = entryFrom(secret);
     if (!entry) {
@@ -301,6 +333,7 @@ export class ApiKeyStore {
     if (id) {
       this.#entries.delete(id);
       this.#tombstones.delete(id);
+      this.#revoked(id);
     }
   }
 

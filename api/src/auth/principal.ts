@@ -17,6 +17,8 @@ export type Principal =
       role: StaffRole;
       /** For logs and audit annotations: the token's name or email claim, else the subject. */
       display: string;
+      /** When the token expires (ms since the epoch): open subscription streams end then. */
+      expiresAt?: number;
     }
   | {
       kind: 'partner';
@@ -27,10 +29,14 @@ export type Principal =
       display: string;
     };
 
-/** A request that could not be authenticated; `message` is safe to return to the caller. */
+/**
+ * A request that could not be authenticated; `message` is safe to return to the caller. 401: no
+ * or bad credentials; 403: good credentials that grant nothing here (a token without a role);
+ * 503: the credentials could not be checked (the identity provider is down).
+ */
 export class AuthError extends Error {
-  readonly status: number;
-  constructor(message: string, status = 401) {
+  readonly status: 401 | 403 | 503;
+  constructor(message: string, status: 401 | 403 | 503 = 401) {
     super(message);
     this.name = 'AuthError';
     this.status = status;

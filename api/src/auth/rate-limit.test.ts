@@ -68,3 +68,12 @@ test('nonsense options are refused', () => {
   assert.throws(() => new RateLimiter({ ratePerSecond: 1, burst: 1, maxKeys: 0 }), RangeError);
   assert.throws(() => new RateLimiter({ ratePerSecond: Number.NaN, burst: 1 }), RangeError);
 });
+
+test('peek tells what take would, spending nothing', () => {
+  const limiter = new RateLimiter({ ratePerSecond: 1, burst: 1 });
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(limiter.peek('k', T0), { ok: true });
+  }
+  assert.equal(limiter.take('k', T0).ok, true);
+  assert.deepEqual(limiter.peek('k', T0), { ok: false, retryAfterSeconds: 1 });
+});

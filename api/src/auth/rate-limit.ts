@@ -45,10 +45,18 @@ export class RateLimiter {
       bucket.tokens -= 1;
       return { ok: true };
     }
-    return {
-      ok: false,
-      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#ratePerSecond)),
-    };
+    return { ok: false, retryAfterSeconds: this.#wait(bucket) };
+  }
+
+  /** Whole seconds until the bucket holds a token again. */
+  #wait(bucket: Bucket): number {
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#ratePerSecond));
+  }
+
+  /** What `take` would decide, spending nothing. */
+  peek(key: string, now: number = Date.now()): RateLimitDecision {
+    const bucket = this.#refilled(key, now);
+    return bucket.tokens >= 1 ? { ok: true } : { ok: false, retryAfterSeconds: this.#wait(bucket) };
   }
 
   /** How many callers are remembered now. */

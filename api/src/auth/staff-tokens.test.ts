@@ -63,19 +63,30 @@ async function refused(token: string, message: string | RegExp, status = 401, ch
   });
 }
 
-test('an operator token verifies as an operator, shown by email', async () => {
+/** The token's `exp`, in ms: the principal carries it, so a subscription can end at it. */
+const expiresAtOf = (jwt: string) =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp * 1000;
+
+test('an operator token verifies as an operator, shown by email, with its expiry', async () => {
   const jwt = await issuer.sign({ sub: 'u-1', roles: ['noc', 'operator'], email: 'ada@example.com' });
   assert.deepEqual(await verify(jwt), {
     kind: 'staff',
     id: 'u-1',
     role: 'operator',
     display: 'ada@example.com',
+    expiresAt: expiresAtOf(jwt),
   });
 });
 
 test('a noc token verifies as noc, shown by subject when it has no email or name', async () => {
   const jwt = await issuer.sign({ sub: 'u-2', roles: ['noc', 'unrelated'] });
-  assert.deepEqual(await verify(jwt), { kind: 'staff', id: 'u-2', role: 'noc', display: 'u-2' });
+  assert.deepEqual(await verify(jwt), {
+    kind: 'staff',
+    id: 'u-2',
+    role: 'noc',
+    display: 'u-2',
+    expiresAt: expiresAtOf(jwt),
+  });
 });
 
 test('the name claim is shown when there is no email', async () => {
@@ -83,7 +94,13 @@ test('the name claim is shown when there is no email', async () => {
   const jwt = await token({ roles: ['noc'], name: 'Grace' }, { alg: 'ES256', kid })
     .setSubject('u-3')
     .sign(key);
-  assert.deepEqual(await verify(jwt), { kind: 'staff', id: 'u-3', role: 'noc', display: 'Grace' });
+  assert.deepEqual(await verify(jwt), {
+    kind: 'staff',
+    id: 'u-3',
+    role: 'noc',
+    display: 'Grace',
+    expiresAt: expiresAtOf(jwt),
+  });
 });
 
 test('roles given as a space-separated string count', async () => {

@@ -234,7 +234,13 @@ function staffPrincipal(claims: JWTPayload, rolesClaim: string): Principal {
   if (!role) {
     throw new AuthError(`token has no SMART Fleet role (operator or noc) in claim ${rolesClaim}`, 403);
   }
-  return { kind: 'staff', id: sub, role, display: displayName(claims, sub) };
+  return {
+    kind: 'staff',
+    id: sub,
+    role,
+    display: displayName(claims, sub),
+    expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
+  };
 }
 
 function displayName(claims: JWTPayload, sub: string): string {

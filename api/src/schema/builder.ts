@@ -1,8 +1,9 @@
 /**
  * The one Pothos builder every schema module adds to. Plugins: scope-auth (every type and field
  * declares who may see it), relay (global ids, `node`, cursor connections), errors (mutations
- * return typed errors a client can branch on), complexity (depth and cost limits before any
- * resolver runs), dataloader (batched loads for what the in-memory view does not hold).
+ * return typed errors a client can branch on), complexity (each field's cost, which limits/
+ * checks against the caller's limits before anything runs), dataloader (batched loads for what
+ * the in-memory view does not hold).
  */
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
@@ -14,7 +15,6 @@ import { GraphQLError } from 'graphql';
 import type { PartnerScope } from '../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { authScopes } from './auth-scopes.ts';
-import { queryLimits } from './query-limits.ts';
 
 export interface FleetSchemaTypes {
   Context: ApiContext;
@@ -49,7 +49,7 @@ export const builder = new SchemaBuilder<FleetSchemaTypes>({
     authScopes,
     authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _context, info) =>
-      new GraphQLError(`not authorized to read ${info.parentType.name}.${info.fieldName}`, {
+      new GraphQLError(unauthorizedMessage(info.parentType.name, info.fieldName), {
         extensions: { code: 'FORBIDDEN' },
       }),
   },
@@ -63,21 +63,21 @@ export const builder = new SchemaBuilder<FleetSchemaTypes>({
     nodesQueryOptions: false,
   },
   errors: { defaultTypes: [] },
-  complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
-    limit: queryLimits,
-    complexityError: (kind, result) =>
-      new GraphQLError(
-        kind === 'Depth'
-          ? `query is nested ${result.depth} levels deep; at most ${result.maxDepth} allowed`
-          : kind === 'Breadth'
-            ? `query selects ${result.breadth} fields; at most ${result.maxBreadth} allowed`
-            : `query costs ${result.complexity}; at most ${result.maxComplexity} allowed (ask for fewer rows or fields)`,
-        { extensions: { code: 'QUERY_TOO_COMPLEX', limit: kind.toLowerCase() } },
-      ),
-  },
+  // Costs per field live on the schema; the limits are enforced once per operation, before it is
+  // compiled or run (limits/limits-plugins.ts), not inside root resolvers where this plugin checks.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
 });
+
+/** A refused root field says what the caller tried: to run a mutation, to subscribe, to read a field. */
+export function unauthorizedMessage(parentType: string, field: string): string {
+  if (parentType === 'Mutation') {
+    return `not authorized to run ${field}`;
+  }
+  if (parentType === 'Subscription') {
+    return `not authorized to subscribe to ${field}`;
+  }
+  return `not authorized to read ${parentType}.${field}`;
+}
 
 builder.scalarType('DateTime', {
   description: 'An RFC 3339 time, e.g. 2026-11-25T09:30:00Z.',

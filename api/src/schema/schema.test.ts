@@ -17,6 +17,8 @@ import {
   isAbstractType,
   isObjectType,
 } from 'graphql';
+import type { ApiContext } from '../context.ts';
+import { authScopes } from './auth-scopes.ts';
 import { printFleetSchema, schema } from './index.ts';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
@@ -139,4 +141,67 @@ test('no DRM type can carry key material', () => {
       assert.doesNotMatch(field, /key(Material|Data|Bytes)?$|secret|kek|wrapped/i, `${name}.${field}`);
     }
   }
+});
+
+/** Fields that carry what sites reported, wherever they appear. */
+const TELEMETRY_FIELD = /^(telemetry|telemetrySeries|activeStreams|egressMbps|utilization|saturatedSites)$/;
+const TELEMETRY_TYPE = /Telemetry|Sample$/;
+
+/**
+ * A partner key with `sites:read` and `content:read` but not `telemetry:read` reaches no
+ * telemetry: walking from every root field, a field a partner passes (its scopes, or those of
+ * the object it is on) never carries telemetry or leads to a telemetry type.
+ */
+test('no telemetry is reachable by a partner key without telemetry:read', () => {
+  const scopes = authScopes({
+    principal: {
+      kind: 'partner',
+      id: 'k',
+      tenant: 't',
+      scopes: new Set(['sites:read', 'content:read']),
+      display: 'k',
+    },
+  } as unknown as ApiContext) as Record<string, unknown>;
+  /** Whether a partner passes scopes: object maps pass when any entry does; per-object functions (a site's tenant) are taken as passing. */
+  const passes = (authScopes: unknown): boolean => {
+    if (authScopes === undefined || typeof authScopes === 'function') {
+      return true;
+    }
+    return Object.entries(authScopes as Record<string, unknown>).some(([name, wanted]) => {
+      const scope = scopes[name];
+      assert.ok(scope !== undefined, `unknown scope ${name}`);
+      return typeof scope === 'function' ? scope(wanted) : scope === true && wanted === true;
+    });
+  };
+  const reached = new Set<string>();
+  const leaks: string[] = [];
+  const visit = (type: GraphQLNamedType) => {
+    if (reached.has(type.name)) {
+      return;
+    }
+    reached.add(type.name);
+    if (isAbstractType(type)) {
+      schema.getPossibleTypes(type).forEach(visit);
+      return;
+    }
+    if (!isObjectType(type) || !passes(pothos(type)?.authScopes)) {
+      return;
+    }
+    for (const field of Object.values(type.getFields())) {
+      const target = getNamedType(field.type);
+      if (!passes(pothos(field)?.authScopes)) {
+        continue;
+      }
+      if (TELEMETRY_FIELD.test(field.name) || TELEMETRY_TYPE.test(target.name)) {
+        leaks.push(`${type.name}.${field.name}`);
+      }
+      visit(target);
+    }
+  };
+  for (const root of [schema.getQueryType(), schema.getSubscriptionType()]) {
+    assert.ok(root);
+    visit(root);
+  }
+  assert.deepEqual(leaks, []);
+  assert.ok(reached.has('Site') && reached.has('FleetSummary'), 'the walk reaches the partner types');
 });

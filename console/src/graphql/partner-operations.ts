@@ -1,9 +1,11 @@
 /**
  * Every GraphQL document the console sends with a partner's API key, and nothing else: the
- * API holds partners to a persisted-operation allow-list, so this module is that list's source.
- * `console/scripts/partner-operations.ts` turns it into the sha256 -> document file the API
- * loads (`--partner-operations`), and the console sends partners' requests by hash only. A
- * partner screen that needs another query adds it here, or the API refuses it.
+ * API holds partners to one persisted-operation allow-list, and this module is the console's
+ * part of it. `npm run api:operations` compiles these (hashed as the browser hashes them) with
+ * the partner integrations' documents into api/operations/partner-operations.json, which the
+ * API loads (`--partner-operations`); the console sends partners' requests by hash only. A
+ * partner screen that needs another query adds it here and runs `npm run api:operations`, or
+ * the API refuses it.
  */
 import {
   FLEET_SUMMARY,

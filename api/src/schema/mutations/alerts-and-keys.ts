@@ -82,7 +82,8 @@ builder.mutationFields((t) => ({
     type: ApiKeyRef,
     authScopes: OPERATOR,
     errors: { types: MUTATION_ERRORS },
-    description: 'Revokes a partner key at once: its next request is refused.',
+    description:
+      'Revokes a partner key at once: its next request is refused and its open subscription streams end.',
     args: { keyId: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       const record = context.apiKeys.get(args.keyId);

@@ -60,6 +60,18 @@ export function scopedFilter(
   return { ...f, clusters: undefined, tenants: [p.tenant] };
 }
 
+/** Sort orders that read telemetry: ordering by them would tell a partner without `telemetry:read` the values. */
+const TELEMETRY_SORTS: ReadonlySet<string> = new Set(['ACTIVE_STREAMS']);
+
+function checkSortAllowed(context: ApiContext, field: string | undefined): void {
+  const p = context.principal;
+  if (field && TELEMETRY_SORTS.has(field) && p.kind === 'partner' && !p.scopes.has('telemetry:read')) {
+    throw new GraphQLError(`sorting by ${field} needs an API key with the telemetry:read scope`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
+  }
+}
+
 export function badPaging(error: unknown): never {
   if (error instanceof CursorError || error instanceof RangeError) {
     throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -102,6 +114,7 @@ builder.queryFields((t) => ({
       },
       complexity: (args) => ({ field: 1, multiplier: Math.min(500, args.first ?? args.last ?? 50) }),
       resolve: (_root, args, context) => {
+        checkSortAllowed(context, args.sort?.field);
         const filter = scopedFilter(context, args.filter);
         if (!filter) {
           return connectionOf(EMPTY);

@@ -1,7 +1,8 @@
 /**
  * Who may read what, in one place. Staff (operators and NOC) read everything; a partner reads
- * only its own tenant's sites (with `sites:read`), content (`content:read`) and per-site
- * telemetry (`telemetry:read`), and only the fields listed as partner-visible below.
+ * only its own tenant's sites (with `sites:read`), content (`content:read`) and its sites'
+ * telemetry (`telemetry:read`: the latest sample, the series, and the summaries' streams,
+ * egress and saturation), and never the staff-only fields listed below.
  */
 export const STAFF = { staff: true } as const;
 export const OPERATOR = { operator: true } as const;

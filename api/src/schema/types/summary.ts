@@ -3,7 +3,7 @@
 import type { RegionPoint } from '../../telemetry/series.ts';
 import type { FleetSummary, RegionSummary } from '../../view/fleet-summary.ts';
 import { builder } from '../builder.ts';
-import { SITE_TREE, STAFF } from './scopes.ts';
+import { SITE_TREE, STAFF, TELEMETRY_TREE } from './scopes.ts';
 
 type FieldBuilder = Parameters<Parameters<typeof builder.objectType>[1]['fields'] & object>[0];
 
@@ -12,21 +12,31 @@ const PhaseCount = builder.objectRef<{ phase: string; count: number }>('PhaseCou
   fields: (t) => ({ phase: t.exposeString('phase'), count: t.exposeInt('count') }),
 });
 
+/** What the sites reported (telemetry: a partner needs `telemetry:read`), or what they are built for. */
+type Figure = { int?: boolean; telemetry?: boolean };
+
 function capacityFields(t: FieldBuilder) {
-  const figure = (key: keyof RegionSummary, description: string, int = false) =>
-    int
-      ? t.int({ description, resolve: (o) => (o as RegionSummary)[key] as number })
-      : t.float({ description, resolve: (o) => (o as RegionSummary)[key] as number });
+  const figure = (key: keyof RegionSummary, description: string, { int, telemetry }: Figure = {}) => {
+    const options = {
+      description,
+      authScopes: telemetry ? TELEMETRY_TREE : undefined,
+      resolve: (o: unknown) => (o as RegionSummary)[key] as number,
+    };
+    return int ? t.int(options) : t.float(options);
+  };
   return {
-    sites: figure('sites', 'Sites counted.', true),
-    activeStreams: figure('activeStreams', 'Concurrent streams the sites last reported.', true),
-    egressMbps: figure('egressMbps', 'Egress the sites last reported.'),
+    sites: figure('sites', 'Sites counted.', { int: true }),
+    activeStreams: figure('activeStreams', 'Concurrent streams the sites last reported.', {
+      int: true,
+      telemetry: true,
+    }),
+    egressMbps: figure('egressMbps', 'Egress the sites last reported.', { telemetry: true }),
     egressCapacityMbps: figure(
       'egressCapacityMbps',
       "Sum of the sites' egress budgets (decommissioned excluded).",
     ),
-    subscriberCapacity: figure('subscriberCapacity', 'Subscribers the sites may serve.', true),
-    utilization: figure('utilization', 'egressMbps / egressCapacityMbps.'),
+    subscriberCapacity: figure('subscriberCapacity', 'Subscribers the sites may serve.', { int: true }),
+    utilization: figure('utilization', 'egressMbps / egressCapacityMbps.', { telemetry: true }),
   };
 }
 
@@ -62,6 +72,7 @@ export const FleetSummaryRef = builder.objectRef<FleetSummary>('FleetSummary').i
     byKind: t.field({ type: [KindCount], resolve: (s) => s.byKind }),
     saturatedSites: t.int({
       description: 'Sites whose reported egress is over 90% of their budget.',
+      authScopes: TELEMETRY_TREE,
       resolve: (s) => s.saturatedSites,
     }),
     generatedAt: t.field({ type: 'DateTime', resolve: (s) => s.generatedAt }),
