@@ -151,6 +151,15 @@ const figures: Record<string, unknown> = {
   cpus: cpus().length,
   refreshEveryMs: DEFAULT_HEALTH.refreshEveryMs,
 };
+// Interrupted, the throwaway hub goes too (a finally block does not run on a signal).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopHub(dir).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
 try {
   const hub = await startHub({
     dir,

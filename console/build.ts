@@ -56,6 +56,8 @@ export async function ensureConsoleBuilt(
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [VITE, 'build', HERE], {
       cwd: ROOT,
+      // Vite colours its output whenever CI is set; its lines go into logs unless on a terminal.
+      env: process.stderr.isTTY ? process.env : { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const forward = (chunk: Buffer) => {
