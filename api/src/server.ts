@@ -62,6 +62,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const latest = new LatestTelemetry({
     prometheus,
     intervalMs: scrapeIntervalMs,
+    namespace: options.namespace,
     // Pulls start after the view exists (latest.start below), so `view` is always set here.
     onChange: (keys) => view.telemetryChanged(keys),
     log: log.child({ component: 'telemetry' }),

@@ -107,10 +107,19 @@ describe('telemetry from Prometheus', () => {
     const first = await h.gql(h.noc, SUMMARY);
     const name = sites[0]?.metadata.name as string;
     exported.set(name, { ...(exported.get(name) as SiteTelemetry), activeStreams: 1000 });
+    let seen: unknown;
     await waitFor(
-      async () => (await h.gql(h.noc, SUMMARY)).data?.fleetSummary?.activeStreams === expectedStreams(),
+      async () => {
+        const answer = await h.gql(h.noc, SUMMARY);
+        seen = { summary: answer.data?.fleetSummary, errors: answer.errors };
+        return answer.data?.fleetSummary?.activeStreams === expectedStreams();
+      },
       { what: 'the cached summary to follow the new telemetry', timeoutMs: 30000 },
-    );
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; expected ${expectedStreams()} streams, last saw ${JSON.stringify(seen)}`,
+      );
+    });
     assert.notEqual(first.data.fleetSummary.activeStreams, expectedStreams());
   });
 

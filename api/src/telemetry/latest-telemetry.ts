@@ -11,7 +11,7 @@
 import type { Logger } from '@smart-fleet/kube';
 import { type SiteTelemetry, TELEMETRY_FIELDS, TELEMETRY_METRICS } from '@smart-fleet/model';
 import type { PrometheusClient } from './prometheus-client.ts';
-import { LIVE_ONLY } from './promql.ts';
+import { LIVE_ONLY, promqlString } from './promql.ts';
 
 export interface LatestTelemetryOptions {
   prometheus: PrometheusClient;
@@ -19,6 +19,8 @@ export interface LatestTelemetryOptions {
   intervalMs?: number;
   /** Drop values this old when Prometheus stops answering (default 3 intervals). */
   staleAfterMs?: number;
+  /** Pull this namespace's sites only (an API that watches one namespace); all when absent. */
+  namespace?: string;
   /** Called with the keys whose telemetry changed (appeared, went, or moved). */
   onChange?: (keys: string[]) => void;
   log: Logger;
@@ -72,9 +74,12 @@ export class LatestTelemetry {
   async #pull(): Promise<void> {
     const now = this.#o.now ?? Date.now;
     try {
+      const scope = this.#o.namespace === undefined ? '' : `,namespace=${promqlString(this.#o.namespace)}`;
       const vectors = await Promise.all(
         TELEMETRY_FIELDS.map((f) =>
-          this.#o.prometheus.query(`max by (namespace, site) (${TELEMETRY_METRICS[f]}{${LIVE_ONLY}})`),
+          this.#o.prometheus.query(
+            `max by (namespace, site) (${TELEMETRY_METRICS[f]}{${LIVE_ONLY}${scope}})`,
+          ),
         ),
       );
       const next = new Map<string, Partial<SiteTelemetry>>();
