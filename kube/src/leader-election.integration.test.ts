@@ -48,7 +48,7 @@ after(async () => {
 describe('a hung renew', () => {
   it('the leader steps down within the renew deadline; a standby takes over a lease duration after the last renewal it saw; no overlap', async () => {
     const r = race('hung-renew');
-    r.observeLease();
+    await r.observeLease();
     // The leader's Lease calls go through a proxy that will stall; its writes go straight to the
     // API server and keep working: only the fence can stop them.
     const a = await r.replica({ identity: 'a', leaseViaProxy: true });
@@ -153,7 +153,7 @@ describe('clock skew of 30 s on one replica', { concurrency: true }, () => {
       const sign = skewMs > 0 ? '+' : '-';
       it(`${sign}30 s on the ${skewed}: no early takeover, no stuck lease`, async () => {
         const r = race(`skew-${sign === '+' ? 'ahead' : 'behind'}-${skewed}`);
-        r.observeLease();
+        await r.observeLease();
         const leader = await r.replica({ identity: 'l', wallSkewMs: skewed === 'leader' ? skewMs : 0 });
         await leads(leader);
         const standby = await r.replica({ identity: 's', wallSkewMs: skewed === 'standby' ? skewMs : 0 });

@@ -180,40 +180,45 @@ export class LeaseRace {
    * Polls the Lease every 50 ms from outside (straight to the API server) and notes each change
    * of its record with a time the change surely came after: the start of the last poll that did
    * not see it (a read begun after a write sees it). A standby observed that change no sooner,
-   * so it may take over no sooner than a lease duration after that time.
+   * so it may take over no sooner than a lease duration after that time. Resolves once a first
+   * read has answered: start it before any replica, or the first record it sees (the Lease's
+   * creation) has no such time, and with no renewal seen before a fault there is nothing to
+   * judge the takeover against.
    */
-  observeLease(): void {
+  async observeLease(): Promise<void> {
     let last = '';
     let busy = false;
     let unseenSince = Number.NEGATIVE_INFINITY;
-    this.#observer = setInterval(() => {
+    const poll = async () => {
       if (busy) {
         return;
       }
       busy = true;
       const started = performance.now();
-      this.#readLease()
-        .then((lease) => {
-          const record = JSON.stringify([
-            lease.spec?.holderIdentity,
-            lease.spec?.renewTime,
-            lease.metadata?.resourceVersion,
-          ]);
-          if (record !== last) {
-            last = record;
-            this.#renewals.push({ at: unseenSince, holder: lease.spec?.holderIdentity ?? '' });
-          }
-          unseenSince = started;
-        })
-        .catch((error: unknown) => {
-          if (apiStatusCode(error) === 404) {
-            unseenSince = started; // not written yet: its creation comes after this read began
-          } // else slow or refused: the next poll tries again
-        })
-        .finally(() => {
-          busy = false;
-        });
-    }, 50);
+      try {
+        const lease = await this.#readLease();
+        const record = JSON.stringify([
+          lease.spec?.holderIdentity,
+          lease.spec?.renewTime,
+          lease.metadata?.resourceVersion,
+        ]);
+        if (record !== last) {
+          last = record;
+          this.#renewals.push({ at: unseenSince, holder: lease.spec?.holderIdentity ?? '' });
+        }
+        unseenSince = started;
+      } catch (error) {
+        if (apiStatusCode(error) === 404) {
+          unseenSince = started; // not written yet: its creation comes after this read began
+        } else if (!Number.isFinite(unseenSince)) {
+          throw error; // no baseline yet: the caller must know
+        } // else slow or refused: the next poll tries again
+      } finally {
+        busy = false;
+      }
+    };
+    await poll();
+    this.#observer = setInterval(() => void poll().catch(() => undefined), 50);
   }
 
   #readLease() {
