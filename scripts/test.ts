@@ -17,6 +17,7 @@ import { TEST_SCRAPE_INTERVAL_MS } from '../test/support/test-prometheus.ts';
 const PACKAGES = [
   'model',
   'kube',
+  'services',
   'hub',
   'operators',
   'api',

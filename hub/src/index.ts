@@ -1,3 +1,4 @@
+export { freePort, portInUse } from '@smart-fleet/kube';
 export * from './apply-inventory.ts';
 export * from './crds.ts';
 export * from './hub-references.ts';
@@ -5,6 +6,5 @@ export * from './inventory-files.ts';
 export * from './local-hub.ts';
 export * from './local-prometheus.ts';
 export { makeServingCert, type ServingCert } from './pki.ts';
-export * from './ports.ts';
 export * from './progress.ts';
 export * from './toolchain.ts';

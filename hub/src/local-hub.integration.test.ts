@@ -4,10 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connect, waitFor } from '@smart-fleet/kube';
+import { connect, freePort, waitFor } from '@smart-fleet/kube';
 import { isAlive } from './hub-process.ts';
 import { type HubInfo, type HubOptions, hubStatus, resetHub, startHub, stopHub } from './local-hub.ts';
-import { freePort } from './ports.ts';
 
 const quiet = () => {};
 

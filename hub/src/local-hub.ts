@@ -5,12 +5,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@smart-fleet/kube';
+import { portInUse, waitFor } from '@smart-fleet/kube';
 import { httpsGet, type TlsFiles } from './https-probe.ts';
 import { isAlive, logTail, type StartedProcess, startDetached, stopProcess } from './hub-process.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki, type Pki, pkiAt } from './pki.ts';
-import { portInUse } from './ports.ts';
 import { ensureToolchain, type Toolchain } from './toolchain.ts';
 
 export interface HubOptions {

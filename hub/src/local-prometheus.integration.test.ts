@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { freePort } from '@smart-fleet/kube';
 import { prometheusStatus, startPrometheus, stopPrometheus } from './local-prometheus.ts';
-import { freePort } from './ports.ts';
 
 describe('the local Prometheus', () => {
   const dir = mkdtempSync(join(tmpdir(), 'local-prometheus-'));

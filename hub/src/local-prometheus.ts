@@ -13,10 +13,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@smart-fleet/kube';
+import { portInUse, waitFor } from '@smart-fleet/kube';
 import { DEFAULT_REPLAY_WINDOW_MS, formatDuration } from '@smart-fleet/model';
 import { isAlive, logTail, startDetached, stopProcess } from './hub-process.ts';
-import { portInUse } from './ports.ts';
 import { run } from './run.ts';
 import { cacheDir } from './toolchain.ts';
 

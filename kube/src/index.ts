@@ -14,6 +14,7 @@ export * from './log.ts';
 export * from './metrics.ts';
 export * from './object-ref.ts';
 export * from './pool.ts';
+export * from './ports.ts';
 export { DEFAULT_REQUEST_TIMEOUT_MS, RequestTimeoutError, withTimeout } from './request-timeout.ts';
 export * from './status.ts';
 export * from './wait.ts';

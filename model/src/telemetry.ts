@@ -17,11 +17,14 @@ export const SiteTelemetry = Strict(
       description: 'Share of segments served from the cache.',
     }),
     storageUsedGB: Type.Number({ minimum: 0, maximum: 1e6, description: 'Content storage in use, GB.' }),
-    acceleratorsHealthy: Type.Integer({
-      minimum: 0,
-      maximum: 64,
-      description: 'Stream accelerators working.',
-    }),
+    acceleratorsHealthy: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 64,
+        description:
+          'Stream accelerators working, as the device plugin reports them; absent where none reports.',
+      }),
+    ),
     drmDenials: Type.Integer({
       minimum: 0,
       maximum: 1e9,
@@ -39,6 +42,15 @@ export type SiteTelemetry = Static<typeof SiteTelemetry>;
 
 export type TelemetryField = keyof SiteTelemetry;
 export const TELEMETRY_FIELDS = Object.keys(SiteTelemetry.properties) as TelemetryField[];
+/**
+ * Fields a site may leave out when nothing measures them (no device plugin: no accelerator
+ * count). An absent figure is shown and judged as unknown, never as zero.
+ */
+export const OPTIONAL_TELEMETRY_FIELDS: readonly TelemetryField[] = ['acceleratorsHealthy'];
+/** What every sample carries; a sample (or a series point) without one of these is incomplete. */
+export const REQUIRED_TELEMETRY_FIELDS = TELEMETRY_FIELDS.filter(
+  (f) => !OPTIONAL_TELEMETRY_FIELDS.includes(f),
+);
 
 /** One sample an agent took: the telemetry, at a time (milliseconds since the epoch). */
 export interface TelemetrySample {
@@ -94,6 +106,21 @@ export function isSaturated(
   return budgetMbps > 0 && egressSaturation(telemetry, budgetMbps) > threshold;
 }
 
+/** Why `v` is not a value of `field` within the schema's bounds, or undefined. */
+function fieldProblem(field: TelemetryField, v: unknown): string | undefined {
+  const bounds = SiteTelemetry.properties[field] as { type: string; minimum: number; maximum: number };
+  const integer = bounds.type === 'integer';
+  const ok =
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    v >= bounds.minimum &&
+    v <= bounds.maximum &&
+    (!integer || Number.isInteger(v));
+  return ok
+    ? undefined
+    : `must be ${integer ? 'an integer' : 'a number'} from ${bounds.minimum} to ${bounds.maximum}`;
+}
+
 /**
  * Checks a value as telemetry against the schema's bounds: the telemetry (only its known
  * fields), or a problem naming the first bad field under `path` (`telemetry.egressMbps must
@@ -109,20 +136,15 @@ export function checkTelemetry(
   const raw = value as Record<string, unknown>;
   const telemetry: Record<string, number> = {};
   for (const field of TELEMETRY_FIELDS) {
-    const bounds = SiteTelemetry.properties[field] as { type: string; minimum: number; maximum: number };
     const v = raw[field];
-    const integer = bounds.type === 'integer';
-    if (
-      typeof v !== 'number' ||
-      !Number.isFinite(v) ||
-      v < bounds.minimum ||
-      v > bounds.maximum ||
-      (integer && !Number.isInteger(v))
-    ) {
-      const what = integer ? 'an integer' : 'a number';
-      return { problem: `${path}.${field} must be ${what} from ${bounds.minimum} to ${bounds.maximum}` };
+    if (v === undefined && OPTIONAL_TELEMETRY_FIELDS.includes(field)) {
+      continue;
     }
-    telemetry[field] = v;
+    const problem = fieldProblem(field, v);
+    if (problem) {
+      return { problem: `${path}.${field} ${problem}` };
+    }
+    telemetry[field] = v as number;
   }
   return { telemetry: telemetry as SiteTelemetry };
 }

@@ -1,12 +1,12 @@
 export * from '@smart-fleet/kube';
 export { LOOPBACK, localUrlHost, Registry, SharedInformers, serveMetrics } from '@smart-fleet/kube';
+// The KEK helpers moved to services (below operators); re-exported so callers keep one import.
+export { localKek, parseKek } from '@smart-fleet/services';
 export { type Bundle, makeBundle } from './agent/bundle.ts';
 export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
 export { syntheticTelemetry } from './agent/synthetic-telemetry.ts';
 export { LICENSE_READER_ROLE, LICENSE_SERVICE_ACCOUNT } from './controllers/license-service-access.ts';
-export { parseKek } from './drm/envelope.ts';
-export { localKek } from './drm/kek-source.ts';
 export { type Heartbeat, HeartbeatStore } from './health/heartbeat-store.ts';
 export { encodeWriteRequest, remoteWriter } from './health/prometheus-remote-write.ts';
 export { registerTelemetryMetrics } from './health/telemetry-metrics.ts';

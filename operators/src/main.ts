@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect, LOOPBACK, listensEverywhere, processLogger } from '@smart-fleet/kube';
 import { DEFAULT_REPLAY_WINDOW_MS, parseDuration } from '@smart-fleet/model';
-import { kekFromEnvironment } from './drm/kek-source.ts';
+import { kekFromEnvironment } from '@smart-fleet/services';
 import { startManager } from './manager.ts';
 
 const { values } = parseArgs({

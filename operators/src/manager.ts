@@ -25,8 +25,8 @@ import {
   urlHost,
 } from '@smart-fleet/kube';
 import { API_GROUP, DEFAULT_REPLAY_WINDOW_MS } from '@smart-fleet/model';
+import type { KekRing } from '@smart-fleet/services';
 import { bundleSource, siteActive } from './agent/bundle-source.ts';
-import type { KekRing } from './controllers/drm-keys.ts';
 import { makeControllers } from './controllers/index.ts';
 import type { HealthPolicy } from './controllers/site-health.ts';
 import { AgentCredentials } from './health/agent-credentials.ts';

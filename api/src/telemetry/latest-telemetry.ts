@@ -9,7 +9,12 @@
  * missed pulls); past that they are dropped rather than shown as current.
  */
 import type { Logger } from '@smart-fleet/kube';
-import { type SiteTelemetry, TELEMETRY_FIELDS, TELEMETRY_METRICS } from '@smart-fleet/model';
+import {
+  REQUIRED_TELEMETRY_FIELDS,
+  type SiteTelemetry,
+  TELEMETRY_FIELDS,
+  TELEMETRY_METRICS,
+} from '@smart-fleet/model';
 import type { PrometheusClient } from './prometheus-client.ts';
 import { LIVE_ONLY, promqlString } from './promql.ts';
 
@@ -91,7 +96,7 @@ export class LatestTelemetry {
         }
       });
       const complete = new Map(
-        [...next].filter(([, t]) => TELEMETRY_FIELDS.every((f) => t[f] !== undefined)) as [
+        [...next].filter(([, t]) => REQUIRED_TELEMETRY_FIELDS.every((f) => t[f] !== undefined)) as [
           string,
           SiteTelemetry,
         ][],

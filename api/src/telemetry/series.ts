@@ -7,8 +7,8 @@
  */
 
 import {
+  REQUIRED_TELEMETRY_FIELDS,
   type SiteTelemetry,
-  TELEMETRY_FIELDS,
   TELEMETRY_METRICS,
   type TelemetrySample,
 } from '@smart-fleet/model';
@@ -78,7 +78,7 @@ export async function siteSeries(
     keys.map((key) => [
       key,
       [...(points.get(key) ?? [])]
-        .filter(([, t]) => TELEMETRY_FIELDS.every((f) => t[f] !== undefined))
+        .filter(([, t]) => REQUIRED_TELEMETRY_FIELDS.every((f) => t[f] !== undefined))
         .sort((a, b) => a[0] - b[0])
         .map(([at, telemetry]) => ({ at, telemetry: telemetry as SiteTelemetry })),
     ]),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,6 +7,13 @@ import { AppsV1Api } from '@kubernetes/client-node';
 import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet/hub';
 import { connect, type KubeClient, listAll, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { GROUP_VERSION, parseInventory, TELEMETRY_METRICS } from '@smart-fleet/model';
+import {
+  entitlementKeys,
+  generateEntitlementSigner,
+  Origin,
+  publicKeySet,
+  SiteEdge,
+} from '@smart-fleet/services';
 import { CuttableProxy } from '../../../test/support/cuttable-proxy.ts';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
 import { assignRelease } from '../../../test/support/live-sites.ts';
@@ -17,6 +24,7 @@ import { type Manager, startManager } from '../manager.ts';
 import { syntheticCatalog } from '../placement/synthetic-catalog.ts';
 import { SITE_NAMESPACE } from './render.ts';
 import { SiteAgent } from './site-agent.ts';
+import { edgeServices } from './site-services.ts';
 
 describe('the site agent, with its own cluster, against the hub', () => {
   let hub: TestHub;
@@ -26,6 +34,25 @@ describe('the site agent, with its own cluster, against the hub', () => {
   let siteClient: KubeClient;
   let proxy: CuttableProxy;
   let agent: SiteAgent;
+  let origin: Origin;
+  let edge: SiteEdge;
+  const media = mkdtempSync(join(tmpdir(), 'agent-media-'));
+  const library = join(media, 'library');
+  /** Puts a placed title in the origin's library as the packager would lay it out: a manifest, a directory per rendition. */
+  const publish = (title: string, renditions: readonly string[]) => {
+    mkdirSync(join(library, title), { recursive: true });
+    writeFileSync(
+      join(library, title, 'packaged.json'),
+      JSON.stringify({ renditions: renditions.map((name, i) => ({ name, targetMbps: 2 + i })) }),
+    );
+    for (const r of renditions) {
+      mkdirSync(join(library, title, r), { recursive: true });
+      writeFileSync(
+        join(library, title, r, 'segment-0.ts'),
+        Buffer.alloc(1_200_000, title.length + r.length),
+      );
+    }
+  };
   const namespace = uniqueNamespace('agent');
   let site = '';
 
@@ -82,6 +109,27 @@ describe('the site agent, with its own cluster, against the hub', () => {
         hub.client.core.readNamespacedSecret({ name: `${site}-bootstrap`, namespace }).catch(() => undefined),
       { what: 'bootstrap secret', timeoutMs: 20000 },
     );
+    origin = await Origin.start({
+      dir: join(media, 'origin'),
+      libraryDir: library,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const signer = await generateEntitlementSigner('hub-test');
+    edge = await SiteEdge.start(
+      {
+        dir: join(media, 'edge'),
+        host: '127.0.0.1',
+        port: 0,
+        site,
+        entitlementKeys: entitlementKeys(publicKeySet([signer])),
+        licenseProxy: '127.0.0.1:9',
+        maxStreamsPerSubscriber: 4,
+        fillRateMBps: 200,
+        log: silentLogger,
+      },
+      { egressBudgetMbps: 4000, originUrls: [origin.url], titles: [] },
+    );
     proxy = new CuttableProxy(manager.ingestUrl);
     await proxy.restore();
     agent = new SiteAgent({
@@ -95,13 +143,16 @@ describe('the site agent, with its own cluster, against the hub', () => {
       log: silentLogger,
       heartbeatMs: 300,
       bufferLimit: 1000,
-      fillRateMBps: 20000,
+      services: edgeServices(edge, [origin.url]),
       fillAnytime: true, // the test runs at any hour; the off-peak gate is unit-tested with the window arithmetic
     });
   });
 
   after(async () => {
     agent?.stop();
+    await edge?.stop();
+    await origin?.stop();
+    rmSync(media, { recursive: true, force: true });
     await proxy?.cut();
     await manager?.stop();
     await siteCluster?.stop();
@@ -133,7 +184,19 @@ describe('the site agent, with its own cluster, against the hub', () => {
     );
   });
 
-  it('pre-positions its content placement and the hub tracks the fill to Filled', async () => {
+  it('pre-positions its content placement from the origin and the hub tracks the fill to Filled', async () => {
+    const planned = await waitFor(
+      async () =>
+        (
+          (await listAll(hub.client, 'ContentPlacement', namespace)).find((x) => x.metadata?.name === site) as
+            | { spec?: { titles?: { title: string; renditions: string[] }[] } }
+            | undefined
+        )?.spec?.titles,
+      { what: 'the placement', timeoutMs: 30000, intervalMs: 250 },
+    );
+    for (const t of planned) {
+      publish(t.title, t.renditions);
+    }
     const placement = await waitFor(
       async () => {
         const p = (await listAll(hub.client, 'ContentPlacement', namespace)).find(
@@ -143,8 +206,14 @@ describe('the site agent, with its own cluster, against the hub', () => {
       },
       { what: 'the placement Filled', timeoutMs: 30000, intervalMs: 250 },
     );
-    assert.ok((placement.status?.plannedMB ?? 0) > 0);
+    // 1.2 MB per placed rendition, counted from the bytes on the edge's disk.
+    const renditions = planned.reduce((n, t) => n + t.renditions.length, 0);
+    assert.equal(
+      placement.status?.plannedMB,
+      Math.floor((renditions * 1_200_000 + planned.length * 60) / 1e6),
+    );
     assert.equal(placement.status?.filledMB, placement.status?.plannedMB);
+    assert.equal(edge.fill().titlesComplete, planned.length);
     const onSite = await siteClient.core.readNamespacedConfigMap({
       name: 'content-placement',
       namespace: SITE_NAMESPACE,

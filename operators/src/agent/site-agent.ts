@@ -3,7 +3,8 @@
  * registers once with its bootstrap token (keeping the credential it gets in its state
  * directory), then every heartbeat it pulls its desired bundle, applies it to the site's own
  * cluster with server-side apply and prunes what the bundle no longer has, and reports
- * heartbeats with the release it runs (or the one that failed). While the hub is unreachable it
+ * heartbeats with the release it runs (or the one that failed), brings the site's services (its
+ * streaming edge) to the same bundle, and reports their fill progress. While the hub is unreachable it
  * keeps serving on the last bundle it applied and buffers telemetry on disk (bounded); when the
  * hub answers again it replays the buffer oldest first, in batches the hub accepts, until it is
  * empty, dropping each batch only once the hub has taken it (a failure resumes next beat).
@@ -18,6 +19,7 @@ import { MAX_REPLAY_BATCH } from '../health/telemetry-replay.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import type { Bundle } from './bundle.ts';
 import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
+import type { SiteServices } from './site-services.ts';
 import { TelemetryBuffer } from './telemetry-buffer.ts';
 
 /** Fill windows are off-peak hours in the fleet's local time, every day. */
@@ -41,10 +43,11 @@ export interface SiteAgentOptions {
   /** The agent's clock (ms): when samples are taken and which fill window is open. */
   now?: () => number;
   /**
-   * Pull rate from the wide-area distribution nodes, MB/s. The content fetch itself belongs to
-   * the site's cache service; the agent tracks and reports its progress.
+   * The site's data-plane services (its streaming edge), brought to each bundle; they
+   * pre-position the placed titles and report the fill from the bytes on disk. Without them the
+   * agent reports no fill.
    */
-  fillRateMBps?: number;
+  services?: SiteServices;
   /** Fill at any hour instead of only inside the placement's off-peak window (demos, tests). */
   fillAnytime?: boolean;
 }
@@ -60,7 +63,6 @@ export class SiteAgent {
   #token = '';
   #applied?: Applied;
   #failedRelease?: string;
-  #fill?: { plannedMB: number; filledMB: number };
   #fillWindow?: { start: string; durationMinutes: number };
   #timer?: NodeJS.Timeout;
   #stopped = false;
@@ -149,7 +151,6 @@ export class SiteAgent {
     if (bundle && bundle.revision !== this.#applied?.revision) {
       await this.#apply(bundle);
     }
-    this.#advanceFill();
     const sample = { at: this.#now(), telemetry: this.#o.telemetry() };
     const reported = bundle !== undefined && (await this.#report(sample));
     if (!reported) {
@@ -157,19 +158,14 @@ export class SiteAgent {
     }
   }
 
-  #advanceFill(): void {
+  /** Whether pre-positioning may run now: inside the placement's off-peak window (Korea time). */
+  fillWindowOpen(): boolean {
     const window = this.#fillWindow;
-    const offPeak =
-      this.#o.fillAnytime ||
-      !window ||
-      inMaintenanceWindow(
-        { ...window, days: [...WEEKDAYS], timeZone: FILL_TIME_ZONE },
-        new Date(this.#now()),
-      );
-    if (this.#fill && offPeak) {
-      const step = (this.#o.fillRateMBps ?? 100) * ((this.#o.heartbeatMs ?? 5000) / 1000);
-      this.#fill = { ...this.#fill, filledMB: Math.min(this.#fill.plannedMB, this.#fill.filledMB + step) };
-    }
+    return (
+      this.#o.fillAnytime === true ||
+      window === undefined ||
+      inMaintenanceWindow({ ...window, days: [...WEEKDAYS], timeZone: FILL_TIME_ZONE }, new Date(this.#now()))
+    );
   }
 
   /** The heartbeat; true if the hub took it (its replay of the backlog may still be pending). */
@@ -179,7 +175,7 @@ export class SiteAgent {
         telemetry: sample.telemetry,
         release: this.#applied?.release,
         failedRelease: this.#failedRelease,
-        fill: this.#fill,
+        fill: this.#fillReport(),
       });
     } catch {
       return false;
@@ -228,6 +224,11 @@ export class SiteAgent {
     }
   }
 
+  #fillReport(): { plannedMB: number; filledMB: number } | undefined {
+    const fill = this.#o.services?.fill();
+    return fill && { plannedMB: fill.plannedMB, filledMB: fill.filledMB };
+  }
+
   /** One replay request: the hub's verdict, or undefined when it gave none worth acting on. */
   async #postSamples(
     samples: TelemetrySample[],
@@ -273,10 +274,9 @@ export class SiteAgent {
         });
       }
       await this.#prune(new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`)));
-      this.#applied = { revision: bundle.revision, release: bundle.release?.name };
-      const plannedMB = (bundle.placement?.titles ?? []).reduce((sum, t) => sum + t.sizeMB, 0);
       this.#fillWindow = bundle.placement?.fillWindow;
-      this.#fill = { plannedMB, filledMB: Math.min(this.#fill?.filledMB ?? 0, plannedMB) };
+      await this.#o.services?.apply(bundle, () => this.fillWindowOpen());
+      this.#applied = { revision: bundle.revision, release: bundle.release?.name };
       this.#failedRelease = undefined;
       writeFileSync(join(this.#o.stateDir, 'applied.json'), JSON.stringify(this.#applied));
       this.#o.log.info('applied bundle', {

@@ -3,10 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { GROUP_VERSION } from '@smart-fleet/model';
+import {
+  contentKeyContext,
+  keySecretName,
+  openContentKey,
+  parseKeySecret,
+  type StoredKey,
+} from '@smart-fleet/services';
 import { accessReviews } from '../../../test/support/access-review.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { openContentKey } from '../drm/envelope.ts';
-import { contentKeyContext, keySecretName, parseKeySecret, type StoredKey } from '../drm/key-secret.ts';
 import { type Manager, startManager } from '../manager.ts';
 import { REVOKE_ANNOTATION } from './drm-keys.ts';
 import { LICENSE_SERVICE_ACCOUNT } from './license-service-access.ts';
@@ -97,6 +102,8 @@ describe('DRM content keys against a real kube-apiserver', () => {
       name: keySecretName('hd-documentary'),
       namespace,
     });
+    // The license service checks entitlements' tenant against this, not against the title.
+    assert.equal(parseKeySecret(secret).tenant, 'public-broadcaster');
     const raw = JSON.stringify(secret) + Buffer.from(secret.data?.['keys.json'] ?? '', 'base64').toString();
     for (const key of k) {
       assert.ok(key.sealed, 'a live key without sealed material');

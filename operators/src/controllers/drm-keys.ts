@@ -20,20 +20,23 @@ import {
   splitKey,
 } from '@smart-fleet/kube';
 import { API_GROUP, type ContentTitle, type DrmPolicy } from '@smart-fleet/model';
-import { type SealedKey, sealContentKey } from '../drm/envelope.ts';
-import { type KeyAction, newContentKey, planKeys } from '../drm/key-plan.ts';
-import { buildKeySecret, contentKeyContext, keySecretName, parseKeySecret } from '../drm/key-secret.ts';
+import {
+  buildKeySecret,
+  contentKeyContext,
+  type KekRing,
+  type KeyAction,
+  keySecretName,
+  newContentKey,
+  parseKeySecret,
+  planKeys,
+  type SealedKey,
+  sealContentKey,
+} from '@smart-fleet/services';
 import type { KeyTally } from './drm-policy-status.ts';
 import { grantLicenseService } from './license-service-access.ts';
 
 export const DRM_KEYS = 'drm-keys';
 export const REVOKE_ANNOTATION = `${API_GROUP}/revoke-keys`;
-
-/** The key-encryption keys: the active one seals; every one listed can still open. */
-export interface KekRing {
-  activeId: string;
-  keks: ReadonlyMap<string, Buffer>;
-}
 
 interface Deps {
   client: KubeClient;
@@ -105,7 +108,8 @@ function summary(actions: readonly KeyAction[]): string {
   for (const a of actions) {
     counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
   }
-  return [...counts].map(([type, n]) => `${type} ${n}`).join(', ');
+  // No actions: the Secret was rewritten only to record the title's current owner.
+  return [...counts].map(([type, n]) => `${type} ${n}`).join(', ') || 'tenant recorded';
 }
 
 function revocations(title: Title): Set<string> {
@@ -139,7 +143,7 @@ export function drmKeysController(deps: Deps): Controller {
       sealed.set(id, s);
     }
     const body = buildKeySecret({
-      title: { name, namespace, uid: title.metadata.uid ?? '' },
+      title: { name, namespace, uid: title.metadata.uid ?? '', owner: title.spec.owner },
       policy: { name: policy.metadata.name, algorithm: policy.spec.algorithm },
       keys: plan.keys,
       sealed,
@@ -178,15 +182,17 @@ export function drmKeysController(deps: Deps): Controller {
     }
     const { name } = title.metadata;
     const existing = await readKeySecret(client, title);
+    const stored = existing ? parseKeySecret(existing) : undefined;
     const at = now();
     const plan = planKeys({
       policy: policy.spec,
       title: { name, renditions: title.spec.renditions.map((r) => r.name) },
-      keys: existing ? parseKeySecret(existing).keys : [],
+      keys: stored?.keys ?? [],
       now: at,
       revoked: revocations(title),
     });
-    if (plan.actions.length > 0) {
+    // The license service checks entitlements' tenant against the Secret: keep it the owner's.
+    if (plan.actions.length > 0 || (stored && stored.tenant !== title.spec.owner)) {
       await store(title, policy, plan, existing);
     }
     deps.tally?.record(key, policy.metadata.name, plan.keys);

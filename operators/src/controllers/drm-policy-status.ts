@@ -16,7 +16,7 @@ import {
   splitKey,
 } from '@smart-fleet/kube';
 import { type ContentTitle, type DrmPolicy, drmPolicyKind } from '@smart-fleet/model';
-import type { KeyRecord } from '../drm/key-plan.ts';
+import type { KeyRecord } from '@smart-fleet/services';
 import { DRM_POLICY_STATUS } from '../status-owners.ts';
 
 export const DRM_POLICY_STATUS_CONTROLLER = 'drm-policy-status';

@@ -4,9 +4,10 @@
  * in-memory heartbeats run a tick that `stop` ends.
  */
 import type { Controller, ControllerMetrics, KubeClient, Logger, SharedInformers } from '@smart-fleet/kube';
+import type { KekRing } from '@smart-fleet/services';
 import type { HeartbeatStore } from '../health/heartbeat-store.ts';
 import { contentPlacementController } from './content-placement.ts';
-import { drmKeysController, type KekRing } from './drm-keys.ts';
+import { drmKeysController } from './drm-keys.ts';
 import { drmPolicyStatusController, KeyTally } from './drm-policy-status.ts';
 import { rolloutController } from './rollout.ts';
 import { siteAdmissionController } from './site-admission.ts';

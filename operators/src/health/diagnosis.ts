@@ -35,7 +35,8 @@ export function diagnose(
     });
   }
   const accelerators = site.spec.hardware.accelerators;
-  if (t.acceleratorsHealthy < accelerators) {
+  // Unknown (no device plugin reports) is not failing.
+  if (t.acceleratorsHealthy !== undefined && t.acceleratorsHealthy < accelerators) {
     findings.push({
       reason: 'AcceleratorFailed',
       message: `${accelerators - t.acceleratorsHealthy} of ${accelerators} stream accelerators failing; streams fall back to CPU, replace the module`,

@@ -119,11 +119,11 @@ export function registerTelemetryMetrics(options: TelemetryMetricsOptions): void
         help,
         type: 'gauge',
         aggregator: 'omit',
-        values: snapshot.rows().map((row) => ({
-          metricName: `${name}${row.selector}`,
-          labels: {},
-          value: row.telemetry[field],
-        })),
+        values: snapshot.rows().flatMap((row) => {
+          const value = row.telemetry[field];
+          // A figure the site does not measure is no series, not a zero.
+          return value === undefined ? [] : [{ metricName: `${name}${row.selector}`, labels: {}, value }];
+        }),
       }),
       reset: () => undefined,
     } as never);

@@ -119,8 +119,12 @@ export class TelemetryReplay {
   async #write(writer: RemoteWriter, labels: TelemetryLabels, kept: [number, TelemetrySample][]) {
     const series: RemoteSeries[] = TELEMETRY_FIELDS.map((field) => ({
       labels: { __name__: TELEMETRY_METRICS[field], ...labels, [REPLAY_LABEL]: 'true' },
-      samples: kept.map(([timestamp, s]) => ({ timestamp, value: s.telemetry[field] })),
-    }));
+      // A figure a sample lacks (not measured at the site) is left out, never written as zero.
+      samples: kept.flatMap(([timestamp, s]) => {
+        const value = s.telemetry[field];
+        return value === undefined ? [] : [{ timestamp, value }];
+      }),
+    })).filter((s) => s.samples.length > 0);
     try {
       await writer.write(series);
     } catch (error) {

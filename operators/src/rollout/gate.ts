@@ -40,7 +40,9 @@ export function gateFailure(gate: RolloutSpec['healthGate'], input: GateInput): 
   if (t.activeStreams > 0 && t.cacheHitRatio < gate.minCacheHitRatio) {
     return `cache hit ratio ${round(t.cacheHitRatio)} under ${gate.minCacheHitRatio}`;
   }
-  const failed = input.acceleratorsInstalled - t.acceleratorsHealthy;
+  // Unknown (no device plugin reports) is not failing.
+  const failed =
+    t.acceleratorsHealthy === undefined ? 0 : input.acceleratorsInstalled - t.acceleratorsHealthy;
   if (failed > gate.maxAcceleratorsFailed) {
     return `${failed} of ${input.acceleratorsInstalled} stream accelerators failing, over ${gate.maxAcceleratorsFailed}`;
   }

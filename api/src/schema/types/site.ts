@@ -49,7 +49,11 @@ const TelemetryPoint = builder
       egressMbps: t.float({ resolve: (s) => s.telemetry.egressMbps ?? 0 }),
       cacheHitRatio: t.float({ resolve: (s) => s.telemetry.cacheHitRatio ?? 0 }),
       storageUsedGB: t.float({ resolve: (s) => s.telemetry.storageUsedGB ?? 0 }),
-      acceleratorsHealthy: t.int({ resolve: (s) => s.telemetry.acceleratorsHealthy ?? 0 }),
+      acceleratorsHealthy: t.int({
+        nullable: true,
+        description: 'Stream accelerators working, as the device plugin reports; null where none reports.',
+        resolve: (s) => s.telemetry.acceleratorsHealthy ?? null,
+      }),
       drmDenials: t.int({ resolve: (s) => s.telemetry.drmDenials ?? 0 }),
       errors: t.int({ resolve: (s) => s.telemetry.errors ?? 0 }),
     }),

@@ -90,6 +90,27 @@ export function newKeyId(): string {
   return randomUUID();
 }
 
+const KEY_ID_FORMS = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
+
+/**
+ * A key ID as written anywhere (UUID form, or its 32 hex digits as HLS URIs and ClearKey tools
+ * write it, either case) in the one form records and tokens use: lower-case UUID. Undefined
+ * when it is not a key ID.
+ */
+export function normalizeKeyId(text: string): string | undefined {
+  const parts = KEY_ID_FORMS.exec(text);
+  return parts ? parts.slice(1).join('-').toLowerCase() : undefined;
+}
+
+/** The 16 bytes a key ID stands for (ClearKey's `kid`, CENC's default_KID). */
+export function keyIdBytes(keyId: string): Buffer {
+  const id = normalizeKeyId(keyId);
+  if (!id) {
+    throw new Error(`${JSON.stringify(keyId.slice(0, 40))} is not a key id`);
+  }
+  return Buffer.from(id.replace(/-/g, ''), 'hex');
+}
+
 function time(record: KeyRecord, field: 'createdAt' | 'retiredAt' | 'revokedAt'): number {
   const value = record[field];
   const ms = value === undefined ? Number.NaN : Date.parse(value);

@@ -16,7 +16,12 @@ const kek = randomBytes(32);
 const kekId = 'kek-1';
 const keks = new Map([[kekId, kek]]);
 const now = new Date('2026-06-01T12:00:00.000Z');
-const titleRef = { name: 'night-train', namespace: 'studio-a', uid: '5d1c7e36-0d6f-4b8e-9d59-1c9a4b8f2e10' };
+const titleRef = {
+  name: 'night-train',
+  namespace: 'studio-a',
+  uid: '5d1c7e36-0d6f-4b8e-9d59-1c9a4b8f2e10',
+  owner: 'public-broadcaster',
+};
 const policyRef = { name: 'premium', algorithm: 'AES-128-CTR' as const };
 
 interface Fixture {
@@ -124,6 +129,7 @@ describe('parseKeySecret', () => {
     const parsed = parseKeySecret(JSON.parse(JSON.stringify(buildKeySecret(options))));
     assert.equal(parsed.title, 'night-train');
     assert.equal(parsed.namespace, 'studio-a');
+    assert.equal(parsed.tenant, 'public-broadcaster');
     assert.equal(parsed.policy, 'premium');
     assert.equal(parsed.algorithm, 'AES-128-CTR');
     assert.deepEqual(
@@ -162,6 +168,14 @@ describe('parseKeySecret', () => {
 
   const encode = (doc: unknown): string => Buffer.from(JSON.stringify(doc), 'utf8').toString('base64');
   type Doc = { keys: Record<string, unknown>[] } & Record<string, unknown>;
+
+  it('reads a document written before the tenant was recorded, without one', () => {
+    const secret = buildKeySecret(fixture().options);
+    const { tenant: _, ...older } = JSON.parse(decodedKeysJson(secret)) as Doc;
+    const parsed = parseKeySecret({ ...secret, data: { 'keys.json': encode(older) } });
+    assert.equal(parsed.tenant, undefined);
+    assert.equal(parsed.keys.length, 4);
+  });
   const broken: { name: string; change: (s: KeySecret, doc: Doc) => KeySecret; message: RegExp }[] = [
     {
       name: 'another Secret type',
@@ -204,6 +218,11 @@ describe('parseKeySecret', () => {
         },
       }),
       message: /retiredAt must be a non-empty string/,
+    },
+    {
+      name: 'an empty tenant',
+      change: (s, doc) => ({ ...s, data: { 'keys.json': encode({ ...doc, tenant: '' }) } }),
+      message: /tenant must be a non-empty string/,
     },
     {
       name: 'an unknown state',

@@ -5,8 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { KekRing } from '../controllers/drm-keys.ts';
 import { KEK_BYTES, parseKek } from './envelope.ts';
+
+/** The key-encryption keys: the active one seals; every one listed can still open. */
+export interface KekRing {
+  activeId: string;
+  keks: ReadonlyMap<string, Buffer>;
+}
 
 export function kekFromEnvironment(env: NodeJS.ProcessEnv = process.env): KekRing | undefined {
   const text = env.SMART_FLEET_DRM_KEK;

@@ -3,7 +3,9 @@
  * It holds only sealed records (see envelope.ts) plus lifecycle metadata: whoever can read the
  * Secret still needs a KEK to get a key. It is owned by the ContentTitle, so deleting the title
  * deletes its keys. Revoked keys keep a record (the revocation stays on file) but lose their
- * sealed material, so a revoked key cannot be recovered even by a KEK holder.
+ * sealed material, so a revoked key cannot be recovered even by a KEK holder. The document names
+ * the tenant owning the title, so the license service checks an entitlement's tenant against the
+ * Secret it may read rather than against ContentTitles it may not.
  */
 import { API_GROUP, type DrmPolicySpec, GROUP_VERSION } from '@smart-fleet/model';
 import { isSealedKey, type SealedKey } from './envelope.ts';
@@ -26,6 +28,8 @@ export interface KeysDocument {
   version: typeof KEYS_DOCUMENT_VERSION;
   namespace: string;
   title: string;
+  /** The title's owner (spec.owner); absent in documents written before it was recorded. */
+  tenant?: string;
   policy: string;
   algorithm: DrmPolicySpec['algorithm'];
   keys: StoredKey[];
@@ -54,7 +58,8 @@ export interface KeySecret {
 }
 
 export interface KeySecretOptions {
-  title: { name: string; namespace: string; uid: string };
+  /** `owner` is the tenant that owns the title's rights (its spec.owner). */
+  title: { name: string; namespace: string; uid: string; owner: string };
   policy: { name: string; algorithm: DrmPolicySpec['algorithm'] };
   keys: readonly KeyRecord[];
   /** Sealed material by keyId; required for every key that is not revoked. */
@@ -120,6 +125,7 @@ export function buildKeySecret(options: KeySecretOptions): KeySecret {
     version: KEYS_DOCUMENT_VERSION,
     namespace: title.namespace,
     title: title.name,
+    tenant: title.owner,
     policy: policy.name,
     algorithm: policy.algorithm,
     keys: stored,
@@ -250,6 +256,7 @@ export function parseKeySecret(secret: SecretLike): KeysDocument {
     version: KEYS_DOCUMENT_VERSION,
     namespace: text(document, 'namespace', where),
     title,
+    ...(document.tenant === undefined ? {} : { tenant: text(document, 'tenant', where) }),
     policy: text(document, 'policy', where),
     algorithm: oneOf(document, 'algorithm', ALGORITHMS, where),
     keys,

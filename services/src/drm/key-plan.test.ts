@@ -4,9 +4,11 @@ import {
   applyKeyActions,
   CONTENT_KEY_BYTES,
   type KeyRecord,
+  keyIdBytes,
   type LifecyclePolicy,
   newContentKey,
   newKeyId,
+  normalizeKeyId,
   type PlanOptions,
   planKeys,
 } from './key-plan.ts';
@@ -281,5 +283,28 @@ describe('newContentKey / newKeyId', () => {
     const a = newKeyId();
     assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.notEqual(a, newKeyId());
+  });
+});
+
+describe('normalizeKeyId / keyIdBytes', () => {
+  const id = newKeyId();
+  const hex = id.replace(/-/g, '');
+  it('reads the UUID form and the bare hex form, either case, as the lower-case UUID', () => {
+    for (const form of [id, id.toUpperCase(), hex, hex.toUpperCase()]) {
+      assert.equal(normalizeKeyId(form), id);
+    }
+  });
+
+  it('refuses what is not a key id', () => {
+    for (const bad of ['', 'not-a-key', `${hex}0`, hex.slice(1), `${id}/../x`, `g${hex.slice(1)}`]) {
+      assert.equal(normalizeKeyId(bad), undefined, bad);
+      assert.throws(() => keyIdBytes(bad), /is not a key id/);
+    }
+  });
+
+  it('gives the 16 bytes the id spells', () => {
+    const bytes = keyIdBytes(id);
+    assert.equal(bytes.length, 16);
+    assert.equal(bytes.toString('hex'), hex);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * What the site agent drives beside the release it applies: the site's data-plane services (its
+ * streaming edge: admission, nginx, pre-positioning). The agent hands them each new bundle and
+ * reads the fill progress from them; it owns the off-peak window, they own the bytes.
+ */
+import type { SiteTelemetry } from '@smart-fleet/model';
+import type { EdgePlan, FillProgress, SiteEdge } from '@smart-fleet/services';
+import type { Bundle } from './bundle.ts';
+
+export interface SiteServices {
+  /** Brings the services to the bundle; throws if they cannot take it (the bundle is then failed). */
+  apply(bundle: Bundle, fillWindowOpen: () => boolean): Promise<void>;
+  /** Pre-positioning progress from the bytes on disk; undefined before any plan. */
+  fill(): FillProgress | undefined;
+}
+
+/** The edge's plan from a bundle: the site's egress budget, its placed titles, its parents. */
+export function edgePlan(bundle: Bundle, originUrls: readonly string[]): EdgePlan {
+  return {
+    egressBudgetMbps: bundle.site.spec.streaming.egressBudgetMbps,
+    originUrls,
+    titles: (bundle.placement?.titles ?? []).map((t) => ({
+      title: t.title,
+      renditions: t.renditions,
+      sizeMB: t.sizeMB,
+    })),
+  };
+}
+
+/** A SiteEdge as the agent's services; `originUrls` are the parent tier's distribution nodes. */
+export function edgeServices(edge: SiteEdge, originUrls: readonly string[]): SiteServices {
+  let planned = false;
+  return {
+    async apply(bundle, fillWindowOpen) {
+      edge.gateFill(fillWindowOpen);
+      await edge.apply(edgePlan(bundle, originUrls));
+      planned = true;
+    },
+    fill: () => (planned ? edge.fill() : undefined),
+  };
+}
+
+/**
+ * The heartbeat's figures, read from the site's services: sessions, egress, cache hits, storage
+ * and errors from the edge; DRM denials from the site license proxy (the count since the last
+ * heartbeat). Accelerator health is left out until a device plugin reports it (unknown, not zero).
+ */
+export function siteTelemetry(
+  edge: SiteEdge,
+  licenseProxy?: { readonly denied: number },
+): () => SiteTelemetry {
+  let deniedBefore = licenseProxy?.denied ?? 0;
+  return () => {
+    const t = edge.telemetry();
+    const denied = licenseProxy?.denied ?? 0;
+    const drmDenials = denied - deniedBefore;
+    deniedBefore = denied;
+    return {
+      activeStreams: t.activeStreams,
+      egressMbps: t.egressMbps,
+      cacheHitRatio: t.cacheHitRatio,
+      storageUsedGB: t.storageUsedGB,
+      drmDenials,
+      errors: t.errors,
+    };
+  };
+}

@@ -1,0 +1,28 @@
+// The data-plane services' public surface; each service's entry point is its own main.ts.
+export * from './drm/envelope.ts';
+export * from './drm/kek-source.ts';
+export * from './drm/key-plan.ts';
+export * from './drm/key-secret.ts';
+export type { FillProgress, PlacedTitle } from './edge/prefill.ts';
+export { type EdgePlan, type EdgeTelemetry, SiteEdge, type SiteEdgeOptions } from './edge/site-edge.ts';
+export * from './license/entitlement.ts';
+export * from './license/entitlement-keys.ts';
+export { CLEARKEY_PATH, HLS_KEY_PREFIX, SITE_HEADER } from './license/license-protocol.ts';
+export { LicenseProxy, type LicenseProxyOptions } from './license/license-proxy.ts';
+export { LicenseServer, type LicenseServerOptions } from './license/license-server.ts';
+export { TitleKeys } from './license/title-keys.ts';
+export { mediaTools } from './media-tools.ts';
+export { Mpeg7Error } from './mpeg7/mpeg7-error.ts';
+export { readMpeg7 } from './mpeg7/mpeg7-reader.ts';
+export { MPEG7_FILE, type Mpeg7Title } from './mpeg7/mpeg7-vocabulary.ts';
+export { writeMpeg7, writeMpeg7File } from './mpeg7/mpeg7-writer.ts';
+export { NginxError } from './nginx/nginx-server.ts';
+export { Origin, type OriginOptions } from './origin/origin.ts';
+export {
+  FfmpegError,
+  MANIFEST_FILE as PACKAGED_MANIFEST_FILE,
+  type PackagedTitle,
+  type PackageOptions,
+  PackagerInputError,
+  packageTitle,
+} from './packager/index.ts';
