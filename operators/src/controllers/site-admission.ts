@@ -28,6 +28,14 @@ import { SITE_ADMISSION_STATUS } from '../status-owners.ts';
 import { agentSecretName, bootstrapSecretName, ensureBootstrapCredential } from './bootstrap-credential.ts';
 import { ADMITTED, admissionStatus, type CredentialState } from './site-admission-status.ts';
 
+/**
+ * A new site's admission is a few API calls in a row (finalizer, credential Secret, status,
+ * event), bound by their latency, not by CPU: two workers admitted 4-20 sites a second, so
+ * onboarding the national fleet took most of an hour. Eight keep the hub's API server busy
+ * instead of waiting on it.
+ */
+const ADMISSION_WORKERS = 8;
+
 export const SITE_ADMISSION = 'site-admission';
 export const CREDENTIALS_FINALIZER = 'smartfleet.io/site-credentials';
 /** Phases in which the site's agent has been heard from: it holds its own credential. */
@@ -136,6 +144,7 @@ export function siteAdmissionController(deps: Deps): Controller {
     reconcile,
     log,
     metrics: deps.metrics,
+    workers: ADMISSION_WORKERS,
   });
   const enqueue = (o: KubernetesObject) => controller.queue.add(objectKey(o));
   sites.on('add', enqueue);
