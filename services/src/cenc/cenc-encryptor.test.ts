@@ -124,9 +124,9 @@ function sidxSpan(src: BoxSource): { start: number; end: number } {
   assert.ok(sidx, `${src.name}: no sidx`);
   const r = new FieldReader(src, sidx);
   const { version } = r.fullBox();
-  r.skip(8 + (version === 0 ? 4 : 8), 'reference_ID, timescale, earliest_presentation_time');
+  r.skipBytes(8 + (version === 0 ? 4 : 8), 'reference_ID, timescale, earliest_presentation_time');
   const start = sidx.end + (version === 0 ? r.u32('first_offset') : r.u64('first_offset'));
-  r.skip(2, 'reserved');
+  r.skipBytes(2, 'reserved');
   assert.equal(r.u16('reference_count'), 1);
   return { start, end: start + (r.u32('referenced_size') & 0x7fffffff) };
 }

@@ -72,7 +72,7 @@ export function inspectInit(src: BoxSource): InitProtectionInfo {
   }
   const [frma, schm, schi] = ['frma', 'schm', 'schi'].map((t) => only(src, sinf, t)) as [Box, Box, Box];
   const tenc = new FieldReader(src, only(src, schi, 'tenc'), 4);
-  tenc.skip(2, 'reserved');
+  tenc.skipBytes(2, 'reserved');
   tenc.u8('default_isProtected');
   const ivSize = tenc.u8('default_Per_Sample_IV_Size');
   const defaultKeyId = uuidText(tenc.bytes(16, 'default_KID'));

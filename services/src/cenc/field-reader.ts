@@ -82,7 +82,7 @@ export class FieldReader {
     return this.src.data.subarray(at, at + count);
   }
 
-  skip(count: number, what: string): void {
+  skipBytes(count: number, what: string): void {
     this.take(count, what);
   }
 

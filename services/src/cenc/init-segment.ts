@@ -49,7 +49,7 @@ function topLevel(src: BoxSource, boxes: readonly Box[], type: string): Box {
 function trackId(src: BoxSource, tkhd: Box): number {
   const r = new FieldReader(src, tkhd);
   const { version } = r.fullBox();
-  r.skip(version === 1 ? 16 : 8, 'creation and modification times');
+  r.skipBytes(version === 1 ? 16 : 8, 'creation and modification times');
   return r.u32('track_ID');
 }
 
@@ -60,7 +60,7 @@ function trexDefaults(src: BoxSource, moovChildren: readonly Box[]): Map<number,
     const r = new FieldReader(src, trex);
     r.fullBox();
     const id = r.u32('track_ID');
-    r.skip(8, 'default_sample_description_index and default_sample_duration');
+    r.skipBytes(8, 'default_sample_description_index and default_sample_duration');
     const size = r.u32('default_sample_size');
     if (size > 0) {
       // 0 means "no default", not samples of no bytes.
@@ -76,7 +76,7 @@ function nalLengthSize(src: BoxSource, entryChildren: readonly Box[], entry: Box
     throw boxError(src, entry, 'missing', 'it has no avcC box');
   }
   const r = new FieldReader(src, avcC);
-  r.skip(4, 'configurationVersion, profile, compatibility and level');
+  r.skipBytes(4, 'configurationVersion, profile, compatibility and level');
   return (r.u8('lengthSizeMinusOne') & 0x3) + 1;
 }
 

@@ -109,11 +109,11 @@ function protectTraf(
 function sidxFixups(src: BoxSource, sidx: Box): Fixup[] {
   const r = new FieldReader(src, sidx);
   const { version } = r.fullBox();
-  r.skip(8, 'reference_ID and timescale');
-  r.skip(version === 0 ? 4 : 8, 'earliest_presentation_time');
+  r.skipBytes(8, 'reference_ID and timescale');
+  r.skipBytes(version === 0 ? 4 : 8, 'earliest_presentation_time');
   const firstOffsetField = r.position;
   const firstOffset = version === 0 ? r.u32('first_offset') : r.u64('first_offset');
-  r.skip(2, 'reserved');
+  r.skipBytes(2, 'reserved');
   const count = r.u16('reference_count');
   r.need(count * 12, `${count} references`);
   const fixups: Fixup[] = [];
@@ -128,7 +128,7 @@ function sidxFixups(src: BoxSource, sidx: Box): Fixup[] {
   for (let i = 0; i < count; i++) {
     const field = r.position;
     const word = r.u32('referenced_size');
-    r.skip(8, 'subsegment_duration and SAP fields');
+    r.skipBytes(8, 'subsegment_duration and SAP fields');
     const from = start;
     const to = start + (word & 0x7fffffff);
     fixups.push({

@@ -68,14 +68,14 @@ function readTfhd(src: BoxSource, tfhd: Box): Tfhd {
     );
   }
   if (flags & TFHD_SAMPLE_DESCRIPTION_INDEX) {
-    r.skip(4, 'sample_description_index');
+    r.skipBytes(4, 'sample_description_index');
   }
   if (flags & TFHD_DEFAULT_DURATION) {
-    r.skip(4, 'default_sample_duration');
+    r.skipBytes(4, 'default_sample_duration');
   }
   const defaultSize = flags & TFHD_DEFAULT_SIZE ? r.u32('default_sample_size') : undefined;
   if (flags & TFHD_DEFAULT_FLAGS) {
-    r.skip(4, 'default_sample_flags');
+    r.skipBytes(4, 'default_sample_flags');
   }
   return { trackId, defaultSize, baseIsMoof: (flags & TFHD_DEFAULT_BASE_IS_MOOF) !== 0 };
 }
@@ -108,7 +108,7 @@ function readTrun(src: BoxSource, trun: Box, fallbackSize: number | undefined, c
   const dataOffsetField = r.position;
   const dataOffset = r.i32('data_offset');
   if (flags & TRUN_FIRST_SAMPLE_FLAGS) {
-    r.skip(4, 'first_sample_flags');
+    r.skipBytes(4, 'first_sample_flags');
   }
   const recordBytes = trunRecordBytes(flags);
   r.need(count * recordBytes, `${count} sample records of ${recordBytes} bytes`);
@@ -119,10 +119,10 @@ function readTrun(src: BoxSource, trun: Box, fallbackSize: number | undefined, c
   for (let i = 0; i < count; i++) {
     const start = r.position;
     if (flags & TRUN_DURATION) {
-      r.skip(4, 'sample_duration');
+      r.skipBytes(4, 'sample_duration');
     }
     sizes.push(flags & TRUN_SIZE ? r.u32('sample_size') : (fallbackSize as number));
-    r.skip(recordBytes - (r.position - start), 'sample flags and composition offset');
+    r.skipBytes(recordBytes - (r.position - start), 'sample flags and composition offset');
   }
   return { ref: { box: trun, dataOffsetField, dataOffset }, sizes };
 }

@@ -14,7 +14,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@smart-fleet/kube';
-import { bearerToken, HttpError, readJsonObject, sendError, sendJson } from '../http/json-http.ts';
+import {
+  bearerToken,
+  closeNow,
+  HttpError,
+  listen,
+  readJsonObject,
+  sendError,
+  sendJson,
+} from '../http/json-http.ts';
 import { verifyEntitlement } from '../license/entitlement.ts';
 import type { EntitlementKeys } from '../license/entitlement-keys.ts';
 import { AdmissionBook, type AdmissionLimits } from './admission.ts';
@@ -68,10 +76,7 @@ export class AdmissionServer {
     const server = createServer();
     const admission = new AdmissionServer(o, server);
     server.on('request', (req, res) => void admission.#handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => resolve());
-    });
+    await listen(server, o.host, o.port);
     return admission;
   }
 
@@ -91,8 +96,7 @@ export class AdmissionServer {
 
   async stop(): Promise<void> {
     clearInterval(this.#sweeper);
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   #now(): number {

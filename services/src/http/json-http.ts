@@ -3,7 +3,7 @@
  * status and a JSON body, bounded body reading (a body over the limit is refused before it is
  * buffered), and one reply writer.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** A refusal with its HTTP status, a stable machine-readable `error` code and a sentence. */
 export class HttpError extends Error {
@@ -82,4 +82,18 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header) : null;
   return match?.[1];
+}
+
+/** Listens on host:port (0: a free port); rejects if the address is taken. */
+export function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** Closes the server now: open keep-alive connections are cut, not waited for. */
+export function closeNow(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { Counter, describeError, type Logger, type Registry } from '@smart-fleet/kube';
 import { decodeJwt } from 'jose';
-import { HttpError, readBody, sendError } from '../http/json-http.ts';
+import { closeNow, HttpError, listen, readBody, sendError } from '../http/json-http.ts';
 import { Denials, type LicenseRoute } from './denials.ts';
 import {
   CLEARKEY_PATH,
@@ -79,10 +79,7 @@ export class LicenseProxy {
     const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 });
     const proxy = new LicenseProxy(options, server);
     server.on('request', (req, res) => void proxy.#handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => resolve());
-    });
+    await listen(server, options.host, options.port);
     return proxy;
   }
 
@@ -99,8 +96,7 @@ export class LicenseProxy {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

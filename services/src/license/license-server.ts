@@ -19,7 +19,7 @@ import { Counter, describeError, type Logger, type Registry } from '@smart-fleet
 import { NAME_PATTERN } from '@smart-fleet/model';
 import { EnvelopeError, openContentKey } from '../drm/envelope.ts';
 import { contentKeyContext, type KeysDocument } from '../drm/key-secret.ts';
-import { HttpError, readJsonObject, sendError, sendJson } from '../http/json-http.ts';
+import { closeNow, HttpError, listen, readJsonObject, sendError, sendJson } from '../http/json-http.ts';
 import { type DenialSubject, Denials, type LicenseRoute } from './denials.ts';
 import { checkEntitlement, type EntitlementClaims, verifyEntitlement } from './entitlement.ts';
 import type { EntitlementKeys } from './entitlement-keys.ts';
@@ -89,10 +89,7 @@ export class LicenseServer {
     const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 });
     const service = new LicenseServer(options, server);
     server.on('request', (req, res) => void service.#handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => resolve());
-    });
+    await listen(server, options.host, options.port);
     return service;
   }
 
@@ -101,8 +98,7 @@ export class LicenseServer {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
