@@ -2,8 +2,9 @@
  * The GraphQL API as `npm start` runs it: on its fixed loopback port, trusting the local
  * development issuer (whose key lives with the hub, so `npm run api -- token` can mint staff
  * tokens), with telemetry (latest values and history) from the local Prometheus, the console
- * under /console (signing in through the same issuer), and partners held to the shipped
- * persisted operations, as in the hub stack.
+ * under /console (signing in through the same issuer), partners held to the shipped
+ * persisted operations, as in the hub stack, and, when given the hub's entitlement signer
+ * (services' loadOrCreateEntitlementSigner), issueEntitlement signing with it.
  */
 import {
   type ApiServerOptions,
@@ -17,6 +18,7 @@ import {
 import { CONSOLE_DIST } from '@smart-fleet/console';
 import type { KubeClient } from '@smart-fleet/kube';
 import { processLogger } from '@smart-fleet/kube';
+import type { EntitlementSigner } from '@smart-fleet/services';
 
 function portTaken(what: string, port: number) {
   return (error: unknown) => {
@@ -38,6 +40,8 @@ export async function startLocalApi(options: {
   client: KubeClient;
   prometheusUrl?: string;
   scrapeIntervalMs?: number;
+  /** Signs playback entitlements (the license service and site edges trust its public key). */
+  entitlementSigner?: EntitlementSigner;
 }) {
   const issuer = await startDevIssuer({ dir: LOCAL_ISSUER_DIR, port: LOCAL_ISSUER_PORT }).catch(
     portTaken('development token issuer', LOCAL_ISSUER_PORT),
@@ -48,6 +52,7 @@ export async function startLocalApi(options: {
     ...localApiSettings(),
     prometheusUrl: options.prometheusUrl,
     scrapeIntervalMs: options.scrapeIntervalMs,
+    entitlements: options.entitlementSigner ? { signer: options.entitlementSigner } : undefined,
     console: {
       dir: CONSOLE_DIST,
       settings: { apiUrl: '/graphql', oidcIssuer: issuer.issuer, oidcClientId: 'smart-fleet-console' },

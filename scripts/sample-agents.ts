@@ -1,16 +1,30 @@
 /**
  * For `npm start`: a few real site agents, each with its own cluster (an extra kube-apiserver on
- * the hub's etcd), so the sample fleet has live sites: Ready, heartbeating, with telemetry.
+ * the hub's etcd) and its site's data plane beside it: a streaming edge (admission, nginx,
+ * pre-positioning from the sample origin) and a license proxy to the wide-area license service.
+ * So the sample fleet has live sites: Ready, heartbeating with telemetry read from their edges,
+ * and serving the sample title to anyone holding an entitlement.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startExtraApiserver } from '@smart-fleet/hub';
-import { connect, type KubeClient, type Logger, waitFor } from '@smart-fleet/kube';
+import { connect, type KubeClient, type Logger, Registry, waitFor } from '@smart-fleet/kube';
 import type { FleetObject } from '@smart-fleet/model';
-import { SiteAgent, syntheticTelemetry } from '@smart-fleet/operators';
+import { edgeServices, SiteAgent, siteTelemetry } from '@smart-fleet/operators';
+import { LicenseProxy, SiteEdge } from '@smart-fleet/services';
+import type { SampleDataPlane } from './sample-data-plane.ts';
+
+/** Where `npm run play` finds the live sites' edges: written by npm start into the hub's folder. */
+export const LIVE_SITES_FILE = 'live-sites.json';
+
+export interface LiveSite {
+  site: string;
+  namespace: string;
+  edgeUrl: string;
+}
 
 export interface SampleAgents {
-  sites: string[];
+  sites: LiveSite[];
   stop(): Promise<void>;
 }
 
@@ -19,13 +33,15 @@ export async function startSampleAgents(o: {
   hubDir: string;
   ingestUrl: string;
   sites: readonly FleetObject[];
-  /** Where agents keep their credentials; the hub's `agents/` unless given (tests). */
+  dataPlane: SampleDataPlane;
+  /** Where agents keep their credentials and edges their files; the hub's `agents/` unless given (tests). */
   stateRoot?: string;
   log: Logger;
 }): Promise<SampleAgents> {
   const started = await Promise.all(
     o.sites.map(async (site) => {
       const { name, namespace } = site.metadata;
+      const log = o.log.child({ component: 'smart-site-agent', site: name });
       const cluster = await startExtraApiserver({
         hubDir: o.hubDir,
         name: o.stateRoot ? `${namespace}-${name}`.slice(0, 60) : name,
@@ -43,6 +59,29 @@ export async function startSampleAgents(o: {
                 .catch(() => undefined),
             { what: `the bootstrap credential of ${name}`, timeoutMs: 60000 },
           );
+      const proxy = await LicenseProxy.start({
+        host: '127.0.0.1',
+        port: 0,
+        site: name,
+        upstream: o.dataPlane.licenseUrl,
+        log: log.child({ component: 'license-proxy' }),
+        registry: new Registry(),
+      });
+      const origins = [o.dataPlane.origin.url];
+      const edge = await SiteEdge.start(
+        {
+          dir: join(stateDir, 'edge'),
+          host: '127.0.0.1',
+          port: 0,
+          site: name,
+          entitlementKeys: o.dataPlane.entitlementKeys,
+          licenseProxy: `127.0.0.1:${proxy.port}`,
+          maxStreamsPerSubscriber: 4,
+          fillRateMBps: 50,
+          log: log.child({ component: 'streaming-edge' }),
+        },
+        { egressBudgetMbps: 0, originUrls: origins, titles: [] },
+      );
       const agent = new SiteAgent({
         hubUrl: o.ingestUrl,
         namespace,
@@ -50,20 +89,27 @@ export async function startSampleAgents(o: {
         stateDir,
         siteClient: connect(cluster.kubeconfig),
         bootstrapToken: secret ? Buffer.from(secret.data?.token ?? '', 'base64').toString() : undefined,
-        telemetry: syntheticTelemetry(name),
-        log: o.log.child({ component: 'smart-site-agent', site: name }),
+        telemetry: siteTelemetry(edge, proxy),
+        services: edgeServices(edge, origins),
+        // A newcomer should not wait for the small hours to see a title pre-positioned.
+        fillAnytime: true,
+        log,
       });
       await agent.start();
-      return { agent, cluster };
+      return { agent, cluster, edge, proxy, live: { site: name, namespace, edgeUrl: edge.url } };
     }),
   );
+  const sites = started.map((s) => s.live);
+  writeFileSync(join(o.hubDir, LIVE_SITES_FILE), `${JSON.stringify(sites, null, 2)}\n`);
   return {
-    sites: o.sites.map((s) => s.metadata.name),
+    sites,
     async stop() {
       for (const { agent } of started) {
         agent.stop();
       }
-      await Promise.all(started.map(({ cluster }) => cluster.stop()));
+      await Promise.all(
+        started.flatMap(({ cluster, edge, proxy }) => [cluster.stop(), edge.stop(), proxy.close()]),
+      );
     },
   };
 }

@@ -1,10 +1,14 @@
 /**
  * The sample fleet as `npm start` runs it, and as the end-to-end tests run it on their own hub:
- * the inventory applied, the operators started, two apartment sites live with real agents and
- * clusters of their own, and a first release rolled out to those two by a real Rollout (so the
- * fleet shows a release running, a finished rollout and its waves). The other sample sites wait
- * in Provisioning, each with its bootstrap credential, for an agent.
+ * the inventory applied, the operators started, the data plane's wide-area part (a sample title
+ * packaged under the keys the DRM key controller made, an origin, the license service), two
+ * apartment sites live with real agents, clusters and streaming edges of their own, and a first
+ * release rolled out to those two by a real Rollout (so the fleet shows a release running, a
+ * finished rollout and its waves). The other sample sites wait in Provisioning, each with its
+ * bootstrap credential, for an agent.
  */
+
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyInventory,
@@ -16,7 +20,8 @@ import {
 import { type KubeClient, type Logger, serverSideApply } from '@smart-fleet/kube';
 import { type FleetObject, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
 import { type Manager, type ManagerOptions, startManager } from '@smart-fleet/operators';
-import { type SampleAgents, startSampleAgents } from './sample-agents.ts';
+import { type LiveSite, type SampleAgents, startSampleAgents } from './sample-agents.ts';
+import { type SampleDataPlane, startSampleDataPlane } from './sample-data-plane.ts';
 
 export const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 /** On the sites `npm start` runs agents for; the sample release's rollout selects it. */
@@ -28,6 +33,8 @@ export interface SampleFleetOptions {
   client: KubeClient;
   /** The local hub's directory: live agents need its etcd. Without it, no site is live. */
   hubDir?: string;
+  /** Where the data plane keeps its library and keys; `<hubDir>/data-plane` unless given (tests). */
+  dataPlaneDir?: string;
   /** Apply the sample into this namespace instead of the inventory's own (tests). */
   namespace?: string;
   /** Where agents keep their credentials (tests); the hub's `agents/` otherwise. */
@@ -41,7 +48,9 @@ export interface SampleFleetOptions {
 export interface SampleFleet {
   namespace: string;
   operators: Manager;
-  liveSites: string[];
+  liveSites: LiveSite[];
+  /** The wide-area data plane, when sites are live. */
+  dataPlane?: SampleDataPlane;
   stop(): Promise<void>;
 }
 
@@ -115,28 +124,48 @@ export async function startSampleFleet(o: SampleFleetOptions): Promise<SampleFle
   const live = inventory.objects
     .filter((s) => s.kind === 'Site' && s.spec.kind === 'apartment-complex')
     .slice(0, 2);
-  const agents: SampleAgents | undefined = o.hubDir
-    ? await startSampleAgents({
+  const kek = o.operators?.drm;
+  let dataPlane: SampleDataPlane | undefined;
+  let agents: SampleAgents | undefined;
+  try {
+    // Live sites need the data plane, and it needs the KEK the DRM key controller seals with.
+    if (o.hubDir && kek) {
+      dataPlane = await startSampleDataPlane({
+        client: o.client,
+        namespace: inventory.namespace,
+        dir: o.dataPlaneDir ?? join(o.hubDir, 'data-plane'),
+        kek,
+        log: o.log,
+        say,
+      });
+      agents = await startSampleAgents({
         client: o.client,
         hubDir: o.hubDir,
         ingestUrl: operators.ingestUrl,
         sites: live,
+        dataPlane,
         stateRoot: o.agentStateRoot,
         log: o.log,
-      })
-    : undefined;
-  if (agents) {
-    await rollOutSampleRelease(o.client, inventory.namespace, live);
-    say(
-      `[fleet] live sites ${agents.sites.join(', ')}: agents started, release ${SAMPLE_RELEASE} rolling out to them`,
-    );
+      });
+      await rollOutSampleRelease(o.client, inventory.namespace, live);
+      say(
+        `[fleet] live sites ${agents.sites.map((s) => s.site).join(', ')}: agents and edges started, release ${SAMPLE_RELEASE} rolling out to them`,
+      );
+    }
+  } catch (error) {
+    await agents?.stop();
+    await dataPlane?.stop();
+    await operators.stop();
+    throw error;
   }
   return {
     namespace: inventory.namespace,
     operators,
     liveSites: agents?.sites ?? [],
+    dataPlane,
     async stop() {
       await agents?.stop();
+      await dataPlane?.stop();
       await operators.stop();
     },
   };

@@ -1,11 +1,13 @@
 /**
  * `npm start`: the local hub with everything the project has built, on the embedded defaults.
- * Toolchain ready, hub up, CRDs installed, the sample fleet applied, Prometheus (telemetry
- * history) beside it, then it waits; Ctrl-C stops the hub and Prometheus (their data stays for
- * the next start). With KUBECONFIG set, it uses that cluster
- * instead and starts nothing locally.
+ * Toolchain ready, hub up, CRDs installed, the sample fleet applied with its data plane (a
+ * packaged, encrypted sample title on an origin, the license service, two live sites with their
+ * own edges), Prometheus (telemetry history) beside it, the API and console; it prints a URL
+ * that plays, then waits. Ctrl-C stops it all (the hub's data stays for the next start). With
+ * KUBECONFIG set, it uses that cluster instead and starts no hub, and no live site.
  */
 import { join } from 'node:path';
+import { devTokenSigner, LOCAL_ISSUER, LOCAL_ISSUER_DIR } from '@smart-fleet/api';
 import { ensureConsoleBuilt } from '@smart-fleet/console';
 import {
   addScrapeTarget,
@@ -21,7 +23,8 @@ import {
 import { connect, DEFAULT_HUB_DIR, processLogger } from '@smart-fleet/kube';
 import { deregisterWebhook, localKek } from '@smart-fleet/operators';
 import { startLocalApi } from './local-api.ts';
-import { startSampleFleet } from './sample-fleet.ts';
+import { openPlaybackSession } from './playback-session.ts';
+import { type SampleFleet, startSampleFleet } from './sample-fleet.ts';
 
 const log = (line: string) => console.error(line);
 
@@ -53,18 +56,24 @@ async function main(): Promise<void> {
     client,
     prometheusUrl: prometheus.url,
     scrapeIntervalMs: prometheus.scrapeIntervalMs,
+    entitlementSigner: fleet.dataPlane?.signer,
   });
+  const play = await samplePlayback(fleet, api.url);
   const kubeconfig = hub?.kubeconfig ?? process.env.KUBECONFIG;
   console.log(`
 SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
   operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
-  live sites   ${fleet.liveSites.length > 0 ? `${fleet.liveSites.join(', ')} run real agents with their own clusters` : 'none (bring your own agents)'}
+  live sites   ${fleet.liveSites.length > 0 ? fleet.liveSites.map((s) => `${s.site} (edge ${s.edgeUrl})`).join(', ') : 'none (bring your own agents)'}
+               real agents with their own clusters, streaming edges and license proxies
+  data plane   ${fleet.dataPlane ? `origin ${fleet.dataPlane.origin.url}, license service ${fleet.dataPlane.licenseUrl.origin}, title ${fleet.dataPlane.title}` : 'none'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   Prometheus   ${prometheus.url}  (telemetry history: scrapes the operators, takes agents' replays)
   console      ${api.consoleUrl}  (sign in as operator or noc on the development issuer's page)
   GraphQL API  ${api.url}  (GraphiQL in a browser; subscriptions over SSE)
                staff token: npm run api -- token [--role noc]  then header  Authorization: Bearer <token>
+  play         ${play}
+               a fresh one: npm run play [-- --site NAME]
   try          npm run kubectl -- get sites -A
                npm run kubectl -- get smart -A
   or           export KUBECONFIG=${kubeconfig}; kubectl get sites -A
@@ -76,6 +85,30 @@ ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : '
   });
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);
+  }
+}
+
+/** A command that plays the sample title from the first live site now, or why there is none. */
+async function samplePlayback(fleet: SampleFleet, apiUrl: string): Promise<string> {
+  const [site] = fleet.liveSites;
+  if (!site || !fleet.dataPlane) {
+    return 'no live site to play from';
+  }
+  const sign = await devTokenSigner(LOCAL_ISSUER_DIR, LOCAL_ISSUER);
+  try {
+    const session = await openPlaybackSession({
+      apiUrl,
+      bearer: await sign({ sub: 'npm-start', roles: ['operator'], ttlSeconds: 300 }),
+      namespace: site.namespace,
+      site: site.site,
+      edgeUrl: site.edgeUrl,
+      title: fleet.dataPlane.title,
+      subscriber: 'sample-viewer',
+      ttlSeconds: 900,
+    });
+    return `ffplay "${session.hlsUrl}"`;
+  } catch (error) {
+    return `(none yet: ${(error as Error).message})`;
   }
 }
 

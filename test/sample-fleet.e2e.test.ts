@@ -1,21 +1,30 @@
 /**
  * The sample fleet exactly as `npm start` brings it up (scripts/sample-fleet.ts), on the test
- * hub: every object settles with no reconcile error anywhere, and `kubectl get smart` shows no
- * column that is always empty.
+ * hub: every object settles with no reconcile error anywhere, `kubectl get smart` shows no
+ * column that is always empty, and a live site's edge plays the sample title, encrypted, to a
+ * subscriber holding an entitlement, after pre-positioning it from the origin.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { setHeaderOptions } from '@kubernetes/client-node';
 import { jsonLogger, listAll, waitFor } from '@smart-fleet/kube';
 import { ALL_KINDS, API_GROUP, API_VERSION, type PrinterColumn } from '@smart-fleet/model';
 import { localKek } from '@smart-fleet/operators';
+import { issueEntitlement, mediaTools } from '@smart-fleet/services';
+import { SAMPLE_CLIP } from '../scripts/sample-data-plane.ts';
 import { type SampleFleet, startSampleFleet } from '../scripts/sample-fleet.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
 
+const run = promisify(execFile);
+
 type Status = {
+  state?: string;
+  packaging?: { keyIds: string[]; durationSeconds: number; renditions: { name: string; height: number }[] };
   phase?: string;
   sitesRunning?: number;
   sites?: number;
@@ -41,6 +50,7 @@ describe('the sample fleet npm start runs', () => {
       hubDir: hub.dir,
       namespace,
       agentStateRoot: mkdtempSync(join(tmpdir(), 'sample-agents-')),
+      dataPlaneDir: mkdtempSync(join(tmpdir(), 'sample-data-plane-')),
       log: jsonLogger({}, (line) => logs.push(line)),
       operators: { namespace, drm: localKek(join(mkdtempSync(join(tmpdir(), 'kek-')), 'drm-kek')) },
     });
@@ -118,5 +128,58 @@ describe('the sample fleet npm start runs', () => {
         assert.ok(filled, `${kind.kind}: column ${column.name} is empty in every row`);
       });
     }
+  });
+
+  it('pre-positions the sample title on a live site and plays it there, encrypted, with an entitlement', async () => {
+    const [live] = fleet.liveSites;
+    const dataPlane = fleet.dataPlane;
+    assert.ok(live && dataPlane, 'a live site and the data plane');
+    const placement = await waitFor(
+      async () => {
+        const all = await listAll(hub.client, 'ContentPlacement', namespace);
+        const mine = all.find((p) => (p as { spec: { site: string } }).spec.site === live.site);
+        return statusOf(mine).state === 'Filled' && mine;
+      },
+      { what: `${live.site} filled with its placement`, timeoutMs: 120000, intervalMs: 500 },
+    );
+    assert.ok(placement);
+    const title = (await listAll(hub.client, 'ContentTitle', namespace)).find(
+      (t) => t.metadata?.name === dataPlane.title,
+    );
+    const packaging = statusOf(title).packaging;
+    assert.ok(packaging && packaging.keyIds.length > 0, 'the packager recorded the package');
+
+    const token = await issueEntitlement(dataPlane.signer, {
+      subscriber: 'sample-viewer',
+      tenant: (title as { spec: { owner: string } }).spec.owner,
+      title: dataPlane.title,
+      site: live.site,
+      kids: packaging.keyIds,
+      ttlSeconds: 120,
+    });
+    const opened = await fetch(`${live.edgeUrl}/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: dataPlane.title }),
+    });
+    const session = (await opened.json()) as { prefix?: string };
+    assert.equal(opened.status, 201, JSON.stringify(session));
+    const top = packaging.renditions.at(-1);
+    const url = `${live.edgeUrl}${session.prefix}/${dataPlane.title}/hls/${top?.name}/index.m3u8`;
+    const probe = await run(mediaTools().ffprobe, [
+      ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+      ...['-show_entries', 'stream=height,nb_read_frames', '-of', 'json', url],
+    ]);
+    const [stream] = (JSON.parse(probe.stdout) as { streams: { height: number; nb_read_frames: string }[] })
+      .streams;
+    assert.equal(stream?.height, top?.height);
+    assert.equal(Number(stream?.nb_read_frames), SAMPLE_CLIP.seconds * SAMPLE_CLIP.fps, probe.stderr);
+    // Without an entitlement the edge opens no session at all.
+    const refused = await fetch(`${live.edgeUrl}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: dataPlane.title }),
+    });
+    assert.equal(refused.status, 401);
   });
 });

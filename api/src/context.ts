@@ -4,6 +4,7 @@ import type { TelemetrySample } from '@smart-fleet/model';
 import type DataLoader from 'dataloader';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { Principal } from './auth/principal.ts';
+import type { EntitlementSettings } from './entitlements/entitlement-grants.ts';
 import type { PrometheusClient } from './telemetry/prometheus-client.ts';
 import type { FleetView } from './view/fleet-view.ts';
 import type { HubWrites } from './writes/hub-writes.ts';
@@ -20,4 +21,6 @@ export interface ApiContext {
    * `sinceMs|namespace/name` (sinceMs empty for the default range).
    */
   siteSeries: DataLoader<string, readonly TelemetrySample[]>;
+  /** How entitlements are signed; absent when this API was started without a signing key. */
+  entitlements?: EntitlementSettings;
 }

@@ -1,6 +1,7 @@
 export { type DevIssuer, devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
-export type { Principal } from './auth/principal.ts';
+export type { PartnerScope, Principal } from './auth/principal.ts';
 export type { OidcConfig } from './auth/staff-tokens.ts';
+export type { EntitlementSettings } from './entitlements/entitlement-grants.ts';
 export * from './local-defaults.ts';
 export {
   compileOperations,

@@ -4,23 +4,30 @@
  *                        [--oidc-jwks-url URL]] [--prometheus-url URL] [--scrape-interval 5s]
  *                        [--keys-namespace NS] [--partner-operations FILE.json|none]
  *                        [--trusted-proxies CIDR,...] [--response-cache on|off]
+ *                        [--entitlement-key FILE [--entitlement-issuer ISS] [--entitlement-audience AUD]]
  *     Without --oidc-issuer it trusts the local development issuer (started here unless
  *     npm start already runs one). --prometheus-url: where telemetry history lives (the operators'
  *     exported samples and replays); --scrape-interval: how often it scrapes them. Partners may
  *     run only the persisted operations of --partner-operations (default: the shipped
  *     api/operations/partner-operations.json; `none` lets them send any document).
  *     --trusted-proxies names the proxies (addresses or CIDR ranges) whose X-Forwarded-For gives
- *     the client's address for the per-address limits.
+ *     the client's address for the per-address limits. --entitlement-key (or
+ *     SMART_FLEET_ENTITLEMENT_KEY_FILE): the private JWK (ES256 or EdDSA, with kid and alg) that
+ *     issueEntitlement signs with; without one that mutation answers NotConfiguredError. Its
+ *     issuer and audience default to the license service's (smartfleet.io/hub,
+ *     smartfleet.io/license-service).
  *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
  *     Prints a development bearer token from the local issuer's key.
  */
 import { parseArgs } from 'node:util';
 import { connect, processLogger } from '@smart-fleet/kube';
 import { parseDuration } from '@smart-fleet/model';
+import { signerFromJwkFile } from '@smart-fleet/services';
 import { trustedProxies } from './auth/client-address.ts';
 import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
 import { STAFF_ROLES } from './auth/principal.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
+import type { EntitlementSettings } from './entitlements/entitlement-grants.ts';
 import { LOCAL_API_PORT, LOCAL_ISSUER, LOCAL_ISSUER_DIR, LOCAL_ISSUER_PORT } from './local-defaults.ts';
 import { PARTNER_OPERATIONS_FILE, readPartnerOperations } from './persisted-operations.ts';
 import { startApiServer } from './server.ts';
@@ -39,6 +46,9 @@ const { values, positionals } = parseArgs({
     'partner-operations': { type: 'string' },
     'trusted-proxies': { type: 'string' },
     'response-cache': { type: 'string', default: 'on' },
+    'entitlement-key': { type: 'string' },
+    'entitlement-issuer': { type: 'string' },
+    'entitlement-audience': { type: 'string' },
     role: { type: 'string', default: 'operator' },
     sub: { type: 'string', default: 'developer' },
     hours: { type: 'string', default: '8' },
@@ -97,12 +107,33 @@ function proxies(list: string | undefined): string[] | undefined {
   return entries;
 }
 
+/** The signing key named by the flag or the environment; the message never holds the key. */
+async function entitlements(): Promise<EntitlementSettings | undefined> {
+  const file = values['entitlement-key'] ?? process.env.SMART_FLEET_ENTITLEMENT_KEY_FILE;
+  if (!file) {
+    if (values['entitlement-issuer'] || values['entitlement-audience']) {
+      fail('--entitlement-issuer and --entitlement-audience need --entitlement-key');
+    }
+    return undefined;
+  }
+  try {
+    const signer = await signerFromJwkFile(file);
+    return { signer, issuer: values['entitlement-issuer'], audience: values['entitlement-audience'] };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(
+      `--entitlement-key: ${code === 'ENOENT' ? `${file} does not exist` : (error as Error).message}`,
+    );
+  }
+}
+
 async function serve(): Promise<void> {
   const cache = values['response-cache'];
   if (cache !== 'on' && cache !== 'off') {
     fail(`--response-cache must be on or off, not ${cache}`);
   }
   const log = processLogger({ component: 'smart-fleet-api' });
+  const signing = await entitlements(); // before anything starts: a bad key file stops here
   const { config, stop: stopIssuer } = await oidc();
   const operationsFile = values['partner-operations'] ?? PARTNER_OPERATIONS_FILE;
   const partnerOperations = operationsFile === 'none' ? undefined : operations(operationsFile);
@@ -117,6 +148,7 @@ async function serve(): Promise<void> {
     partnerOperations,
     trustedProxies: proxies(values['trusted-proxies']),
     responseCache: cache === 'on',
+    entitlements: signing,
     log,
   });
   console.error(`GraphQL API at ${api.url} (GraphiQL in a browser); a token: npm run api -- token`);

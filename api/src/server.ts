@@ -11,6 +11,7 @@ import { DEFAULT_NAMESPACE } from '@smart-fleet/model';
 import { ApiKeyStore } from './auth/api-keys.ts';
 import type { OidcConfig } from './auth/staff-tokens.ts';
 import { CONSOLE_PATH, type ConsoleFilesOptions, consoleFiles } from './console-files.ts';
+import type { EntitlementSettings } from './entitlements/entitlement-grants.ts';
 import { LatestTelemetry } from './telemetry/latest-telemetry.ts';
 import { noPrometheus, prometheusClient } from './telemetry/prometheus-client.ts';
 import { FleetView } from './view/fleet-view.ts';
@@ -43,6 +44,8 @@ export interface ApiServerOptions {
   responseCache?: boolean;
   /** Serve the built console under /console (npm start); the stacks serve it from its own image. */
   console?: ConsoleFilesOptions;
+  /** Sign playback entitlements (issueEntitlement) with this key; refused as not configured without. */
+  entitlements?: EntitlementSettings;
   log?: Logger;
 }
 
@@ -86,6 +89,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     trustedProxies: options.trustedProxies,
     partnerOperations: options.partnerOperations,
     responseCache: options.responseCache,
+    entitlements: options.entitlements,
     log,
   });
   const consoleRoute = options.console ? consoleFiles(options.console) : undefined;

@@ -16,6 +16,7 @@ import type { Principal } from './auth/principal.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { type OidcConfig, staffTokenVerifier } from './auth/staff-tokens.ts';
 import type { ApiContext } from './context.ts';
+import type { EntitlementSettings } from './entitlements/entitlement-grants.ts';
 import { maskErrors, useNoSuggestions } from './error-answers.ts';
 import { renderOfflineGraphiQL, useGraphiqlAssets } from './graphiql.ts';
 import { DOCUMENT_CACHE_LIMITS, TextKeyedCache } from './limits/document-cache.ts';
@@ -67,6 +68,8 @@ export interface FleetYogaDeps {
   partnerOperations?: Readonly<Record<string, string>>;
   /** Repeat answers while the view is unchanged (default on; the benchmark measures both). */
   responseCache?: boolean;
+  /** Signing playback entitlements; without it issueEntitlement answers NotConfiguredError. */
+  entitlements?: EntitlementSettings;
   log: Logger;
 }
 
@@ -131,6 +134,7 @@ export function createFleetYoga(deps: FleetYogaDeps) {
         apiKeys,
         telemetry: deps.telemetry,
         siteSeries: new DataLoader(seriesBatch(deps.telemetry), { maxBatchSize: MAX_SERIES_SITES }),
+        entitlements: deps.entitlements,
       };
     },
     plugins: [

@@ -3,7 +3,8 @@
  * partner-hidden fields, telemetry behind `telemetry:read`, and a partner reaching for another
  * tenant's site every way there is.
  * A mutation allowed to a role is sent with a target that does not exist, so passing the
- * authorization check shows as a typed NotFoundError and nothing is written.
+ * authorization check shows as a typed NotFoundError and nothing is written (issueEntitlement:
+ * this API has no signing key, so as a NotConfiguredError).
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -50,6 +51,8 @@ interface Case {
   name: string;
   query: string;
   allowed: Role[];
+  /** How an allowed call is refused as data; NotFoundError unless given. */
+  refusedAs?: string;
 }
 
 const ns = () => h.namespace;
@@ -120,6 +123,13 @@ const MUTATIONS: (() => Case)[] = [
     name: 'revokePartnerApiKey',
     query: 'mutation { revokePartnerApiKey(keyId: "000000000000") { __typename } }',
     allowed: ['operator'],
+  }),
+  // Read scopes do not let a partner issue: that takes entitlements:issue (entitlements.integration.test.ts).
+  () => ({
+    name: 'issueEntitlement',
+    query: `mutation { issueEntitlement(namespace: "${ns()}", title: "no-such-title", site: "${missing}", subscriber: "s-1") { __typename } }`,
+    allowed: ['operator'],
+    refusedAs: 'NotConfiguredError',
   }),
 ];
 
@@ -199,7 +209,7 @@ describe('every role against every mutation', () => {
         if (allowed) {
           // Authorized: the request reached the write path and was refused as data.
           assert.equal(answer.errors, undefined, `${role} ${c.name}: ${JSON.stringify(answer.errors)}`);
-          assert.equal(answer.data[c.name].__typename, 'NotFoundError', `${role} ${c.name}`);
+          assert.equal(answer.data[c.name].__typename, c.refusedAs ?? 'NotFoundError', `${role} ${c.name}`);
         } else {
           assert.equal(answer.data?.[c.name] ?? null, null);
           assert.equal(answer.errors?.[0]?.message, `not authorized to run ${c.name}`, `${role} ${c.name}`);

@@ -6,6 +6,10 @@
  * print from status has one.
  */
 import type { StatusOwner } from '@smart-fleet/kube';
+// The packager runs on content-generation nodes, not here; its part is declared beside it.
+import { TITLE_PACKAGING_STATUS } from '@smart-fleet/services';
+
+export { TITLE_PACKAGING_STATUS };
 
 /** The fleet rules' verdict on a Site's spec, and its agent's bootstrap credential. */
 export const SITE_ADMISSION_STATUS: StatusOwner = {
@@ -58,7 +62,7 @@ export const STATUS_OWNERS: Readonly<Record<string, readonly StatusOwner[]>> = {
   Tenant: [TENANT_ROLLUP_STATUS],
   WideAreaCluster: [CLUSTER_ROLLUP_STATUS],
   ContentPlacement: [PLACEMENT_STATUS],
-  ContentTitle: [TITLE_PLACEMENT_STATUS],
+  ContentTitle: [TITLE_PLACEMENT_STATUS, TITLE_PACKAGING_STATUS],
   DrmPolicy: [DRM_POLICY_STATUS],
   ReleaseAssignment: [],
 };
@@ -67,6 +71,4 @@ export const STATUS_OWNERS: Readonly<Record<string, readonly StatusOwner[]>> = {
  * Status fields no controller here writes, and why. Anything else in a kind's status schema
  * without an owner is a test failure.
  */
-export const UNOWNED_STATUS_FIELDS: Readonly<Record<string, Record<string, string>>> = {
-  ContentTitle: { sizeMB: 'measured by the packager when it packages a title' },
-};
+export const UNOWNED_STATUS_FIELDS: Readonly<Record<string, Record<string, string>>> = {};

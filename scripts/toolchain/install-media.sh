@@ -6,6 +6,15 @@
 set -euo pipefail
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
+# One toolchain installer at a time per machine: two test runs starting together would otherwise
+# build into the same cache or race for apt's lock. The second waits here, then finds it done.
+LOCK_DIR="${SMART_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smart-fleet}"
+mkdir -p "$LOCK_DIR"
+exec 9>"$LOCK_DIR/.toolchain.lock"
+if ! flock -n 9; then
+  log "another toolchain install is running; waiting for it"
+  flock 9
+fi
 PACKAGES=(ffmpeg nginx)
 
 missing=()

@@ -26,3 +26,11 @@ export {
   PackagerInputError,
   packageTitle,
 } from './packager/index.ts';
+export {
+  PublishError,
+  type Published,
+  type PublishOptions,
+  packagingStatus,
+  publishTitle,
+  TITLE_PACKAGING_STATUS,
+} from './packager/publish-title.ts';

@@ -10,6 +10,7 @@ import {
   type ApiServer,
   type ApiServerOptions,
   type DevIssuer,
+  type PartnerScope,
   startApiServer,
   startDevIssuer,
 } from '@smart-fleet/api';
@@ -35,7 +36,7 @@ export interface ApiHarness {
   issuer: DevIssuer;
   operator: Caller;
   noc: Caller;
-  partnerKey(tenant: string, scopes: ('sites:read' | 'content:read' | 'telemetry:read')[]): Promise<Caller>;
+  partnerKey(tenant: string, scopes: PartnerScope[]): Promise<Caller>;
   gql(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GraphqlAnswer>;
   stop(): Promise<void>;
 }

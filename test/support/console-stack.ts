@@ -71,6 +71,7 @@ async function startParts(o: {
     hubDir: hub.dir || undefined,
     namespace,
     agentStateRoot: mkdtempSync(join(tmpdir(), 'console-agents-')),
+    dataPlaneDir: mkdtempSync(join(tmpdir(), 'console-data-plane-')),
     log: silentLogger,
     operators: {
       namespace,
@@ -119,7 +120,7 @@ async function startParts(o: {
     issuer,
     api,
     consoleUrl: api.consoleUrl ?? '',
-    liveSites: fleet.liveSites,
+    liveSites: fleet.liveSites.map((s) => s.site),
     operator: { bearer: await issuer.sign({ sub: 'olivia', roles: ['operator'] }) },
     noc: { bearer: await issuer.sign({ sub: 'nam', roles: ['noc'] }) },
     gql,

@@ -1,12 +1,16 @@
 /**
  * Who is calling. Staff come with an OIDC/JWT bearer token and a role; partners come with an
- * API key bound to one tenant and a set of read scopes. Every resolver decides from this alone.
+ * API key bound to one tenant and a set of scopes. Every resolver decides from this alone.
  */
 export const STAFF_ROLES = ['operator', 'noc'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-/** What a partner key may read; a key carries a subset. */
-export const PARTNER_SCOPES = ['sites:read', 'content:read', 'telemetry:read'] as const;
+/**
+ * What a partner key may do; a key carries a subset. All read, except `entitlements:issue`:
+ * signing playback entitlements for its own titles at its own sites (a content provider's
+ * storefront, a carrier's set-top box portal).
+ */
+export const PARTNER_SCOPES = ['sites:read', 'content:read', 'telemetry:read', 'entitlements:issue'] as const;
 export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 
 export type Principal =

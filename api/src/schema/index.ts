@@ -9,6 +9,7 @@ import './types/site.ts';
 import './types/fleet-kinds.ts';
 import './types/alert.ts';
 import './types/api-key.ts';
+import './types/entitlement.ts';
 import './types/summary.ts';
 import './types/common.ts';
 import './queries/sites.ts';
@@ -16,6 +17,7 @@ import './queries/fleet.ts';
 import './mutations/sites.ts';
 import './mutations/rollouts.ts';
 import './mutations/alerts-and-keys.ts';
+import './mutations/entitlements.ts';
 import './subscriptions.ts';
 
 export const schema = builder.toSchema();

@@ -29,6 +29,17 @@ export class NotFound extends Error {
   }
 }
 
+/** This API was started without a part the request needs (e.g. no entitlement signing key). */
+export class NotConfigured extends Error {
+  /** What is missing, e.g. `entitlements`. */
+  readonly feature: string;
+  constructor(feature: string, message: string) {
+    super(message);
+    this.name = 'NotConfigured';
+    this.feature = feature;
+  }
+}
+
 /** The object exists or changed meanwhile, or is in a state that refuses the request. */
 export class Conflict extends Error {
   constructor(message: string) {

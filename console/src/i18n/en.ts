@@ -121,7 +121,12 @@ export const en = {
     },
     tenant_kind: { CARRIER: 'Carrier', CONTENT_PROVIDER: 'Content provider', SITE_OPERATOR: 'Site operator' },
     placement_state: { PENDING: 'Pending', FILLING: 'Filling', FILLED: 'Filled', FAILED: 'Failed' },
-    scope: { SITES_READ: 'Read sites', CONTENT_READ: 'Read content', TELEMETRY_READ: 'Read telemetry' },
+    scope: {
+      SITES_READ: 'Read sites',
+      CONTENT_READ: 'Read content',
+      TELEMETRY_READ: 'Read telemetry',
+      ENTITLEMENTS_ISSUE: 'Issue playback entitlements',
+    },
     site: {
       drain: 'Drain',
       drain_selected: 'Drain selected',

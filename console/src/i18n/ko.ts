@@ -121,7 +121,12 @@ export const ko: Same<typeof en> = {
     node_role: { CONTENT_GENERATION: '콘텐츠 생성', DISTRIBUTION: '분배', STORAGE_MANAGEMENT: '저장 관리' },
     tenant_kind: { CARRIER: '통신사업자', CONTENT_PROVIDER: '콘텐츠 제공자', SITE_OPERATOR: '사이트 운영자' },
     placement_state: { PENDING: '대기', FILLING: '채우는 중', FILLED: '채움 완료', FAILED: '실패' },
-    scope: { SITES_READ: '사이트 읽기', CONTENT_READ: '콘텐츠 읽기', TELEMETRY_READ: '원격 측정 읽기' },
+    scope: {
+      SITES_READ: '사이트 읽기',
+      CONTENT_READ: '콘텐츠 읽기',
+      TELEMETRY_READ: '원격 측정 읽기',
+      ENTITLEMENTS_ISSUE: '재생 권한 발급',
+    },
     site: {
       drain: '배출',
       drain_selected: '선택한 사이트 배출',

@@ -6,7 +6,7 @@ import { MAX_BITRATE_MBPS, MIN_BITRATE_MBPS } from '../capacity.ts';
 import { type Resource, StatusOf } from '../common.ts';
 import { AGE_COLUMN, defineKind } from '../kind.ts';
 import { REGION_CODES } from '../regions.ts';
-import { ObjectName, type Static, Strict, StringEnum, Type } from '../schema.ts';
+import { ObjectName, type Static, Strict, StringEnum, Timestamp, Type } from '../schema.ts';
 
 export const CODECS = ['MPEG-1', 'MPEG-2', 'MPEG-4', 'H.264'] as const;
 
@@ -45,9 +45,42 @@ export const ContentTitleSpec = Strict({
 });
 export type ContentTitleSpec = Static<typeof ContentTitleSpec>;
 
+const KeyId = Type.String({
+  pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+  description: 'A content key id (UUID, lower case); never key material.',
+});
+
+/** One rendition as the packager measured it off the files it wrote. */
+export const PackagedRenditionStatus = Strict({
+  name: ObjectName('Rendition name, as in the spec.'),
+  codec: StringEnum(CODECS),
+  width: Type.Integer({ minimum: 1, maximum: 8192 }),
+  height: Type.Integer({ minimum: 1, maximum: 8192 }),
+  measuredMbps: Type.Number({ minimum: 0, description: 'Mean bitrate of its HLS segments.' }),
+  sizeMB: Type.Integer({ minimum: 0 }),
+  segments: Type.Integer({ minimum: 0, description: 'HLS segments (DASH has as many).' }),
+});
+
+/** What the packager made of the title: recorded from packaged.json, so it states facts, not the request. */
+export const PackagingStatus = Strict({
+  packagedAt: Timestamp('When the package was written.'),
+  formats: Type.Array(StringEnum(['hls', 'dash'] as const), { minItems: 1, maxItems: 2 }),
+  durationSeconds: Type.Number({ minimum: 0 }),
+  segmentSeconds: Type.Integer({ minimum: 1, maximum: 30 }),
+  keyIds: Type.Array(KeyId, {
+    maxItems: 1024,
+    description: 'Every key the package is encrypted under: what an entitlement for it must allow.',
+  }),
+  renditions: Type.Array(PackagedRenditionStatus, { maxItems: 16 }),
+});
+export type PackagingStatus = Static<typeof PackagingStatus>;
+
 export const ContentTitleStatus = StatusOf({
-  sizeMB: Type.Optional(Type.Integer({ minimum: 0, description: 'All renditions together.' })),
+  sizeMB: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'All renditions together, measured by the packager.' }),
+  ),
   sitesPlaced: Type.Optional(Type.Integer({ minimum: 0 })),
+  packaging: Type.Optional(PackagingStatus),
 });
 export type ContentTitleStatus = Static<typeof ContentTitleStatus>;
 
@@ -67,6 +100,7 @@ export const contentTitleKind = defineKind({
     { name: 'Language', type: 'string', jsonPath: '.spec.mpeg7.language' },
     { name: 'Duration-s', type: 'integer', jsonPath: '.spec.mpeg7.durationSeconds' },
     { name: 'Owner', type: 'string', jsonPath: '.spec.owner' },
+    { name: 'Packaged', type: 'date', jsonPath: '.status.packaging.packagedAt' },
     AGE_COLUMN,
   ],
 });

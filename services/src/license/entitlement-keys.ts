@@ -3,8 +3,14 @@
  * issuer, and the public JSON Web Key Set the verifiers are configured with. Verifiers accept
  * only the algorithms we sign with (ES256, EdDSA) and only public keys that name their kid and
  * algorithm, so a key set can never make them accept `none`, HMAC with a public key, or a key
- * meant for something else.
+ * meant for something else. A signer's private JWK lives in a file (a mounted Secret in a
+ * deployment, the local hub's directory on a developer's machine): `signerFromJwkFile` reads one,
+ * `loadOrCreateEntitlementSigner` makes one for the local hub the first time. Neither ever puts
+ * the key's contents in an error message.
  */
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   createLocalJWKSet,
   exportJWK,
@@ -19,6 +25,8 @@ export const ENTITLEMENT_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 export type EntitlementAlgorithm = (typeof ENTITLEMENT_ALGORITHMS)[number];
 /** Current and rotated-out keys; a set this large is a mistake. */
 const MAX_KEYS = 16;
+/** A private EC or OKP JWK is a few hundred bytes; a file much larger is not one. */
+const MAX_JWK_FILE_BYTES = 16 * 1024;
 
 export interface EntitlementSigner {
   kid: string;
@@ -110,4 +118,72 @@ export function entitlementKeys(set: unknown): EntitlementKeys {
   }
   const algorithms = [...new Set(checked.map((k) => k.alg as EntitlementAlgorithm))];
   return { resolve: createLocalJWKSet({ keys: checked }), algorithms, kids };
+}
+
+/** Reads a private JWK file (with kid and alg) as a signer; the file's contents never reach an error. */
+export async function signerFromJwkFile(file: string): Promise<EntitlementSigner> {
+  const size = (await stat(file)).size;
+  if (size > MAX_JWK_FILE_BYTES) {
+    throw new EntitlementKeyError(
+      `${file} is ${size} bytes: a signing key file is at most ${MAX_JWK_FILE_BYTES}`,
+    );
+  }
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    // JSON.parse quotes the text it choked on: that text is a private key.
+    throw new EntitlementKeyError(`${file} is not JSON (a private JWK with kid and alg)`);
+  }
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
+    throw new EntitlementKeyError(`${file} is not a JWK object`);
+  }
+  try {
+    return await signerFromJwk(jwk as JWK);
+  } catch (error) {
+    if (error instanceof EntitlementKeyError) {
+      throw new EntitlementKeyError(`${file}: ${error.message}`);
+    }
+    throw new EntitlementKeyError(`${file} does not hold a usable private key`);
+  }
+}
+
+/**
+ * The local hub's signer: the private JWK in `file`, or, when there is none yet, a fresh key
+ * named `kid` written there (file 0600, a directory it creates 0700: the key signs entitlements
+ * anything trusting this hub accepts). An existing file keeps its own kid, whatever `kid` says, so the
+ * verifiers configured with its public key keep working across restarts. Two processes
+ * starting at once end up with the same key: the file appears whole (linked from a private
+ * temporary file), and the one that loses the race reads the winner's.
+ */
+export async function loadOrCreateEntitlementSigner(
+  file: string,
+  kid: string,
+  alg: EntitlementAlgorithm = 'ES256',
+): Promise<EntitlementSigner> {
+  const existing = await signerFromJwkFile(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') {
+      return undefined;
+    }
+    throw error;
+  });
+  if (existing) {
+    return existing;
+  }
+  const signer = await generateEntitlementSigner(kid, alg);
+  const privateJwk = { ...(await exportJWK(signer.privateKey)), kid, alg };
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(privateJwk)}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw error;
+    }
+    return signerFromJwkFile(file); // another process made it first: use its key
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  return signer;
 }

@@ -167,4 +167,27 @@ describe('DASH output: CENC fMP4 with ContentProtection', () => {
       ],
     );
   });
+
+  it('keeps every rung at the source’s display aspect, so DASH takes rungs that even sizes round off it', async () => {
+    // 250x140 is the even fit of 320x180 into a 250x144 box: 1.786, not 16:9 (as 854x480 is not).
+    const offAspect = await packageTitle({
+      ...TINY_PACKAGE,
+      ladder: (mbps) => (mbps < 0.4 ? { width: 250, height: 144 } : { width: 320, height: 180 }),
+      input: join(dir, 'mezzanine.mp4'),
+      outDir: join(dir, 'off-aspect'),
+      title: 'tiny-aspect',
+      renditions: [
+        { name: 'low', codec: 'H.264', bitrateMbps: 0.3 },
+        { name: 'high', codec: 'H.264', bitrateMbps: 0.5 },
+      ],
+      keys: [key],
+      formats: ['dash'],
+    });
+    assert.deepEqual(
+      offAspect.renditions.map((r) => `${r.resolution.width}x${r.resolution.height}`),
+      ['250x140', '320x180'],
+    );
+    const mpd = readFileSync(join(dir, 'off-aspect', 'dash', 'manifest.mpd'), 'utf8');
+    assert.match(mpd, /par="16:9"/);
+  });
 });

@@ -18,8 +18,14 @@ export interface EncodedRendition {
   file: string;
 }
 
-function scaleFilter(index: number, resolution: Resolution): string {
-  return `[s${index}]scale=${resolution.width}:${resolution.height}:flags=bicubic,setsar=1[v${index}]`;
+/**
+ * Every rung keeps the source's display aspect exactly: even sizes round some rungs off it
+ * (854x480 is not quite 16:9), and a DASH adaptation set refuses renditions whose aspects differ,
+ * so the rounding goes into the sample aspect ratio instead.
+ */
+function scaleFilter(index: number, resolution: Resolution, source: Resolution): string {
+  const scale = `scale=${resolution.width}:${resolution.height}:flags=bicubic`;
+  return `[s${index}]${scale},setdar=${source.width}/${source.height}[v${index}]`;
 }
 
 function outputArgs(
@@ -72,7 +78,7 @@ export async function encodeLadder(
     file: join(context.workDir, `${spec.name}.mp4`),
   }));
   const split = `[0:v:0]split=${renditions.length}${renditions.map((_, i) => `[s${i}]`).join('')}`;
-  const filter = [split, ...renditions.map((r, i) => scaleFilter(i, r.resolution))].join(';');
+  const filter = [split, ...renditions.map((r, i) => scaleFilter(i, r.resolution, sourceSize))].join(';');
   await runFfmpeg({
     ffmpeg: context.ffmpeg,
     step: 'encode',

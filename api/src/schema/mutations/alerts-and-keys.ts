@@ -46,7 +46,7 @@ builder.mutationFields((t) => ({
     type: CreatedKey,
     authScopes: OPERATOR,
     errors: { types: MUTATION_ERRORS },
-    description: 'Issues an API key for a partner, bound to its tenant and read scopes.',
+    description: 'Issues an API key for a partner, bound to its tenant and scopes.',
     args: {
       tenant: t.arg.string({ required: true }),
       name: t.arg.string({

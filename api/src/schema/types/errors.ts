@@ -3,10 +3,21 @@
  * names each field and what is wrong with it; a missing object names its kind; a conflict says
  * why the request cannot be applied now. Nothing was written in any of these cases.
  */
-import { Conflict, type FieldIssue, InvalidInput, NotFound } from '../../writes/write-errors.ts';
+import {
+  Conflict,
+  type FieldIssue,
+  InvalidInput,
+  NotConfigured,
+  NotFound,
+} from '../../writes/write-errors.ts';
 import { builder } from '../builder.ts';
 
-const anyCaller = { staff: true, partnerScope: 'sites:read' } as const;
+/**
+ * An error is only ever the answer of a root field that passed its own check, and says nothing
+ * beyond what that field refused: any partner may read it (a key with only
+ * `entitlements:issue` must see why its request was refused).
+ */
+const anyCaller = { staff: true, partner: true } as const;
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'A request that was refused; nothing was changed.',
@@ -47,6 +58,16 @@ builder.objectType(Conflict, {
   interfaces: [ErrorInterface],
   authScopes: anyCaller,
   fields: () => ({}),
+});
+
+builder.objectType(NotConfigured, {
+  name: 'NotConfiguredError',
+  description: 'This API was started without what the request needs; ask its operators to configure it.',
+  interfaces: [ErrorInterface],
+  authScopes: anyCaller,
+  fields: (t) => ({
+    feature: t.exposeString('feature', { description: 'What is not configured, e.g. entitlements.' }),
+  }),
 });
 
 /** The error types every mutation may return. */

@@ -26,7 +26,7 @@ import { Button, Confirm, useLocaleState, useNotify, useTranslate } from 'react-
 import { useAppServices } from '../../app-services.ts';
 import { formatSeoulTime } from '../../i18n/i18n-provider.ts';
 
-const SCOPES = ['SITES_READ', 'CONTENT_READ', 'TELEMETRY_READ'] as const;
+const SCOPES = ['SITES_READ', 'CONTENT_READ', 'TELEMETRY_READ', 'ENTITLEMENTS_ISSUE'] as const;
 
 interface ApiKey {
   id: string;

@@ -1,0 +1,114 @@
+/**
+ * `npm run edge` as a process, as the streaming-edge image runs it: refuses bad flags and a bad
+ * plan at start with the field named (exit 2), serves the plan it was given, takes a rewritten
+ * plan, and keeps serving the last good one when a rewrite fails its check.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@smart-fleet/kube';
+import { generateEntitlementSigner, publicKeySet } from '../license/entitlement-keys.ts';
+import { Origin } from '../origin/origin.ts';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+function run(args: string[]): { child: ChildProcess; output: string[] } {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, SMART_FLEET_LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  return { child, output };
+}
+
+const logged = (output: string[], message: string) =>
+  output
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((entry) => entry.msg === message || entry.message === message);
+
+describe('npm run edge, as a process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-main-'));
+  const planFile = join(dir, 'plan.json');
+  const keysFile = join(dir, 'jwks.json');
+  let origin: Origin;
+  let edge: ReturnType<typeof run>;
+  const plan = (over: Record<string, unknown> = {}) =>
+    writeFileSync(
+      planFile,
+      JSON.stringify({
+        egressBudgetMbps: 40,
+        originUrls: [origin.url],
+        titles: [],
+        fillAllowed: false,
+        ...over,
+      }),
+    );
+  const args = () => [
+    ...['--site', 'apt-seoul-00001', '--plan', planFile, '--license-proxy', '127.0.0.1:9'],
+    ...['--entitlement-keys', keysFile, '--listen', '127.0.0.1:0', '--dir', join(dir, 'edge')],
+  ];
+
+  before(async () => {
+    writeFileSync(keysFile, JSON.stringify(publicKeySet([await generateEntitlementSigner('hub-1')])));
+    origin = await Origin.start({ dir: join(dir, 'origin'), libraryDir: dir, host: '127.0.0.1', port: 0 });
+  });
+  after(async () => {
+    edge?.child.kill('SIGTERM');
+    await origin?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a missing flag and a bad plan at start, naming them', async () => {
+    const noPlan = run(['--site', 'apt-seoul-00001']);
+    const [code] = await once(noPlan.child, 'exit');
+    assert.equal(code, 2);
+    assert.match(noPlan.output.join(''), /edge: --plan FILE is required/);
+
+    plan({ originUrls: ['ftp://10.0.0.1/'] });
+    const badPlan = run(args());
+    const [badCode] = await once(badPlan.child, 'exit');
+    assert.equal(badCode, 2);
+    assert.match(badPlan.output.join(''), /plan\.json: originUrls\[0\]: .* is not http:\/\/host:port/);
+  });
+
+  it('serves its plan, takes a rewritten one, and keeps the last good one when a rewrite is bad', async () => {
+    plan();
+    edge = run(args());
+    const url = await waitFor(async () => logged(edge.output, 'serving')?.url as string | undefined, {
+      what: 'the edge to serve',
+      timeoutMs: 30_000,
+      abortReason: () => (edge.child.exitCode === null ? undefined : `it exited: ${edge.output.join('')}`),
+    });
+    const unentitled = () => fetch(`${url}/sessions`, { method: 'POST', body: '{"title":"x"}' });
+    assert.equal((await unentitled()).status, 401);
+
+    plan({ egressBudgetMbps: -5 });
+    const refused = await waitFor(async () => logged(edge.output, 'plan refused; the last good plan stays'), {
+      what: 'the bad plan to be refused',
+      timeoutMs: 15_000,
+    });
+    assert.match(String(refused.error), /egressBudgetMbps: must be a number/);
+    assert.equal((await unentitled()).status, 401, 'still serving');
+
+    plan({ egressBudgetMbps: 80, fillAllowed: true });
+    const applied = await waitFor(async () => logged(edge.output, 'plan applied'), {
+      what: 'the rewritten plan to be applied',
+      timeoutMs: 15_000,
+    });
+    assert.equal(applied.fillAllowed, true);
+
+    edge.child.kill('SIGTERM');
+    const [code] = await once(edge.child, 'exit');
+    assert.equal(code, 0);
+  });
+});
