@@ -6,19 +6,18 @@
  * edges fill from the origin and license through it (scripts/sample-agents.ts).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   freePort,
   type KubeClient,
   type Logger,
-  objectRef,
   Registry,
   serverSideApply,
   waitFor,
 } from '@smart-fleet/kube';
-import { type ContentTitle, contentTitleKind, GROUP_VERSION } from '@smart-fleet/model';
+import { GROUP_VERSION } from '@smart-fleet/model';
 import {
   type EntitlementKeys,
   type EntitlementSigner,
@@ -29,9 +28,7 @@ import {
   loadOrCreateEntitlementSigner,
   mediaTools,
   Origin,
-  PACKAGED_MANIFEST_FILE,
-  type PackagedTitle,
-  parseKeySecret,
+  packageIsCurrent,
   publicKeySet,
   publishTitle,
   TitleKeys,
@@ -120,28 +117,6 @@ async function sampleClip(dir: string): Promise<string> {
   return file;
 }
 
-/** Whether the library's package is still good: recorded in the title and under keys it still holds. */
-async function packageIsCurrent(client: KubeClient, namespace: string, library: string): Promise<boolean> {
-  const manifestFile = join(library, SAMPLE_TITLE, PACKAGED_MANIFEST_FILE);
-  if (!existsSync(manifestFile)) {
-    return false;
-  }
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as PackagedTitle;
-  const title = (await client.custom.getNamespacedCustomObject(
-    objectRef(contentTitleKind, { metadata: { name: SAMPLE_TITLE, namespace } }),
-  )) as ContentTitle;
-  const secret = await client.core.readNamespacedSecret({ name: keySecretName(SAMPLE_TITLE), namespace });
-  const live = new Set(
-    parseKeySecret(secret)
-      .keys.filter((k) => k.state !== 'revoked')
-      .map((k) => k.keyId),
-  );
-  return (
-    title.status?.packaging?.packagedAt === manifest.packagedAt &&
-    title.status.packaging.keyIds.every((id) => live.has(id))
-  );
-}
-
 export async function startSampleDataPlane(o: {
   client: KubeClient;
   namespace: string;
@@ -162,7 +137,7 @@ export async function startSampleDataPlane(o: {
   );
   const library = join(o.dir, 'library');
   mkdirSync(library, { recursive: true });
-  if (await packageIsCurrent(client, namespace, library)) {
+  if (await packageIsCurrent({ client, namespace, library, title: SAMPLE_TITLE })) {
     o.say(`[data-plane] ${SAMPLE_TITLE}: packaged earlier, under keys it still holds`);
   } else {
     o.say(`[data-plane] packaging ${SAMPLE_TITLE} (HLS AES-128 and DASH CENC, 2 renditions; once)`);

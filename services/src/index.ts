@@ -27,6 +27,12 @@ export {
   packageTitle,
 } from './packager/index.ts';
 export {
+  INGEST_DIR,
+  type LibraryRun,
+  packageIsCurrent,
+  packageLibrary,
+} from './packager/library-run.ts';
+export {
   PublishError,
   type Published,
   type PublishOptions,

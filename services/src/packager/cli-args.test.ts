@@ -32,7 +32,7 @@ function cli(args: string[]): PackageOptions | CliError {
   try {
     const command = parseCli(args);
     assert.equal(command.help, false);
-    if (command.help) {
+    if (command.help || command.library) {
       throw new Error('unreachable');
     }
     resolveOptions(command.options);
@@ -172,5 +172,34 @@ describe('bitrate ladder', () => {
       width: 852,
       height: 480,
     });
+  });
+
+  it('takes --library mode with the hub supplying renditions and keys, and refuses single-title flags there', () => {
+    const command = parseCli([
+      '--library=/library',
+      '--formats=hls',
+      '--title',
+      'seoul-by-night',
+      '--kek-file',
+      'k',
+    ]);
+    assert.ok(!command.help && command.library);
+    assert.deepEqual(command.library, {
+      library: '/library',
+      title: 'seoul-by-night',
+      namespace: undefined,
+      kekFile: 'k',
+      kekId: undefined,
+      options: { formats: ['hls'] },
+    });
+    assert.throws(
+      () => parseCli(['--library', '/library', '--keys', keysFile]),
+      (error: Error) =>
+        error instanceof CliError && error.flag === '--keys' && /come from the hub/.test(error.message),
+    );
+    assert.throws(
+      () => parseCli(['--library', '/library', '--segment-seconds', 'four']),
+      (error: Error) => error instanceof CliError && error.flag === '--segment-seconds',
+    );
   });
 });

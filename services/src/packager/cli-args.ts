@@ -30,7 +30,23 @@ DASH (CENC fMP4 with ClearKey ContentProtection), recorded in DIR/packaged.json.
   --clearkey-license-url U  written into the MPD's ClearKey ContentProtection
   --preset NAME             x264 preset (default medium)
   --iv-size 8|16            CENC per-sample IV size (default 8)
-  -h, --help                this text`;
+  -h, --help                this text
+
+usage: npm run package -- --library DIR [--title NAME] [--namespace NS] [--kek-file FILE] [options]
+
+Packages the mezzanines waiting in DIR/ingest/ (each named after its ContentTitle, e.g.
+seoul-by-night.mp4) into DIR/<title>/, with the renditions the ContentTitle lists and the keys
+its key Secret holds (opened with the KEK: SMART_FLEET_DRM_KEK, or --kek-file), writes mpeg7.xml
+beside each and records the package in the title's status. Titles already packaged under live
+keys are left alone. The hub is $KUBECONFIG's cluster.
+
+  --library DIR             the library the origins serve
+  --title NAME              only this title's mezzanine
+  --namespace NS            the hub namespace of the titles (default smart-fleet)
+  --kek-file FILE           the KEK (base64 of 32 bytes), e.g. the local hub's drm-kek
+  --kek-id ID               the KEK's id in the sealed records (default local-1, the local hub's)
+  --formats, --segment-seconds, --rotate-every, --hls-key-url, --clearkey-license-url, --preset
+                            as above`;
 
 const OPTIONS = {
   input: { type: 'string' },
@@ -170,9 +186,75 @@ function formats(value: string | undefined): Format[] | undefined {
   return items as Format[];
 }
 
-export type CliCommand = { help: true } | { help: false; options: PackageOptions };
+export type CliCommand =
+  | { help: true }
+  | { help: false; library?: undefined; options: PackageOptions }
+  | { help: false; library: LibraryCommand };
+
+/** `--library` mode: where, which titles, and the packaging options every title shares. */
+export interface LibraryCommand {
+  library: string;
+  title?: string;
+  namespace?: string;
+  kekFile?: string;
+  /** The id records sealed under the file's KEK name (the local hub's is local-1). */
+  kekId?: string;
+  options: Partial<PackageOptions>;
+}
+
+const LIBRARY_OPTIONS = {
+  library: { type: 'string' },
+  title: { type: 'string' },
+  namespace: { type: 'string' },
+  'kek-file': { type: 'string' },
+  'kek-id': { type: 'string' },
+  formats: { type: 'string' },
+  'segment-seconds': { type: 'string' },
+  'rotate-every': { type: 'string' },
+  'hls-key-url': { type: 'string' },
+  'clearkey-license-url': { type: 'string' },
+  preset: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function libraryCommand(argv: readonly string[]): CliCommand {
+  let values: ReturnType<typeof parseArgs<{ options: typeof LIBRARY_OPTIONS }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: LIBRARY_OPTIONS, strict: true }));
+  } catch (error) {
+    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1] ?? '(arguments)';
+    throw new CliError(
+      flag,
+      `${(error as Error).message} (with --library, a title's renditions and keys come from the hub)`,
+    );
+  }
+  if (values.help) {
+    return { help: true };
+  }
+  return {
+    help: false,
+    library: {
+      library: required(values.library, '--library'),
+      title: values.title,
+      namespace: values.namespace,
+      kekFile: values['kek-file'],
+      kekId: values['kek-id'],
+      options: {
+        ...optional('formats', formats(values.formats)),
+        ...optional('segmentSeconds', whole(values['segment-seconds'], '--segment-seconds')),
+        ...optional('keyRotationSegments', whole(values['rotate-every'], '--rotate-every')),
+        ...optional('hlsKeyBaseUrl', values['hls-key-url']),
+        ...optional('clearKeyLicenseUrl', values['clearkey-license-url']),
+        ...optional('x264Preset', values.preset as PackageOptions['x264Preset']),
+      },
+    },
+  };
+}
 
 export function parseCli(argv: readonly string[]): CliCommand {
+  if (argv.some((a) => a === '--library' || a.startsWith('--library='))) {
+    return libraryCommand(argv);
+  }
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true }));

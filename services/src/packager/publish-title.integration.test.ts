@@ -6,21 +6,39 @@
  * nothing: no package, no status.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { objectRef } from '@smart-fleet/kube';
 import { type ContentTitle, type ContentTitleSpec, contentTitleKind } from '@smart-fleet/model';
 import { testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { keyRecord, type TitleKeyFixture, titleKeyFixture } from '../drm/test-support/title-key-fixture.ts';
+import {
+  FIXTURE_KEK_ID,
+  keyRecord,
+  type TitleKeyFixture,
+  titleKeyFixture,
+} from '../drm/test-support/title-key-fixture.ts';
 import { readMpeg7 } from '../mpeg7/mpeg7-reader.ts';
 import { MPEG7_FILE } from '../mpeg7/mpeg7-vocabulary.ts';
+import { INGEST_DIR, packageLibrary } from './library-run.ts';
 import { MANIFEST_FILE, type PackagedTitle } from './packaged-manifest.ts';
 import { PublishError, publishTitle, TITLE_PACKAGING_STATUS } from './publish-title.ts';
 import { makeTinyMezzanine, TINY_PACKAGE } from './test-support/tiny-media.ts';
 
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TITLE = 'harbour-lights';
 const SPEC: ContentTitleSpec = {
   owner: 'public-broadcaster',
@@ -66,6 +84,15 @@ describe('publishing a title: packaged from the hub’s keys, recorded in the Co
       keks: keys.keks,
       formats: ['hls'],
       ...over,
+    });
+
+  /** The packager CLI against the test hub; resolves with its exit code and output. */
+  const runCli = (args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const env = { ...process.env, KUBECONFIG: hub.kubeconfig, SMART_FLEET_DRM_KEK: '' };
+      execFile(process.execPath, [MAIN, ...args], { env, timeout: 180_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+      );
     });
 
   before(async () => {
@@ -176,5 +203,51 @@ describe('publishing a title: packaged from the hub’s keys, recorded in the Co
     await keys.write([perRendition]);
     await assert.rejects(publish(), /keyed per rendition/);
     await keys.write([keyRecord(TITLE, active, 'active', 24)]);
+  });
+
+  it('runs over the library’s ingest folder: current packages kept, a revoked key packaged again, strays reported', async () => {
+    const ingest = join(library, INGEST_DIR);
+    mkdirSync(ingest, { recursive: true });
+    copyFileSync(input, join(ingest, `${TITLE}.mp4`));
+    copyFileSync(input, join(ingest, 'unknown-title.mp4'));
+    writeFileSync(join(ingest, 'notes.txt'), 'not media');
+    copyFileSync(input, join(ingest, 'Bad_Name.mp4'));
+    const said: string[] = [];
+    const first = await packageLibrary({
+      ...TINY_PACKAGE,
+      client: hub.client,
+      namespace,
+      library,
+      keks: keys.keks,
+      formats: ['hls'],
+      say: (line) => said.push(line),
+    });
+    assert.deepEqual(first.current, [TITLE]);
+    assert.deepEqual(first.published, []);
+    assert.deepEqual(
+      first.failed.map((f) => f.title),
+      ['unknown-title'],
+    );
+    assert.deepEqual(first.skipped.map((f) => f.file).sort(), ['Bad_Name.mp4', 'notes.txt']);
+
+    // The key the package is under is revoked: the CLI (as the CronJob runs it) packages it again.
+    const fresh = randomUUID();
+    await keys.write([keyRecord(TITLE, active, 'revoked', 1), keyRecord(TITLE, fresh, 'active', 0)]);
+    const kekFile = join(dir, 'kek');
+    writeFileSync(kekFile, (keys.keks.get(FIXTURE_KEK_ID) as Buffer).toString('base64'), { mode: 0o600 });
+    const cli = await runCli([
+      ...['--library', library, '--title', TITLE, '--namespace', namespace, '--kek-file', kekFile],
+      ...['--kek-id', FIXTURE_KEK_ID],
+      ...['--formats', 'hls', '--preset', 'veryfast'],
+    ]);
+    assert.equal(cli.code, 0, cli.output);
+    assert.match(cli.output, new RegExp(`${TITLE}: packaged`));
+    assert.deepEqual((await readStatus()).status?.packaging?.keyIds, [fresh]);
+  });
+
+  it('the CLI’s --library mode refuses to run without a KEK, naming where one comes from', async () => {
+    const cli = await runCli(['--library', library, '--namespace', namespace]);
+    assert.equal(cli.code, 2);
+    assert.match(cli.output, /--kek-file: no KEK: set SMART_FLEET_DRM_KEK/);
   });
 });
