@@ -5,10 +5,8 @@
  * distribution origin serving that library, and the wide-area license service. The live sites'
  * edges fill from the origin and license through it (scripts/sample-agents.ts).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   freePort,
   type KubeClient,
@@ -22,11 +20,11 @@ import {
   type EntitlementKeys,
   type EntitlementSigner,
   entitlementKeys,
+  generateTestClip,
   type KekRing,
   keySecretName,
   LicenseServer,
   loadOrCreateEntitlementSigner,
-  mediaTools,
   Origin,
   packageIsCurrent,
   publicKeySet,
@@ -34,13 +32,12 @@ import {
   TitleKeys,
 } from '@smart-fleet/services';
 
-const run = promisify(execFile);
 const MANAGER = 'smart-fleet-sample';
 export const SAMPLE_TITLE = 'sample-seoul-night';
 export const SAMPLE_DRM_POLICY = 'sample-premium';
 const SAMPLE_OWNER = 'public-broadcaster';
 /** The generated mezzanine: every frame of it must play at a live site. */
-export const SAMPLE_CLIP = { seconds: 12, size: '1280x720', fps: 25 } as const;
+export const SAMPLE_CLIP = { seconds: 12, width: 1280, height: 720, fps: 25 } as const;
 
 export interface SampleDataPlane {
   title: string;
@@ -96,23 +93,7 @@ async function sampleClip(dir: string): Promise<string> {
   const file = join(dir, `${SAMPLE_TITLE}.mp4`);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
-    const { ffmpeg } = mediaTools();
-    await run(
-      ffmpeg,
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
-        ...[
-          '-f',
-          'lavfi',
-          '-i',
-          `testsrc2=size=${SAMPLE_CLIP.size}:rate=${SAMPLE_CLIP.fps}:duration=${SAMPLE_CLIP.seconds}`,
-        ],
-        ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SAMPLE_CLIP.seconds}`],
-        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p'],
-        ...['-c:a', 'aac', '-shortest', file],
-      ],
-      { timeout: 120_000 },
-    );
+    await generateTestClip({ file, ...SAMPLE_CLIP, crf: 12 });
   }
   return file;
 }

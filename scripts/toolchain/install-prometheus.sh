@@ -9,15 +9,8 @@ set -euo pipefail
 CACHE="${SMART_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smart-fleet}"
 BIN="$CACHE/prometheus-2.42/bin"
 log() { printf '[toolchain] %s\n' "$*" >&2; }
-# One toolchain installer at a time per machine: two test runs starting together would otherwise
-# build into the same cache or race for apt's lock. The second waits here, then finds it done.
-LOCK_DIR="${SMART_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smart-fleet}"
-mkdir -p "$LOCK_DIR"
-exec 9>"$LOCK_DIR/.toolchain.lock"
-if ! flock -n 9; then
-  log "another toolchain install is running; waiting for it"
-  flock 9
-fi
+# shellcheck source=one-at-a-time.sh
+source "$(dirname "${BASH_SOURCE[0]}")/one-at-a-time.sh"
 
 if [ -x "$BIN/prometheus" ]; then
   echo "$BIN"

@@ -40,3 +40,4 @@ export {
   publishTitle,
   TITLE_PACKAGING_STATUS,
 } from './packager/publish-title.ts';
+export { generateTestClip, type TestClip } from './packager/test-clip.ts';

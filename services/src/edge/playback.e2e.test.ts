@@ -12,12 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Registry, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
-import { GROUP_VERSION } from '@smart-fleet/model';
+import { Registry, silentLogger, waitFor } from '@smart-fleet/kube';
 import { testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { sealContentKey } from '../drm/envelope.ts';
-import type { KeyRecord } from '../drm/key-plan.ts';
-import { buildKeySecret, contentKeyContext, keySecretName } from '../drm/key-secret.ts';
+import { FIXTURE_KEK_ID, keyRecord, titleKeyFixture } from '../drm/test-support/title-key-fixture.ts';
 import { type EntitlementGrant, issueEntitlement } from '../license/entitlement.ts';
 import {
   type EntitlementSigner,
@@ -89,71 +86,39 @@ describe('packaged, distributed, admitted, licensed and played through a site ed
   before(async () => {
     const hub = await testHub();
     await hub.client.core.createNamespace({ body: { metadata: { name: namespace } } });
-    const title = (await serverSideApply(
-      hub.client,
-      {
-        apiVersion: GROUP_VERSION,
-        kind: 'ContentTitle',
-        metadata: { name: TITLE, namespace },
-        spec: {
-          owner: TENANT,
-          mpeg7: {
-            title: 'Tiny night',
-            genre: ['documentary'],
-            creators: [],
-            language: 'ko',
-            durationSeconds: 4,
-          },
-          renditions: [
-            { name: 'low', codec: 'H.264', bitrateMbps: 2, sizeMB: 1 },
-            { name: 'high', codec: 'H.264', bitrateMbps: 4, sizeMB: 1 },
-          ],
+    const fixture = await titleKeyFixture({
+      client: hub.client,
+      namespace,
+      title: TITLE,
+      kek,
+      plaintext: new Map(keys.map((k) => [k.keyId, k.key])),
+      policy: { name: 'premium', algorithm: 'AES-128-CBC' },
+      spec: {
+        owner: TENANT,
+        mpeg7: {
+          title: 'Tiny night',
+          genre: ['documentary'],
+          creators: [],
+          language: 'ko',
+          durationSeconds: 4,
         },
-      } as never,
-      { fieldManager: 'playback-test' },
-    )) as { metadata: { uid?: string } };
-    writeKeys = async (revoked) => {
-      const at = new Date(Date.now() - 3600_000).toISOString();
-      const records: KeyRecord[] = keys.map((k, i) =>
-        revoked.includes(k.keyId)
-          ? { keyId: k.keyId, scope: 'title', target: TITLE, createdAt: at, state: 'revoked', revokedAt: at }
-          : {
-              keyId: k.keyId,
-              scope: 'title',
-              target: TITLE,
-              createdAt: at,
-              state: i === keys.length - 1 ? 'active' : 'retired',
-              ...(i < keys.length - 1 ? { retiredAt: at } : {}),
-            },
+        renditions: [
+          { name: 'low', codec: 'H.264', bitrateMbps: 2, sizeMB: 1 },
+          { name: 'high', codec: 'H.264', bitrateMbps: 4, sizeMB: 1 },
+        ],
+      },
+    });
+    // The last key is the active one; the earlier ones are retired (they still license).
+    writeKeys = (revoked) =>
+      fixture.write(
+        keys.map((k, i) =>
+          keyRecord(
+            TITLE,
+            k.keyId,
+            revoked.includes(k.keyId) ? 'revoked' : i === keys.length - 1 ? 'active' : 'retired',
+          ),
+        ),
       );
-      const sealed = new Map(
-        records
-          .filter((r) => r.state !== 'revoked')
-          .map((r) => {
-            const contentKey = keys.find((k) => k.keyId === r.keyId)?.key as Buffer;
-            const context = contentKeyContext({ namespace, title: TITLE, key: r });
-            return [r.keyId, sealContentKey({ kek, kekId: 'kek-1', contentKey, context })];
-          }),
-      );
-      const body = buildKeySecret({
-        title: { name: TITLE, namespace, uid: title.metadata.uid ?? '', owner: TENANT },
-        policy: { name: 'premium', algorithm: 'AES-128-CBC' },
-        keys: records,
-        sealed,
-      });
-      const name = keySecretName(TITLE);
-      const live = await hub.client.core.readNamespacedSecret({ name, namespace }).catch(() => undefined);
-      await (live
-        ? hub.client.core.replaceNamespacedSecret({
-            name,
-            namespace,
-            body: {
-              ...body,
-              metadata: { ...body.metadata, resourceVersion: live.metadata?.resourceVersion },
-            },
-          })
-        : hub.client.core.createNamespacedSecret({ namespace, body }));
-    };
     await writeKeys([]);
 
     const mezzanine = join(dir, 'mezzanine');
@@ -181,7 +146,7 @@ describe('packaged, distributed, admitted, licensed and played through a site ed
       port: 0,
       keys: publicKeys,
       titleKeys: new TitleKeys({ client: hub.client, namespace, ttlMs: 200 }),
-      keks: new Map([['kek-1', kek]]),
+      keks: new Map([[FIXTURE_KEK_ID, kek]]),
       log: silentLogger,
       registry: new Registry(),
     });

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { jsonLogger, processRegistry, serverSideApply, waitFor } from '@smart-fleet/kube';
-import { GROUP_VERSION } from '@smart-fleet/model';
+import { jsonLogger, processRegistry, waitFor } from '@smart-fleet/kube';
 import { testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
-import { type SealedKey, sealContentKey } from '../drm/envelope.ts';
 import type { KeyRecord } from '../drm/key-plan.ts';
-import { buildKeySecret, contentKeyContext, keySecretName } from '../drm/key-secret.ts';
+import { FIXTURE_KEK_ID, keyRecord, titleKeyFixture } from '../drm/test-support/title-key-fixture.ts';
 import { type EntitlementGrant, issueEntitlement } from './entitlement.ts';
 import {
   type EntitlementSigner,
@@ -23,12 +21,11 @@ const TITLE = 'seoul-by-night';
 const TENANT = 'public-broadcaster';
 const SITE = 'apt-gangnam-1';
 const KEYS_TTL_MS = 300;
-const HOUR = 3600_000;
 
 describe('DRM license service and site proxy against a real kube-apiserver', () => {
   const namespace = uniqueNamespace('license');
   const kek = randomBytes(32);
-  const keks = new Map([['kek-1', kek]]);
+  const keks = new Map([[FIXTURE_KEK_ID, kek]]);
   const plaintext = new Map<string, Buffer>();
   const tokens: string[] = [];
   const serviceLog: string[] = [];
@@ -36,21 +33,13 @@ describe('DRM license service and site proxy against a real kube-apiserver', () 
   const active = randomUUID();
   const retired = randomUUID();
   const revoked = randomUUID();
-  let uid = '';
   let signer: EntitlementSigner;
   let service: LicenseServer;
   let proxy: LicenseProxy;
   let write: (records: KeyRecord[]) => Promise<void>;
 
-  const record = (keyId: string, state: KeyRecord['state'], hoursAgo: number): KeyRecord => {
-    const at = new Date(Date.now() - hoursAgo * HOUR).toISOString();
-    const base = { keyId, scope: 'title' as const, target: TITLE, createdAt: at, state };
-    return state === 'retired'
-      ? { ...base, retiredAt: at }
-      : state === 'revoked'
-        ? { ...base, revokedAt: at }
-        : base;
-  };
+  const record = (keyId: string, state: KeyRecord['state'], hoursAgo: number) =>
+    keyRecord(TITLE, keyId, state, hoursAgo);
   const entitle = async (over: Partial<EntitlementGrant> = {}, by = signer): Promise<string> => {
     const token = await issueEntitlement(by, {
       subscriber: 'subscriber-7',
@@ -81,54 +70,25 @@ describe('DRM license service and site proxy against a real kube-apiserver', () 
     const hub = await testHub();
     const { client } = hub;
     await client.core.createNamespace({ body: { metadata: { name: namespace } } });
-    const title = await serverSideApply(
+    const fixture = await titleKeyFixture({
       client,
-      {
-        apiVersion: GROUP_VERSION,
-        kind: 'ContentTitle',
-        metadata: { name: TITLE, namespace },
-        spec: {
-          owner: TENANT,
-          mpeg7: {
-            title: 'Seoul by night',
-            genre: ['documentary'],
-            creators: [],
-            language: 'ko',
-            durationSeconds: 60,
-          },
-          renditions: [{ name: 'hd-8m', codec: 'H.264', bitrateMbps: 8, sizeMB: 60 }],
+      namespace,
+      title: TITLE,
+      kek,
+      plaintext,
+      spec: {
+        owner: TENANT,
+        mpeg7: {
+          title: 'Seoul by night',
+          genre: ['documentary'],
+          creators: [],
+          language: 'ko',
+          durationSeconds: 60,
         },
-      } as never,
-      { fieldManager: 'license-test' },
-    );
-    uid = (title as { metadata: { uid?: string } }).metadata.uid ?? '';
-    write = async (records) => {
-      const sealed = new Map<string, SealedKey>();
-      for (const r of records.filter((k) => k.state !== 'revoked')) {
-        const contentKey = plaintext.get(r.keyId) ?? randomBytes(16);
-        plaintext.set(r.keyId, contentKey);
-        const context = contentKeyContext({ namespace, title: TITLE, key: r });
-        sealed.set(r.keyId, sealContentKey({ kek, kekId: 'kek-1', contentKey, context }));
-      }
-      const body = buildKeySecret({
-        title: { name: TITLE, namespace, uid, owner: TENANT },
-        policy: { name: 'premium', algorithm: 'AES-128-CTR' },
-        keys: records,
-        sealed,
-      });
-      const name = keySecretName(TITLE);
-      const live = await client.core.readNamespacedSecret({ name, namespace }).catch(() => undefined);
-      await (live
-        ? client.core.replaceNamespacedSecret({
-            name,
-            namespace,
-            body: {
-              ...body,
-              metadata: { ...body.metadata, resourceVersion: live.metadata?.resourceVersion },
-            },
-          })
-        : client.core.createNamespacedSecret({ namespace, body }));
-    };
+        renditions: [{ name: 'hd-8m', codec: 'H.264', bitrateMbps: 8, sizeMB: 60 }],
+      },
+    });
+    write = (records) => fixture.write(records);
     await write([record(active, 'active', 24), record(retired, 'retired', 1), record(revoked, 'revoked', 2)]);
     signer = await generateEntitlementSigner('hub-test');
     service = await LicenseServer.start({

@@ -5,7 +5,7 @@
  * process listing would show them; errors about keys name the entry, never its bytes.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ContentKey } from '../cenc/index.ts';
 import { FORMATS, type Format, type PackageOptions, type RenditionSpec } from './package-options.ts';
 import type { PackagerInputError } from './packager-errors.ts';
@@ -217,17 +217,22 @@ const LIBRARY_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function libraryCommand(argv: readonly string[]): CliCommand {
-  let values: ReturnType<typeof parseArgs<{ options: typeof LIBRARY_OPTIONS }>>['values'];
+/** parseArgs, strict, its refusal restated as a CliError against the flag it names. */
+function flags<T extends ParseArgsConfig['options']>(argv: readonly string[], options: T, hint = '') {
   try {
-    ({ values } = parseArgs({ args: [...argv], options: LIBRARY_OPTIONS, strict: true }));
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1] ?? '(arguments)';
-    throw new CliError(
-      flag,
-      `${(error as Error).message} (with --library, a title's renditions and keys come from the hub)`,
-    );
+    throw new CliError(flag, `${(error as Error).message}${hint}`);
   }
+}
+
+function libraryCommand(argv: readonly string[]): CliCommand {
+  const values = flags(
+    argv,
+    LIBRARY_OPTIONS,
+    " (with --library, a title's renditions and keys come from the hub)",
+  );
   if (values.help) {
     return { help: true };
   }
@@ -255,13 +260,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv.some((a) => a === '--library' || a.startsWith('--library='))) {
     return libraryCommand(argv);
   }
-  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true }));
-  } catch (error) {
-    const flag = /'(-[^' ]+)/.exec((error as Error).message)?.[1] ?? '(arguments)';
-    throw new CliError(flag, (error as Error).message);
-  }
+  const values = flags(argv, OPTIONS);
   if (values.help) {
     return { help: true };
   }

@@ -40,12 +40,13 @@ export async function titleKeyFixture(o: {
   title: string;
   spec: ContentTitleSpec;
   policy?: { name: string; algorithm: 'AES-128-CBC' | 'AES-128-CTR' };
-  plaintext?: ReadonlyMap<string, Buffer>;
+  /** Where plaintext is kept (the test's own map, if it has one). */
+  plaintext?: Map<string, Buffer>;
   kek?: Buffer;
 }): Promise<TitleKeyFixture> {
   const { client, namespace, title } = o;
   const kek = o.kek ?? randomBytes(32);
-  const plaintext = new Map(o.plaintext ?? []);
+  const plaintext = o.plaintext ?? new Map<string, Buffer>();
   const applied = (await serverSideApply(
     client,
     {

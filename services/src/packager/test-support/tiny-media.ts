@@ -4,16 +4,14 @@
  * encodes take a second on two cores), fresh content keys, and decoding helpers that report what
  * ffmpeg decoded (frame hashes) and what it complained about.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ContentKey } from '../../cenc/index.ts';
 import { mediaTools } from '../../media-tools.ts';
 import type { Ladder } from '../ladder.ts';
 import type { PackageOptions } from '../package-options.ts';
-
-const run = promisify(execFile);
+import { generateTestClip } from '../test-clip.ts';
 
 export const TINY = { seconds: 4, width: 320, height: 180, fps: 25 } as const;
 /** Frames in the tiny mezzanine: every decode of a full rendition must give this many. */
@@ -36,21 +34,8 @@ export const TINY_PACKAGE: Pick<
 };
 
 /** Writes the mezzanine (H.264 + AAC in MP4) into `dir` and returns its path. */
-export async function makeTinyMezzanine(dir: string): Promise<string> {
-  const file = join(dir, 'mezzanine.mp4');
-  const { ffmpeg } = mediaTools();
-  const size = `${TINY.width}x${TINY.height}`;
-  await run(
-    ffmpeg,
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
-      ...['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${TINY.fps}:duration=${TINY.seconds}`],
-      ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${TINY.seconds}`],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file],
-    ],
-    { timeout: 60_000 },
-  );
-  return file;
+export function makeTinyMezzanine(dir: string): Promise<string> {
+  return generateTestClip({ file: join(dir, 'mezzanine.mp4'), ...TINY });
 }
 
 export function freshKeys(count: number): ContentKey[] {
