@@ -6,7 +6,12 @@ export { type Bundle, makeBundle } from './agent/bundle.ts';
 export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
 export { edgeServices, type SiteServices, siteTelemetry } from './agent/site-services.ts';
-export { LICENSE_READER_ROLE, LICENSE_SERVICE_ACCOUNT } from './controllers/license-service-access.ts';
+export {
+  KEY_READER_ACCOUNTS,
+  LICENSE_READER_ROLE,
+  LICENSE_SERVICE_ACCOUNT,
+  PACKAGER_SERVICE_ACCOUNT,
+} from './controllers/license-service-access.ts';
 export { type Heartbeat, HeartbeatStore } from './health/heartbeat-store.ts';
 export { encodeWriteRequest, remoteWriter } from './health/prometheus-remote-write.ts';
 export { registerTelemetryMetrics } from './health/telemetry-metrics.ts';

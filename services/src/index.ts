@@ -18,6 +18,7 @@ export { MPEG7_FILE, type Mpeg7Title } from './mpeg7/mpeg7-vocabulary.ts';
 export { writeMpeg7, writeMpeg7File } from './mpeg7/mpeg7-writer.ts';
 export { NginxError } from './nginx/nginx-server.ts';
 export { Origin, type OriginOptions } from './origin/origin.ts';
+export { parseCli as parsePackagerCli } from './packager/cli-args.ts';
 export {
   FfmpegError,
   MANIFEST_FILE as PACKAGED_MANIFEST_FILE,

@@ -55,7 +55,8 @@ function placeholder(key: string, config: Record<string, string>): string {
     return randomBytes(32).toString('base64');
   }
   if (/kubeconfig$/i.test(key)) {
-    return 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n';
+    // One per key: each hub credential authenticates as its own account, and must differ.
+    return `# for ${key}\napiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n`;
   }
   if (/kekId$/.test(key)) {
     return 'kek-placeholder';

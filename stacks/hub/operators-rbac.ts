@@ -63,15 +63,16 @@ export const OPERATORS_FLEET_NAMESPACE_RULES: PolicyRule[] = [
   // kube/src/events.ts.
   { apiGroups: [''], resources: ['events'], verbs: ['create'] },
   // controllers/license-service-access.ts: the Role naming the DRM key Secrets, and its binding
-  // to the license service. `create` cannot be limited by name (the name is in the body).
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['create'] },
+  // to the key readers (license service, content packager), each read, then created or
+  // replaced. `create` cannot be limited by name (the name is in the body); get and update are
+  // limited to that one Role and its binding.
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create'] },
   {
     apiGroups: ['rbac.authorization.k8s.io'],
-    resources: ['roles'],
+    resources: ['roles', 'rolebindings'],
     resourceNames: [LICENSE_READER_ROLE],
     verbs: ['get', 'update'],
   },
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
 ];
 
 /** A Role in the operators' namespace: kube/src/leader-election.ts. */

@@ -2,13 +2,14 @@
  * The hub program's objects against a real kube-apiserver (1.20): every object it declares is
  * accepted by a server-side dry run; a broken one is refused in the API server's words; and the
  * RBAC it declares, created for real, lets the operators' and the API's ServiceAccounts do what
- * their code does and nothing they must not (SubjectAccessReview: the API server's own answer).
+ * their code does and nothing they must not (SubjectAccessReview: the API server's own answer);
+ * so does the content packager's account, in the fleet namespace.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { apiStatusCode, serverSideApply } from '@smart-fleet/kube';
-import { OPERATORS_LEASE } from '@smart-fleet/operators';
+import { LICENSE_READER_ROLE, OPERATORS_LEASE, PACKAGER_SERVICE_ACCOUNT } from '@smart-fleet/operators';
 import { accessReviews, serviceAccount } from '../../test/support/access-review.ts';
 import { testHub, uniqueNamespace } from '../../test/support/test-hub.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
@@ -91,19 +92,23 @@ describe('RBAC, created for real and asked with SubjectAccessReview', () => {
 
   // A grant is waited for (the authorizer's cache trails the Roles just applied); a refusal is
   // the answer at once.
-  const allowed = async (account: string, attributes: Record<string, string>, expected: boolean) => {
+  const allowed = async (
+    account: { namespace: string; name: string },
+    attributes: Record<string, string>,
+    expected: boolean,
+  ) => {
     const reviews = accessReviews((await testHub()).client);
-    const subject = serviceAccount(system, account);
+    const subject = serviceAccount(account.namespace, account.name);
     return expected
       ? reviews.eventuallyAllowed(subject, attributes)
       : reviews.allowedNow(subject, attributes);
   };
 
   const fleetGroup = 'smartfleet.io';
-  const table = (account: string, cases: [string, Record<string, string>, boolean][]) => {
+  const table = (account: string, cases: [string, Record<string, string>, boolean][], namespace = system) => {
     for (const [what, attributes, expected] of cases) {
       it(`${account} ${expected ? 'may' : 'may not'} ${what}`, async () => {
-        assert.equal(await allowed(account, attributes, expected), expected);
+        assert.equal(await allowed({ namespace, name: account }, attributes, expected), expected);
       });
     }
   };
@@ -161,6 +166,17 @@ describe('RBAC, created for real and asked with SubjectAccessReview', () => {
         true,
       ],
       [
+        "update the key readers' RoleBinding (a new reader joins it)",
+        {
+          namespace: fleet,
+          verb: 'update',
+          group: 'rbac.authorization.k8s.io',
+          resource: 'rolebindings',
+          name: LICENSE_READER_ROLE,
+        },
+        true,
+      ],
+      [
         'renew its Lease',
         {
           namespace: system,
@@ -198,6 +214,17 @@ describe('RBAC, created for real and asked with SubjectAccessReview', () => {
           verb: 'create',
           group: 'rbac.authorization.k8s.io',
           resource: 'rolebindings',
+        },
+        false,
+      ],
+      [
+        'update any other RoleBinding',
+        {
+          namespace: fleet,
+          verb: 'update',
+          group: 'rbac.authorization.k8s.io',
+          resource: 'rolebindings',
+          name: OPERATORS.name,
         },
         false,
       ],
@@ -266,6 +293,39 @@ describe('RBAC, created for real and asked with SubjectAccessReview', () => {
         false,
       ],
     ]);
+  });
+
+  describe('the content packager', () => {
+    const titles = (verb: string, extra: Record<string, string> = {}) => ({
+      namespace: fleet,
+      verb,
+      group: fleetGroup,
+      resource: 'contenttitles',
+      ...extra,
+    });
+    table(
+      PACKAGER_SERVICE_ACCOUNT,
+      [
+        ['get a ContentTitle', titles('get', { name: 'seoul-by-night' }), true],
+        [
+          'apply its part of a ContentTitle status',
+          titles('patch', { subresource: 'status', name: 'seoul-by-night' }),
+          true,
+        ],
+        ['list ContentTitles', titles('list'), false],
+        ['watch ContentTitles', titles('watch'), false],
+        ['patch a ContentTitle spec', titles('patch', { name: 'seoul-by-night' }), false],
+        ['replace a whole ContentTitle status', titles('update', { subresource: 'status' }), false],
+        ['get a ContentTitle in another namespace', titles('get', { namespace: 'default' }), false],
+        [
+          'get Secrets (only the key Secrets, through the operators Role)',
+          { namespace: fleet, verb: 'get', resource: 'secrets' },
+          false,
+        ],
+        ['get Sites', { namespace: fleet, verb: 'get', group: fleetGroup, resource: 'sites' }, false],
+      ],
+      fleet,
+    );
   });
 
   describe('the console', () => {

@@ -8,7 +8,12 @@ import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ALL_KINDS, allCrds } from '@smart-fleet/model';
-import { OPERATORS_LEASE, WEBHOOK_NAME } from '@smart-fleet/operators';
+import {
+  LICENSE_READER_ROLE,
+  OPERATORS_LEASE,
+  PACKAGER_SERVICE_ACCOUNT,
+  WEBHOOK_NAME,
+} from '@smart-fleet/operators';
 import { parse } from 'yaml';
 import { StackConfigError } from '../lib/config.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
@@ -448,6 +453,47 @@ describe('hub program: what it declares and how it is wired', () => {
     assert.deepEqual(keys, [
       { apiGroups: [''], resources: ['secrets'], verbs: ['list', 'watch', 'create', 'delete'] },
     ]);
+    // The key reader Role and its binding: read and replaced by name only.
+    const rbacRules = rulesOf('ClusterRole', `${NS}:${OPERATORS.name}-namespaced`).filter((r) =>
+      r.apiGroups.includes('rbac.authorization.k8s.io'),
+    );
+    for (const r of rbacRules.filter((rule) => rule.verbs.some((v) => v !== 'create'))) {
+      assert.deepEqual(r.resourceNames, [LICENSE_READER_ROLE], `${r.verbs} ${r.resources}`);
+    }
+    assert.deepEqual(
+      rbacRules.find((r) => r.resourceNames)?.resources,
+      ['roles', 'rolebindings'],
+      'the binding is updated, so it gains a new reader',
+    );
+  });
+
+  it('gives the content packager, in the fleet namespace, get on ContentTitles and patch on their status only', () => {
+    const fleet = 'smart-fleet';
+    const account = stack.object('ServiceAccount', PACKAGER_SERVICE_ACCOUNT, fleet);
+    assert.equal(account.automountServiceAccountToken, false, 'no pod in the hub runs as it');
+    const role = stack.object('Role', PACKAGER_SERVICE_ACCOUNT, fleet) as unknown as { rules: Rule[] };
+    assert.deepEqual(role.rules, [
+      { apiGroups: ['smartfleet.io'], resources: ['contenttitles'], verbs: ['get'] },
+      { apiGroups: ['smartfleet.io'], resources: ['contenttitles/status'], verbs: ['patch'] },
+    ]);
+    const binding = stack.object('RoleBinding', PACKAGER_SERVICE_ACCOUNT, fleet) as KubernetesManifest & {
+      roleRef: unknown;
+      subjects: unknown[];
+    };
+    assert.deepEqual(binding.roleRef, {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: PACKAGER_SERVICE_ACCOUNT,
+    });
+    // In the namespace of the keys: the operators bind their key reader Role to this subject.
+    assert.deepEqual(binding.subjects, [
+      { kind: 'ServiceAccount', name: PACKAGER_SERVICE_ACCOUNT, namespace: fleet },
+    ]);
+    assert.throws(
+      () => stack.object('ServiceAccount', PACKAGER_SERVICE_ACCOUNT, NS),
+      /no ServiceAccount/,
+      "not in the hub's own namespace",
+    );
   });
 
   it('gives Prometheus a scrape job for the operator pods on their metrics port, and annotates the pods', () => {
@@ -534,6 +580,8 @@ describe('hub program: values derived from config', () => {
       stack.object('Namespace', ns);
       stack.object('RoleBinding', OPERATORS.name, ns);
       stack.object('RoleBinding', API.name, ns);
+      stack.object('ServiceAccount', PACKAGER_SERVICE_ACCOUNT, ns);
+      stack.object('RoleBinding', PACKAGER_SERVICE_ACCOUNT, ns);
     }
     assert.throws(() => stack.object('Namespace', 'smart-fleet'), /no Namespace \/smart-fleet declared/);
     const binding = stack.object(

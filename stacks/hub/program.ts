@@ -1,12 +1,14 @@
 /**
  * The `hub` program: the fleet's control plane in a Kubernetes cluster. Namespaces, the fleet
  * CRDs (from the model), the operators with their webhook, the GraphQL API and the console
- * behind one TLS Ingress, and Prometheus scrape configuration. Reads config (hub-config.ts
- * checks every key) and calls components; the components hold the logic.
+ * behind one TLS Ingress, the content packagers' hub identity, and Prometheus scrape
+ * configuration. Reads config (hub-config.ts checks every key) and calls components; the
+ * components hold the logic.
  */
 import type { StackOutputs } from '../index.ts';
 import { StackConfig } from '../lib/config.ts';
 import { imageFor } from '../lib/images.ts';
+import { declareContentPackagerAccess } from './content-packager-access.ts';
 import { FleetApi } from './fleet-api.ts';
 import { FleetConsole } from './fleet-console.ts';
 import { FleetCrds } from './fleet-crds.ts';
@@ -63,6 +65,8 @@ export function hubProgram(): StackOutputs {
     },
     { ...inHub, dependsOn: [namespaces, crds] },
   );
+  // The wide-area clusters' packaging jobs reach the hub as this account (no pod here runs as it).
+  declareContentPackagerAccess(settings.fleetNamespaces, inHub);
   const urls = hubUrls(settings.ingress.host);
   const console = new FleetConsole(
     'console',

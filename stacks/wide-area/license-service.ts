@@ -10,8 +10,9 @@
  *   this stack never declares it. The license service reaches the hub as that identity with the
  *   hub credential below.
  * - In this cluster the service's own Role lets the same-named ServiceAccount `get` exactly its
- *   two DRM Secrets: the key-encryption key that opens content keys, and the hub credential that
- *   fetches them. No list, no watch, no other Secret. It reads them through the API rather than
+ *   two DRM Secrets: the key-encryption key that opens content keys (drm-kek-secret.ts, shared
+ *   with the packaging jobs), and the hub credential that fetches them. No list, no watch, no
+ *   other Secret (not the packager's hub credential). It reads them through the API rather than
  *   the environment, so the KEK never sits in a process environment and a rotated one
  *   (`pulumi up`) is read without a restart.
  */
@@ -23,19 +24,16 @@ import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
 import { grantRole } from '../lib/role-binding.ts';
+import { KEK_SECRET } from './drm-kek-secret.ts';
 import { declareHttpService } from './http-service.ts';
 import { scheduledOnRole } from './node-roles.ts';
 
 export const LICENSE_SERVICE = 'drm-license-service';
-export const KEK_SECRET = 'drm-license-kek';
 export const HUB_ACCESS_SECRET = 'drm-license-hub-access';
 export const LICENSE_PORT = 8080;
 
 export interface LicenseServiceSettings {
   replicas: number;
-  /** The key-encryption key: base64 of 32 bytes, the same KEK the hub's operators seal with. */
-  kek: pulumi.Input<string>;
-  kekId: string;
   /** A kubeconfig for the hub, authenticating as the hub's `drm-license-service` ServiceAccount. */
   hubKubeconfig: pulumi.Input<string>;
   /** The hub namespace holding the content-key Secrets (the fleet's namespace). */
@@ -49,16 +47,21 @@ export interface LicenseServiceParts {
   service: k8s.core.v1.Service;
 }
 
-function declareKeySecrets(settings: LicenseServiceSettings, ctx: PartContext): void {
-  const labels = appLabels(LICENSE_SERVICE, ctx.instance);
-  const secret = (name: string, stringData: Record<string, pulumi.Input<string>>) =>
-    new k8s.core.v1.Secret(
-      name,
-      { metadata: { name, namespace: ctx.namespace, labels }, type: 'Opaque', stringData },
-      ctx.opts,
-    );
-  secret(KEK_SECRET, { kek: settings.kek, 'kek-id': settings.kekId });
-  secret(HUB_ACCESS_SECRET, { kubeconfig: settings.hubKubeconfig });
+/** The hub credential; the KEK Secret is the cluster's (drm-kek-secret.ts). */
+function declareHubAccessSecret(settings: LicenseServiceSettings, ctx: PartContext): void {
+  new k8s.core.v1.Secret(
+    HUB_ACCESS_SECRET,
+    {
+      metadata: {
+        name: HUB_ACCESS_SECRET,
+        namespace: ctx.namespace,
+        labels: appLabels(LICENSE_SERVICE, ctx.instance),
+      },
+      type: 'Opaque',
+      stringData: { kubeconfig: settings.hubKubeconfig },
+    },
+    ctx.opts,
+  );
 }
 
 function declareAccess(ctx: PartContext): {
@@ -96,7 +99,7 @@ export function declareLicenseService(
 ): LicenseServiceParts {
   const labels = appLabels(LICENSE_SERVICE, ctx.instance);
   const selector = selectorLabels(LICENSE_SERVICE, ctx.instance);
-  declareKeySecrets(settings, ctx);
+  declareHubAccessSecret(settings, ctx);
   const { serviceAccount, role } = declareAccess(ctx);
   const deployment = new k8s.apps.v1.Deployment(
     LICENSE_SERVICE,

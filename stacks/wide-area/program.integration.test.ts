@@ -2,7 +2,8 @@
  * Everything the wide-area program declares, sent to a real kube-apiserver: Kubernetes itself
  * validates every object (server-side dry-run, after Multus's NetworkAttachmentDefinition CRD is
  * installed), the node patches are applied to real Node objects made for the test, and the
- * license service's RBAC is created for real and asked what it allows.
+ * license service's RBAC is created for real and asked what it allows (never the packaging job's
+ * hub credential, which only that job's pods mount).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,8 +17,10 @@ import { type TestHub, testHub, uniqueNamespace } from '../../test/support/test-
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
 import { wideAreaConfig } from '../testing/fixtures/stack-configs.ts';
 import { serverDryRun } from '../testing/server-dry-run.ts';
-import { HUB_ACCESS_SECRET, KEK_SECRET } from './license-service.ts';
+import { KEK_SECRET } from './drm-kek-secret.ts';
+import { HUB_ACCESS_SECRET } from './license-service.ts';
 import { NODE_ROLE_KEY } from './node-roles.ts';
+import { PACKAGER_HUB_ACCESS_SECRET } from './packaging-jobs.ts';
 import { wideAreaProgram } from './program.ts';
 
 const NAD_CRD = load(
@@ -121,6 +124,7 @@ describe('the wide-area program against a real kube-apiserver', () => {
     assert.ok(await reviews.eventuallyAllowed(subject, attributes('get', 'secrets', HUB_ACCESS_SECRET)));
     for (const refused of [
       attributes('get', 'secrets', 'some-other-secret'),
+      attributes('get', 'secrets', PACKAGER_HUB_ACCESS_SECRET),
       attributes('list', 'secrets'),
       attributes('watch', 'secrets'),
       attributes('update', 'secrets', KEK_SECRET),

@@ -7,9 +7,19 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
+// The packager's own flag parser: the CronJob's args must be what `--library` mode accepts.
+import { parsePackagerCli as parseCli } from '@smart-fleet/services';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
-import { configError, SAMPLE_CLUSTER, wideAreaConfig } from '../testing/fixtures/stack-configs.ts';
+import {
+  configError,
+  LICENSE_HUB_KUBECONFIG,
+  SAMPLE_CLUSTER,
+  wideAreaConfig,
+} from '../testing/fixtures/stack-configs.ts';
+import { KEK_SECRET } from './drm-kek-secret.ts';
+import { HUB_ACCESS_SECRET } from './license-service.ts';
 import { NODE_ROLE_KEY } from './node-roles.ts';
+import { PACKAGER_HUB_ACCESS_SECRET } from './packaging-jobs.ts';
 import { wideAreaProgram } from './program.ts';
 
 type Json = Record<string, any>;
@@ -49,10 +59,12 @@ describe('the wide-area program', () => {
   let stack: DeclaredStack;
   let workloads: KubernetesManifest[];
   let kek: string;
+  let packagerKubeconfig: string;
 
   before(async () => {
     const options = wideAreaConfig({ namespace, nodes });
     kek = options.config?.['smart-fleet:drm.kek'] ?? '';
+    packagerKubeconfig = options.config?.['smart-fleet:packaging.hubKubeconfig'] ?? '';
     stack = await declareStack(wideAreaProgram, options);
     workloads = stack
       .kubernetesObjects()
@@ -82,6 +94,7 @@ describe('the wide-area program', () => {
       'PodDisruptionBudget',
       'Role',
       'RoleBinding',
+      'Secret',
       'Secret',
       'Secret',
       'Service',
@@ -255,9 +268,13 @@ describe('the wide-area program', () => {
     assert.deepEqual([rule.apiGroups, rule.resources, rule.verbs], [[''], ['secrets'], ['get']]);
     assert.deepEqual(
       [...rule.resourceNames].sort(),
-      secrets.map((s) => s.metadata.name).sort(),
-      'exactly the Secrets the stack gives it',
+      secrets
+        .map((s) => s.metadata.name)
+        .filter((name) => name !== PACKAGER_HUB_ACCESS_SECRET)
+        .sort(),
+      "exactly the Secrets the stack gives it: the KEK and its hub credential, not the packager's",
     );
+    assert.deepEqual([...rule.resourceNames].sort(), [KEK_SECRET, HUB_ACCESS_SECRET].sort());
     const binding = stack.object('RoleBinding', 'drm-license-service', namespace) as Json;
     assert.deepEqual(binding.roleRef, {
       apiGroup: 'rbac.authorization.k8s.io',
@@ -275,10 +292,55 @@ describe('the wide-area program', () => {
     assert.equal(names.SMART_FLEET_HUB_NAMESPACE, 'smart-fleet', "the inventory's namespace in the hub");
   });
 
-  it('keeps the KEK out of ConfigMaps, environments and outputs', () => {
+  it('gives the packaging job its hub credential and the KEK as read-only files, and the flags to use them', () => {
+    const cron = stack.object('CronJob', 'content-packaging', namespace);
+    const pod = podSpec(cron);
+    const container = pod.containers[0] as Json;
+    // What the packager's own parser makes of the args: library mode, against the inventory's
+    // hub namespace, the KEK from a file under the configured id.
+    const parsed = parseCli(container.args);
+    assert.ok(!parsed.help && parsed.library, String(container.args));
+    const { library } = parsed;
+    assert.equal(library.library, '/srv/content');
+    assert.equal(library.namespace, 'smart-fleet', "the inventory's namespace in the hub");
+    assert.equal(library.kekId, 'kek-1');
+    assert.deepEqual(library.options.formats, ['hls', 'dash']);
+    // Each file the flags name lies in a read-only mount of a declared Secret holding that key.
+    const fileOf = (path: string) => {
+      const mount = (container.volumeMounts as Json[]).find((m) => path.startsWith(`${m.mountPath}/`));
+      assert.ok(mount, `${path} is in no mount`);
+      assert.equal(mount.readOnly, true, `${mount.name} is mounted read-only`);
+      const volume = (pod.volumes as Json[]).find((v) => v.name === mount.name) as Json;
+      const file = path.slice(mount.mountPath.length + 1);
+      const item = volume.secret?.items?.find((i: Json) => i.path === file);
+      assert.ok(item, `${path}: volume ${mount.name} projects no ${file}`);
+      assert.equal(volume.secret.defaultMode, 0o440, 'group-readable (fsGroup), never writable');
+      const secret = stack.object('Secret', volume.secret.secretName, namespace) as Json;
+      return { secret: secret.metadata.name, value: secret.stringData[item.key], items: volume.secret.items };
+    };
+    const kekFile = fileOf(library.kekFile as string);
+    assert.equal(kekFile.secret, KEK_SECRET, "the license service's KEK Secret, not a second copy");
+    assert.equal(kekFile.value, kek);
+    assert.equal(kekFile.items.length, 1, 'only the KEK itself is projected');
+    const env = container.env as Json[];
+    assert.deepEqual(
+      env.map((e) => e.name),
+      ['KUBECONFIG'],
+      'no credential in the environment, only where to find one',
+    );
+    const kubeconfigFile = fileOf(env[0]?.value);
+    assert.equal(kubeconfigFile.secret, PACKAGER_HUB_ACCESS_SECRET, 'its own hub credential');
+    assert.equal(kubeconfigFile.value, packagerKubeconfig);
+    assert.equal(pod.automountServiceAccountToken, false, 'no token of this cluster');
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.ok(pod.securityContext.fsGroup, 'an fsGroup to own the mounted files');
+  });
+
+  it('keeps the KEK and both hub credentials out of ConfigMaps, environments and outputs', () => {
     const notSecrets = stack.kubernetesObjects().filter((o) => o.kind !== 'Secret');
     assert.ok(!JSON.stringify(notSecrets).includes(kek));
     assert.ok(!JSON.stringify(stack.outputs).includes(kek));
+    assert.ok(!JSON.stringify(notSecrets).includes(packagerKubeconfig));
   });
 
   it('runs every container non-root (but the RDMA plugin), read-only, with requests and limits', () => {
@@ -435,6 +497,21 @@ describe('wide-area config errors name their key', () => {
       'a hub credential that is no kubeconfig',
       { 'drm.hubKubeconfig': 'token' },
       /^smart-fleet:drm\.hubKubeconfig: must be a kubeconfig/,
+    ],
+    [
+      "no packager's hub credential",
+      { 'packaging.hubKubeconfig': undefined },
+      /^smart-fleet:packaging\.hubKubeconfig: is required: pulumi config set --secret smart-fleet:packaging\.hubKubeconfig/,
+    ],
+    [
+      "a packager's hub credential that is no kubeconfig",
+      { 'packaging.hubKubeconfig': 'token' },
+      /^smart-fleet:packaging\.hubKubeconfig: must be a kubeconfig/,
+    ],
+    [
+      "the license service's hub credential as the packager's",
+      { 'packaging.hubKubeconfig': LICENSE_HUB_KUBECONFIG },
+      /^smart-fleet:packaging\.hubKubeconfig: is the same as smart-fleet:drm\.hubKubeconfig: the packager reaches the hub as its own content-packager ServiceAccount/,
     ],
     [
       'a bad schedule',

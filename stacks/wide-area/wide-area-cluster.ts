@@ -5,6 +5,7 @@ import type { ImageSource } from '../lib/images.ts';
 import { componentNamespace } from '../lib/part-context.ts';
 import { CONTENT_LIBRARY, declareContentLibrary, librarySize } from './content-library.ts';
 import { DISTRIBUTION_ORIGIN, declareDistributionOrigin } from './distribution-origin.ts';
+import { type DrmKekSettings, declareDrmKekSecret } from './drm-kek-secret.ts';
 import {
   declareIpoibNetworks,
   declareRdmaDevicePlugin,
@@ -33,7 +34,9 @@ export interface WideAreaClusterArgs {
   };
   contentLibrary: { storageClass: string };
   origin: { replicas: number };
-  packaging: Omit<PackagingSettings, 'parallelism'>;
+  /** The KEK both the license service and the packaging jobs open content keys with. */
+  drm: DrmKekSettings;
+  packaging: Omit<PackagingSettings, 'parallelism' | 'hubNamespace' | 'kekSecret' | 'kekId'>;
   licenseService: Omit<LicenseServiceSettings, 'hubNamespace'>;
   /** The hub namespace the cluster's fleet objects (and DRM key Secrets) live in. */
   hubNamespace: string;
@@ -83,8 +86,15 @@ export class WideAreaCluster extends pulumi.ComponentResource {
       ctx,
     );
     declareDistributionOrigin({ replicas: args.origin.replicas, networks }, ctx);
+    const kekSecret = declareDrmKekSecret(args.drm, ctx);
     declarePackagingJobs(
-      { ...args.packaging, parallelism: Math.max(1, args.nodes['content-generation'].length) },
+      {
+        ...args.packaging,
+        parallelism: Math.max(1, args.nodes['content-generation'].length),
+        hubNamespace: args.hubNamespace,
+        kekSecret,
+        kekId: args.drm.kekId,
+      },
       ctx,
     );
     declareLicenseService({ ...args.licenseService, hubNamespace: args.hubNamespace }, ctx);

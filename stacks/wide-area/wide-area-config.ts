@@ -2,11 +2,13 @@
  * The wide-area program's stack config, read and checked: the cluster comes from the inventory
  * (`smart-fleet:inventory` + `smart-fleet:cluster`), so its node groups, fabric partitions and
  * storage are declared once; the rest are what only this data centre knows (node names, the IB
- * interface and address range, storage class, the DRM secrets). Every problem names its key.
+ * interface and address range, storage class, the DRM secrets: the KEK, and a hub kubeconfig each
+ * for the license service and the packaging jobs). Every problem names its key.
  */
+import * as pulumi from '@pulumi/pulumi';
 import type { WideAreaClusterSpec } from '@smart-fleet/model';
 import { kubernetesVersion } from '../lib/api-versions.ts';
-import { type StackConfig, StackConfigError } from '../lib/config.ts';
+import { PROJECT, type StackConfig, StackConfigError } from '../lib/config.ts';
 import { cronSchedule, dnsSubdomain, isDnsSubdomain, namespaceName } from '../lib/config-checks.ts';
 import { KEK_CONFIG_KEY, kekProblem } from '../lib/drm-kek.ts';
 import { imageSource } from '../lib/images.ts';
@@ -88,6 +90,27 @@ function fabricSettings(config: StackConfig, spec: WideAreaClusterSpec): WideAre
   };
 }
 
+export const LICENSE_HUB_KUBECONFIG_KEY = 'drm.hubKubeconfig';
+export const PACKAGER_HUB_KUBECONFIG_KEY = 'packaging.hubKubeconfig';
+
+/** What is wrong with a hub kubeconfig (never quoting it), or undefined. */
+function kubeconfigProblem(value: string): string | undefined {
+  return /\bclusters:/.test(value)
+    ? undefined
+    : 'must be a kubeconfig (YAML with clusters, users and contexts)';
+}
+
+/**
+ * The packager's hub credential: a kubeconfig, and not the license service's, which
+ * authenticates as an account that may not read or write ContentTitles.
+ */
+function packagerKubeconfigProblem(value: string): string | undefined {
+  if (value === pulumi.runtime.getConfig(`${PROJECT}:${LICENSE_HUB_KUBECONFIG_KEY}`)) {
+    return `is the same as ${PROJECT}:${LICENSE_HUB_KUBECONFIG_KEY}: the packager reaches the hub as its own content-packager ServiceAccount`;
+  }
+  return kubeconfigProblem(value);
+}
+
 function packagingFormats(config: StackConfig): string[] {
   const formats = config
     .string('packaging.formats', PACKAGING_FORMATS.join(','))
@@ -119,17 +142,15 @@ export function readWideAreaConfig(config: StackConfig): WideAreaClusterArgs {
     origin: {
       replicas: config.integer('origin.replicas', { min: 1, max: 1000, fallback: nodes.distribution.length }),
     },
+    drm: { kek: config.checkedSecret(KEK_CONFIG_KEY, kekProblem), kekId },
+    licenseService: {
+      replicas: config.integer('licenseService.replicas', { min: 1, max: 20, fallback: 2 }),
+      hubKubeconfig: config.checkedSecret(LICENSE_HUB_KUBECONFIG_KEY, kubeconfigProblem),
+    },
     packaging: {
       schedule: cronSchedule(config, 'packaging.schedule', DEFAULT_PACKAGING_SCHEDULE),
       formats: packagingFormats(config),
-    },
-    licenseService: {
-      replicas: config.integer('licenseService.replicas', { min: 1, max: 20, fallback: 2 }),
-      kek: config.checkedSecret(KEK_CONFIG_KEY, kekProblem),
-      kekId,
-      hubKubeconfig: config.checkedSecret('drm.hubKubeconfig', (v) =>
-        /\bclusters:/.test(v) ? undefined : 'must be a kubeconfig (YAML with clusters, users and contexts)',
-      ),
+      hubKubeconfig: config.checkedSecret(PACKAGER_HUB_KUBECONFIG_KEY, packagerKubeconfigProblem),
     },
     images: imageSource(config),
     kubernetesVersion: kubernetesVersion(config),

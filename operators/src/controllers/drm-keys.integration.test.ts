@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { GROUP_VERSION } from '@smart-fleet/model';
 import {
@@ -14,7 +15,12 @@ import { accessReviews } from '../../../test/support/access-review.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
 import { type Manager, startManager } from '../manager.ts';
 import { REVOKE_ANNOTATION } from './drm-keys.ts';
-import { LICENSE_SERVICE_ACCOUNT } from './license-service-access.ts';
+import {
+  grantKeyReaders,
+  LICENSE_READER_ROLE,
+  LICENSE_SERVICE_ACCOUNT,
+  PACKAGER_SERVICE_ACCOUNT,
+} from './license-service-access.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -68,9 +74,26 @@ describe('DRM content keys against a real kube-apiserver', () => {
     );
   const count = (k: StoredKey[], state: string) => k.filter((x) => x.state === state).length;
 
+  const rbac = () => hub.client.kc.makeApiClient(RbacAuthorizationV1Api);
+  const subjectsOf = async (ns: string) =>
+    ((await rbac().readNamespacedRoleBinding({ name: LICENSE_READER_ROLE, namespace: ns })).subjects ?? [])
+      .map((s) => `${s.kind}:${s.namespace}:${s.name}`)
+      .sort();
+  const readers = (ns: string) =>
+    [LICENSE_SERVICE_ACCOUNT, PACKAGER_SERVICE_ACCOUNT].map((name) => `ServiceAccount:${ns}:${name}`).sort();
+
   before(async () => {
     hub = await testHub();
     await hub.client.core.createNamespace({ body: { metadata: { name: namespace } } });
+    // The binding as operators before the packager made it: the license service alone.
+    await rbac().createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: LICENSE_READER_ROLE, namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: LICENSE_READER_ROLE },
+        subjects: [{ kind: 'ServiceAccount', name: LICENSE_SERVICE_ACCOUNT, namespace }],
+      },
+    });
     await serverSideApply(
       hub.client,
       {
@@ -146,14 +169,46 @@ describe('DRM content keys against a real kube-apiserver', () => {
     );
   });
 
-  it('lets only the license service read the key Secret, and nothing else', async () => {
+  it('brings the existing binding to both key readers: the license service and the packager', async () => {
+    assert.deepEqual(await subjectsOf(namespace), readers(namespace));
+    const binding = await rbac().readNamespacedRoleBinding({ name: LICENSE_READER_ROLE, namespace });
+    assert.equal(binding.roleRef.name, LICENSE_READER_ROLE);
+  });
+
+  it('lets only the key readers read the key Secret, and nothing else', async () => {
     const reviews = accessReviews(hub.client);
     const secret = (verb: string, name?: string) => ({ namespace, verb, resource: 'secrets', name });
-    const license = { user: `system:serviceaccount:${namespace}:${LICENSE_SERVICE_ACCOUNT}` };
-    assert.ok(await reviews.eventuallyAllowed(license, secret('get', keySecretName('hd-documentary'))));
-    assert.equal(await reviews.allowedNow(license, secret('get', 'some-other-secret')), false);
-    assert.equal(await reviews.allowedNow(license, secret('list')), false);
+    for (const account of [LICENSE_SERVICE_ACCOUNT, PACKAGER_SERVICE_ACCOUNT]) {
+      const reader = { user: `system:serviceaccount:${namespace}:${account}` };
+      assert.ok(
+        await reviews.eventuallyAllowed(reader, secret('get', keySecretName('hd-documentary'))),
+        `${account} may get the key Secret`,
+      );
+      assert.equal(await reviews.allowedNow(reader, secret('get', 'some-other-secret')), false, account);
+      assert.equal(await reviews.allowedNow(reader, secret('list')), false, account);
+      assert.equal(await reviews.allowedNow(reader, secret('watch')), false, account);
+    }
     const other = { user: `system:serviceaccount:${namespace}:default` };
     assert.equal(await reviews.allowedNow(other, secret('get', keySecretName('hd-documentary'))), false);
+  });
+
+  it('makes the binding with both readers where there is none, under concurrent key writes', async () => {
+    const fresh = uniqueNamespace('drm-grant');
+    await hub.client.core.createNamespace({ body: { metadata: { name: fresh } } });
+    try {
+      const secrets = ['a-drm-keys', 'b-drm-keys', 'c-drm-keys'];
+      // Three titles' keys written at once: creates race (409) and are read again, not lost.
+      await Promise.all(secrets.map((name) => grantKeyReaders(hub.client, fresh, name)));
+      assert.deepEqual(await subjectsOf(fresh), readers(fresh));
+      const role = await rbac().readNamespacedRole({ name: LICENSE_READER_ROLE, namespace: fresh });
+      assert.deepEqual(role.rules?.[0]?.resourceNames, secrets);
+      // Again, with nothing to change: the binding is left as it is.
+      const read = () => rbac().readNamespacedRoleBinding({ name: LICENSE_READER_ROLE, namespace: fresh });
+      const first = await read();
+      await grantKeyReaders(hub.client, fresh, 'a-drm-keys');
+      assert.equal((await read()).metadata?.resourceVersion, first.metadata?.resourceVersion);
+    } finally {
+      await hub.client.core.deleteNamespace({ name: fresh }).catch(() => undefined);
+    }
   });
 });

@@ -4,8 +4,8 @@
  * reveals nothing). Keys are created per title or per rendition as the policy says, rotated
  * when older than rotationDays (the old key is kept, retired, for licenseDurationHours so issued
  * licenses still play), and revoked on request (annotation `smartfleet.io/revoke-keys: id,id`).
- * Only the license service's identity may read the key Secrets: a Role naming exactly those
- * Secrets is bound to its ServiceAccount.
+ * Only the key readers' identities (the license service, the content packager) may read the key
+ * Secrets: a Role naming exactly those Secrets is bound to their ServiceAccounts.
  */
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Logger } from '@smart-fleet/kube';
@@ -33,7 +33,7 @@ import {
   sealContentKey,
 } from '@smart-fleet/services';
 import type { KeyTally } from './drm-policy-status.ts';
-import { grantLicenseService } from './license-service-access.ts';
+import { grantKeyReaders } from './license-service-access.ts';
 
 export const DRM_KEYS = 'drm-keys';
 export const REVOKE_ANNOTATION = `${API_GROUP}/revoke-keys`;
@@ -129,7 +129,7 @@ export function drmKeysController(deps: Deps): Controller {
   const titles = informers.for<Title>('ContentTitle');
   const policies = informers.for<DrmPolicy & KubernetesObject>('DrmPolicy');
 
-  /** Writes the planned keys: sealed new ones, the Secret, the license service's access. */
+  /** Writes the planned keys: sealed new ones, the Secret, the key readers' access. */
   const store = async (
     title: Title,
     policy: DrmPolicy,
@@ -149,7 +149,7 @@ export function drmKeysController(deps: Deps): Controller {
       sealed,
     });
     await writeKeySecret(client, body as V1Secret, existing);
-    await grantLicenseService(client, namespace, body.metadata.name);
+    await grantKeyReaders(client, namespace, body.metadata.name);
     log.info('content keys updated', {
       title: `${namespace}/${name}`,
       secret: body.metadata.name,
