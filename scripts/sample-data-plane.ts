@@ -145,7 +145,7 @@ export async function startSampleDataPlane(o: {
     });
     o.say(
       `[data-plane] ${SAMPLE_TITLE}: ${published.status.renditions
-        .map((r) => `${r.name} ${r.width}x${r.height} ${r.measuredMbps} Mbps`)
+        .map((r) => `${r.name} ${r.width}x${r.height} ${r.measuredMbps.toFixed(2)} Mbps`)
         .join(', ')}`,
     );
   }

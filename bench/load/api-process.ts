@@ -10,12 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { OidcConfig } from '@smart-fleet/api';
 import { freePort } from '@smart-fleet/hub';
 import { waitFor } from '@smart-fleet/kube';
+import { cpuMsOf } from './proc-cpu.ts';
 
 const MAIN = fileURLToPath(new URL('../../api/src/main.ts', import.meta.url));
 const READY_TIMEOUT_MS = 180_000;
 const STDERR_TAIL_CHARS = 2000;
-/** Linux's clock ticks per second for /proc/<pid>/stat CPU times (USER_HZ). */
-const CLOCK_TICKS = 100;
 
 /**
  * The node flags `npm run api` gives the API (package.json's `api` script, the one place they
@@ -51,13 +50,6 @@ export interface ApiProcess {
   /** User + system CPU the process has used so far, in ms. */
   cpuMs(): number;
   stop(): Promise<void>;
-}
-
-function cpuMsOf(pid: number): number {
-  // Fields 14 and 15 (utime, stime) follow the parenthesised command name, which may hold spaces.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
