@@ -28,15 +28,17 @@ const calm = (activeStreams: number, egressMbps: number): SiteTelemetry => ({
   storageUsedGB: 300,
   acceleratorsHealthy: 2,
   drmDenials: 0,
+  admissionRefusals: 0,
   errors: 0,
 });
 
 function exposition(): string {
   return TELEMETRY_FIELDS.flatMap((field) =>
-    [...exported].map(([name, t]) => {
+    [...exported].flatMap(([name, t]) => {
       const site = sites.find((s) => s.metadata.name === name) as Site;
       const labels = `namespace="${h.namespace}",site="${name}",region="${site.spec.location.region}",tenant="${site.spec.tenant}"`;
-      return `${TELEMETRY_METRICS[field]}{${labels}} ${t[field]}`;
+      // An optional figure a site does not report has no series, as the operators export it.
+      return t[field] === undefined ? [] : [`${TELEMETRY_METRICS[field]}{${labels}} ${t[field]}`];
     }),
   ).join('\n');
 }
