@@ -30,14 +30,6 @@ export const SiteTelemetry = Strict(
       maximum: 1e9,
       description: 'License requests refused since the last heartbeat.',
     }),
-    admissionRefusals: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 1e9,
-        description:
-          'Playback sessions the edge refused (egress budget, subscriber limit) since the last heartbeat; absent where no edge reports.',
-      }),
-    ),
     errors: Type.Integer({
       minimum: 0,
       maximum: 1e9,
@@ -54,10 +46,7 @@ export const TELEMETRY_FIELDS = Object.keys(SiteTelemetry.properties) as Telemet
  * Fields a site may leave out when nothing measures them (no device plugin: no accelerator
  * count). An absent figure is shown and judged as unknown, never as zero.
  */
-export const OPTIONAL_TELEMETRY_FIELDS: readonly TelemetryField[] = [
-  'acceleratorsHealthy',
-  'admissionRefusals',
-];
+export const OPTIONAL_TELEMETRY_FIELDS: readonly TelemetryField[] = ['acceleratorsHealthy'];
 /** What every sample carries; a sample (or a series point) without one of these is incomplete. */
 export const REQUIRED_TELEMETRY_FIELDS = TELEMETRY_FIELDS.filter(
   (f) => !OPTIONAL_TELEMETRY_FIELDS.includes(f),
@@ -77,7 +66,6 @@ export const TELEMETRY_METRICS: Readonly<Record<TelemetryField, string>> = {
   storageUsedGB: 'smart_fleet_site_storage_used_gb',
   acceleratorsHealthy: 'smart_fleet_site_accelerators_healthy',
   drmDenials: 'smart_fleet_site_drm_denials',
-  admissionRefusals: 'smart_fleet_site_admission_refusals',
   errors: 'smart_fleet_site_errors',
 };
 
