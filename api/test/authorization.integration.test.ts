@@ -310,6 +310,7 @@ describe('telemetry needs the telemetry:read scope', () => {
     storageUsedGB: 640,
     acceleratorsHealthy: 2,
     drmDenials: 0,
+    admissionRefusals: 3,
     errors: 1,
   };
   let name: string;

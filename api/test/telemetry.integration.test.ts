@@ -28,6 +28,7 @@ const calm = (activeStreams: number, egressMbps: number): SiteTelemetry => ({
   storageUsedGB: 300,
   acceleratorsHealthy: 2,
   drmDenials: 0,
+  admissionRefusals: 0,
   errors: 0,
 });
 

@@ -30,6 +30,14 @@ export const SiteTelemetry = Strict(
       maximum: 1e9,
       description: 'License requests refused since the last heartbeat.',
     }),
+    admissionRefusals: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1e9,
+        description:
+          'Playback sessions the edge refused (egress budget, subscriber limit) since the last heartbeat; absent where no edge reports.',
+      }),
+    ),
     errors: Type.Integer({
       minimum: 0,
       maximum: 1e9,
@@ -46,7 +54,10 @@ export const TELEMETRY_FIELDS = Object.keys(SiteTelemetry.properties) as Telemet
  * Fields a site may leave out when nothing measures them (no device plugin: no accelerator
  * count). An absent figure is shown and judged as unknown, never as zero.
  */
-export const OPTIONAL_TELEMETRY_FIELDS: readonly TelemetryField[] = ['acceleratorsHealthy'];
+export const OPTIONAL_TELEMETRY_FIELDS: readonly TelemetryField[] = [
+  'acceleratorsHealthy',
+  'admissionRefusals',
+];
 /** What every sample carries; a sample (or a series point) without one of these is incomplete. */
 export const REQUIRED_TELEMETRY_FIELDS = TELEMETRY_FIELDS.filter(
   (f) => !OPTIONAL_TELEMETRY_FIELDS.includes(f),
@@ -66,12 +77,13 @@ export const TELEMETRY_METRICS: Readonly<Record<TelemetryField, string>> = {
   storageUsedGB: 'smart_fleet_site_storage_used_gb',
   acceleratorsHealthy: 'smart_fleet_site_accelerators_healthy',
   drmDenials: 'smart_fleet_site_drm_denials',
+  admissionRefusals: 'smart_fleet_site_admission_refusals',
   errors: 'smart_fleet_site_errors',
 };
 
 /**
  * The labels every telemetry series carries: the site's key and what the API aggregates and
- * filters by. Nothing per sample, so the series count is sites x fields (147,000 at 21,000).
+ * filters by. Nothing per sample, so the series count is sites x fields (168,000 at 21,000: 8 fields).
  */
 export const TELEMETRY_LABELS = ['namespace', 'site', 'region', 'tenant'] as const;
 export type TelemetryLabels = Record<(typeof TELEMETRY_LABELS)[number], string>;

@@ -6,5 +6,6 @@ export const calmTelemetry = {
   storageUsedGB: 100,
   acceleratorsHealthy: 4,
   drmDenials: 0,
+  admissionRefusals: 0,
   errors: 0,
 } as const;

@@ -40,27 +40,38 @@ export function edgeServices(edge: SiteEdge, originUrls: readonly string[]): Sit
   };
 }
 
+/** A running count read as what it added since the previous read (a count that restarted from zero: all of it). */
+function sinceLastRead(read: () => number): () => number {
+  let before = read();
+  return () => {
+    const now = read();
+    const added = now >= before ? now - before : now;
+    before = now;
+    return added;
+  };
+}
+
 /**
  * The heartbeat's figures, read from the site's services: sessions, egress, cache hits, storage
- * and errors from the edge; DRM denials from the site license proxy (the count since the last
- * heartbeat). Accelerator health is left out until a device plugin reports it (unknown, not zero).
+ * and errors from the edge, the sessions it refused, and DRM denials from the site license proxy
+ * (counts since the last heartbeat). Accelerator health is left out until a device plugin
+ * reports it (unknown, not zero).
  */
 export function siteTelemetry(
   edge: SiteEdge,
   licenseProxy?: { readonly denied: number },
 ): () => SiteTelemetry {
-  let deniedBefore = licenseProxy?.denied ?? 0;
+  const drmDenials = sinceLastRead(() => licenseProxy?.denied ?? 0);
+  const admissionRefusals = sinceLastRead(() => edge.telemetry().admissionRefusals);
   return () => {
     const t = edge.telemetry();
-    const denied = licenseProxy?.denied ?? 0;
-    const drmDenials = denied - deniedBefore;
-    deniedBefore = denied;
     return {
       activeStreams: t.activeStreams,
       egressMbps: t.egressMbps,
       cacheHitRatio: t.cacheHitRatio,
       storageUsedGB: t.storageUsedGB,
-      drmDenials,
+      drmDenials: drmDenials(),
+      admissionRefusals: admissionRefusals(),
       errors: t.errors,
     };
   };

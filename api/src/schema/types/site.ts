@@ -55,6 +55,11 @@ const TelemetryPoint = builder
         resolve: (s) => s.telemetry.acceleratorsHealthy ?? null,
       }),
       drmDenials: t.int({ resolve: (s) => s.telemetry.drmDenials ?? 0 }),
+      admissionRefusals: t.int({
+        nullable: true,
+        description: 'Sessions the edge refused since the previous sample; null where no edge reports.',
+        resolve: (s) => s.telemetry.admissionRefusals ?? null,
+      }),
       errors: t.int({ resolve: (s) => s.telemetry.errors ?? 0 }),
     }),
   });
