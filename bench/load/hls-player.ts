@@ -223,22 +223,12 @@ async function playSegments(
 }
 
 /** Sessions' results summed: what a worker reports and what a step adds up. */
-export interface Tally {
+/** Many sessions' results summed: the per-session figures, plus how many started and were refused. */
+export interface Tally extends Omit<SessionResult, 'started' | 'refusedStatus'> {
   sessions: number;
   started: number;
   /** Opens refused, by HTTP status. */
   refused: Record<string, number>;
-  segments: number;
-  onTime: number;
-  late: number;
-  lateFilling: number;
-  failed: number;
-  stallMs: number;
-  maxLateMs: number;
-  bytes: number;
-  firstAt: number;
-  lastAt: number;
-  firstError?: string;
 }
 
 export function emptyTally(): Tally {

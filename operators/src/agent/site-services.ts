@@ -40,12 +40,14 @@ export function edgeServices(edge: SiteEdge, originUrls: readonly string[]): Sit
   };
 }
 
-/** A running count read as what it added since the previous read (a count that restarted from zero: all of it). */
-function sinceLastRead(read: () => number): () => number {
-  let before = read();
-  return () => {
-    const now = read();
-    const added = now >= before ? now - before : now;
+/**
+ * Turns a running count into what it added since the previous reading (restarted from zero: all
+ * of it). Without a starting value the first reading is the baseline: it adds nothing.
+ */
+function countSince(start?: number): (now: number) => number {
+  let before = start;
+  return (now) => {
+    const added = before === undefined ? 0 : now >= before ? now - before : now;
     before = now;
     return added;
   };
@@ -54,15 +56,16 @@ function sinceLastRead(read: () => number): () => number {
 /**
  * The heartbeat's figures, read from the site's services: sessions, egress, cache hits, storage
  * and errors from the edge, the sessions it refused, and DRM denials from the site license proxy
- * (counts since the last heartbeat). Accelerator health is left out until a device plugin
+ * (counts since the last heartbeat). The edge is read once a heartbeat: each reading of its log
+ * is the window since the previous one. Accelerator health is left out until a device plugin
  * reports it (unknown, not zero).
  */
 export function siteTelemetry(
   edge: SiteEdge,
   licenseProxy?: { readonly denied: number },
 ): () => SiteTelemetry {
-  const drmDenials = sinceLastRead(() => licenseProxy?.denied ?? 0);
-  const admissionRefusals = sinceLastRead(() => edge.telemetry().admissionRefusals);
+  const drmDenials = countSince(licenseProxy?.denied ?? 0);
+  const admissionRefusals = countSince();
   return () => {
     const t = edge.telemetry();
     return {
@@ -70,8 +73,8 @@ export function siteTelemetry(
       egressMbps: t.egressMbps,
       cacheHitRatio: t.cacheHitRatio,
       storageUsedGB: t.storageUsedGB,
-      drmDenials: drmDenials(),
-      admissionRefusals: admissionRefusals(),
+      drmDenials: drmDenials(licenseProxy?.denied ?? 0),
+      admissionRefusals: admissionRefusals(t.admissionRefusals),
       errors: t.errors,
     };
   };
