@@ -16,6 +16,8 @@ import { type TestPrometheus, testPrometheus } from '../../test/support/test-pro
 let h: ApiHarness;
 let prometheus: TestPrometheus;
 let exporter: Server;
+/** Scrapes the exporter answered, and when the last came (ms): a failure says whether Prometheus kept scraping. */
+const scrapes = { count: 0, lastAt: 0 };
 const target = `api-telemetry-${process.pid}`;
 /** What the exporter serves now, by site name. */
 const exported = new Map<string, SiteTelemetry>();
@@ -57,9 +59,11 @@ before(async () => {
     const budget = s.spec.streaming.egressBudgetMbps;
     exported.set(s.metadata.name, calm(10 * (i + 1), i === 5 ? budget * 0.95 : budget * 0.1));
   });
-  exporter = createServer((_req, res) =>
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(`${exposition()}\n`),
-  );
+  exporter = createServer((_req, res) => {
+    scrapes.count += 1;
+    scrapes.lastAt = Date.now();
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`${exposition()}\n`);
+  });
   await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
   const address = exporter.address();
   prometheus.scrape(target, `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
@@ -75,6 +79,29 @@ const SUMMARY = '{ fleetSummary { activeStreams egressMbps saturatedSites } }';
 /** A Site's Relay global id, as node(id:) takes it. */
 const siteId = (name: string | undefined) => Buffer.from(`Site:${h.namespace}/${name}`).toString('base64');
 const expectedStreams = () => [...exported.values()].reduce((n, t) => n + t.activeStreams, 0);
+
+/**
+ * For a failure message: how far the new value got (exporter scraped? stored in Prometheus? up?),
+ * so a failure in a full run says which hop stopped without rerunning it.
+ */
+async function whereTelemetryStopped(name: string): Promise<string> {
+  const ask = (promql: string) =>
+    prometheus.query(promql).then(
+      (r) => JSON.stringify(r.map((s) => [s.metric.instance ?? s.metric.site, ...s.value])),
+      (e: Error) => e.message,
+    );
+  const address = exporter.address();
+  const instance = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return [
+    `now ${Date.now() / 1000}`,
+    `exporter scraped ${scrapes.count} times, last at ${scrapes.lastAt / 1000}`,
+    `Prometheus time ${await ask('time()')}`,
+    `up ${await ask(`up{instance="${instance}"}`)}`,
+    `stored ${await ask(`timestamp(${TELEMETRY_METRICS.activeStreams}{namespace="${h.namespace}",site="${name}"})`)}`,
+    `value ${await ask(`${TELEMETRY_METRICS.activeStreams}{namespace="${h.namespace}",site="${name}"}`)}`,
+    `targets ${await ask('count by (job) (up)')}`,
+  ].join('; ');
+}
 
 describe('telemetry from Prometheus', () => {
   it('feeds the latest values into the summary, the ACTIVE_STREAMS order and Site.telemetry', async () => {
@@ -119,9 +146,9 @@ describe('telemetry from Prometheus', () => {
       // Two seconds on a quiet machine (a scrape, then a pull); the deadline only bounds a hang,
       // and a machine also running the 21,000-site benchmark once took over 30 s.
       { what: 'the cached summary to follow the new telemetry', timeoutMs: 60000 },
-    ).catch((error: Error) => {
+    ).catch(async (error: Error) => {
       throw new Error(
-        `${error.message}; expected ${expectedStreams()} streams, last saw ${JSON.stringify(seen)}`,
+        `${error.message}; expected ${expectedStreams()} streams, last saw ${JSON.stringify(seen)}; ${await whereTelemetryStopped(name)}`,
       );
     });
     assert.notEqual(first.data.fleetSummary.activeStreams, expectedStreams());
