@@ -64,3 +64,25 @@ export function logTail(logFile: string, lines = 12): string {
   }
   return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
+
+export interface ReadyStep {
+  name: string;
+  log: string;
+  process: StartedProcess;
+  timeoutMs: number;
+  ready: () => Promise<boolean>;
+}
+
+/** Waits until `ready` holds; a failure names the step and shows its log's last lines. */
+export async function awaitReady(step: ReadyStep): Promise<void> {
+  try {
+    await waitFor(async () => (await step.ready()) || undefined, {
+      what: `${step.name} to become ready`,
+      timeoutMs: step.timeoutMs,
+      abortReason: step.process.exitReason,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${reason}\n--- last lines of ${step.log} ---\n${logTail(step.log)}`);
+  }
+}

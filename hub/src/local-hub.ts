@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { portInUse, waitFor } from '@smart-fleet/kube';
+import { portInUse } from '@smart-fleet/kube';
 import { httpsGet, type TlsFiles } from './https-probe.ts';
-import { isAlive, logTail, type StartedProcess, startDetached, stopProcess } from './hub-process.ts';
+import { awaitReady, isAlive, startDetached, stopProcess } from './hub-process.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensurePki, type Pki, pkiAt } from './pki.ts';
 import { ensureToolchain, type Toolchain } from './toolchain.ts';
@@ -94,7 +94,7 @@ function apiserverArgs(o: HubOptions, pki: Pki): string[] {
   ];
 }
 
-function controllerManagerArgs(pki: Pki, kubeconfig: string): string[] {
+export function controllerManagerArgs(pki: Pki, kubeconfig: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--service-account-private-key-file=${pki.saKey}`,
@@ -117,27 +117,6 @@ async function checkPortsFree(o: HubOptions): Promise<void> {
         `port ${port} (${what}) on 127.0.0.1 is already in use by another program; stop it, or choose other ports (npm run hub -- start --help)`,
       );
     }
-  }
-}
-
-interface Step {
-  name: string;
-  log: string;
-  process: StartedProcess;
-  timeoutMs: number;
-  ready: () => Promise<boolean>;
-}
-
-async function awaitReady(step: Step): Promise<void> {
-  try {
-    await waitFor(async () => (await step.ready()) || undefined, {
-      what: `${step.name} to become ready`,
-      timeoutMs: step.timeoutMs,
-      abortReason: step.process.exitReason,
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`${reason}\n--- last lines of ${step.log} ---\n${logTail(step.log)}`);
   }
 }
 
@@ -258,6 +237,7 @@ async function stopStrays(dir: string): Promise<void> {
 export interface ExtraApiserver {
   kubeconfig: string;
   server: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -270,6 +250,8 @@ export async function startExtraApiserver(o: {
   hubDir: string;
   name: string;
   port: number;
+  /** More `--flag=value`s, replacing the same flags of the hub's (a site node's cluster authorizes its kubelet, see site-node.ts). */
+  extraArgs?: readonly string[];
 }): Promise<ExtraApiserver> {
   const info = readState(o.hubDir);
   if (!info) {
@@ -281,7 +263,10 @@ export async function startExtraApiserver(o: {
   mkdirSync(dir, { recursive: true });
   const opts: HubOptions = { dir, apiserverPort: o.port, etcdPort: info.etcdPort, etcdPeerPort: 0 };
   const log = join(dir, 'kube-apiserver.log');
-  const args = [...apiserverArgs(opts, pki), `--etcd-prefix=/extra/${o.name}`];
+  const extra = [`--etcd-prefix=/extra/${o.name}`, ...(o.extraArgs ?? [])];
+  const flag = (arg: string) => arg.split('=')[0];
+  const replaced = new Set(extra.map(flag));
+  const args = [...apiserverArgs(opts, pki).filter((a) => !replaced.has(flag(a))), ...extra];
   const child = startDetached(tc.kubeApiserver, args, log);
   const server = `https://127.0.0.1:${o.port}`;
   const adminTls: TlsFiles = { ca: pki.caCert, ...pki.cert('admin') };
@@ -295,7 +280,7 @@ export async function startExtraApiserver(o: {
     user: 'smart-fleet-admin',
     contextName: o.name,
   });
-  return { kubeconfig, server, stop: () => stopProcess(child.pid) };
+  return { kubeconfig, server, pid: child.pid, stop: () => stopProcess(child.pid) };
 }
 
 /** Stops the hub in `dir`; false if none was running. Data stays for the next start. */

@@ -24,6 +24,8 @@ interface CertRequest<N extends string = CertName> {
   name: N;
   subject: string;
   usage: 'serverAuth' | 'clientAuth' | 'serverAuth,clientAuth';
+  /** Serving certificates' names; loopback unless given. */
+  sans?: string;
 }
 
 const CERTS: readonly CertRequest[] = [
@@ -38,13 +40,17 @@ const CERTS: readonly CertRequest[] = [
 const SANS = 'DNS:localhost,IP:127.0.0.1';
 const DAYS = '825';
 
-/** Issues `<name>.crt`/`<name>.key` in `dir`, signed by the CA there (`ca.crt`, `ca.key`). */
-async function issue(dir: string, req: CertRequest<string>): Promise<void> {
+/** Issues `<name>.crt`/`<name>.key` in `dir`, signed by `ca` (by default the one in `dir`). */
+async function issue(
+  dir: string,
+  req: CertRequest<string>,
+  ca = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') },
+): Promise<void> {
   const key = join(dir, `${req.name}.key`);
   const csr = join(dir, `${req.name}.csr`);
   const crt = join(dir, `${req.name}.crt`);
   const ext = join(dir, `${req.name}.ext`);
-  const sans = req.usage.includes('serverAuth') ? `subjectAltName=${SANS}\n` : '';
+  const sans = req.usage.includes('serverAuth') ? `subjectAltName=${req.sans ?? SANS}\n` : '';
   writeFileSync(
     ext,
     `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=${req.usage}\n${sans}`,
@@ -68,10 +74,12 @@ async function issue(dir: string, req: CertRequest<string>): Promise<void> {
     '-in',
     csr,
     '-CA',
-    join(dir, 'ca.crt'),
+    ca.cert,
     '-CAkey',
-    join(dir, 'ca.key'),
+    ca.key,
     '-CAcreateserial',
+    '-CAserial',
+    join(dir, 'ca.srl'),
     '-out',
     crt,
     '-days',
@@ -166,4 +174,47 @@ export async function ensurePki(dir: string): Promise<Pki> {
   await run('openssl', ['genrsa', '-out', pki.saKey, '2048']);
   await run('openssl', ['rsa', '-in', pki.saKey, '-pubout', '-out', pki.saPub]);
   return pki;
+}
+
+/**
+ * A client certificate under the hub's CA for a component that joins later (a site's scheduler,
+ * its kubelet as `system:node:<name>`): issued once into `dir`, beside the PKI's own, so adding
+ * one never remakes the CA that everything else trusts.
+ */
+export async function ensureClientCert(
+  pki: Pki,
+  dir: string,
+  name: string,
+  subject: string,
+): Promise<{ cert: string; key: string }> {
+  const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  if (existsSync(files.cert) && existsSync(files.key)) {
+    return files;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await issue(dir, { name, subject, usage: 'clientAuth' }, { cert: pki.caCert, key: pki.caKey });
+  return files;
+}
+
+/** A serving certificate under the hub's CA for `ip` (a kubelet on its node IP), issued once into `dir`. */
+export async function ensureServingCert(
+  pki: Pki,
+  dir: string,
+  name: string,
+  commonName: string,
+  ip: string,
+): Promise<{ cert: string; key: string }> {
+  const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  const issuedFor = `${files.cert}.ip`; // the node IP can change between starts: issue again then
+  if (existsSync(files.key) && existsSync(issuedFor) && readFileSync(issuedFor, 'utf8') === ip) {
+    return files;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await issue(
+    dir,
+    { name, subject: `/CN=${commonName}`, usage: 'serverAuth', sans: `IP:${ip},${SANS}` },
+    { cert: pki.caCert, key: pki.caKey },
+  );
+  writeFileSync(issuedFor, ip);
+  return files;
 }

@@ -1,6 +1,7 @@
 /**
- * The local hub's binaries: etcd, kubectl, kube-apiserver and kube-controller-manager, installed
- * and built by scripts/toolchain/install-kube.sh into a cache, so only the first run waits.
+ * The local hub's binaries: etcd, kubectl, kube-apiserver and kube-controller-manager, and the
+ * sites' nodes' kube-scheduler and kubelet, installed and built by
+ * scripts/toolchain/install-kube.sh into a cache, so only the first run waits.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -16,7 +17,13 @@ export interface Toolchain {
   etcd: string;
   kubeApiserver: string;
   kubeControllerManager: string;
+  kubeScheduler: string;
+  kubelet: string;
   kubectl: string;
+  /** The Kubernetes tree's pause.c, kept for the pod sandbox image (scripts/toolchain/install-node.sh). */
+  pauseSource: string;
+  /** Present when the kubelet carries the device-plugin authority fix (see install-kube.sh). */
+  kubeletFixMarker: string;
 }
 
 export function cacheDir(): string {
@@ -32,12 +39,25 @@ function toolchainAt(binDir: string): Toolchain {
     etcd: join(binDir, 'etcd'),
     kubeApiserver: join(binDir, 'kube-apiserver'),
     kubeControllerManager: join(binDir, 'kube-controller-manager'),
+    kubeScheduler: join(binDir, 'kube-scheduler'),
+    kubelet: join(binDir, 'kubelet'),
     kubectl: join(binDir, 'kubectl'),
+    pauseSource: join(binDir, '..', 'src', 'pause.c'),
+    kubeletFixMarker: join(binDir, 'kubelet.device-plugin-authority'),
   };
 }
 
 function isComplete(tc: Toolchain): boolean {
-  return [tc.etcd, tc.kubeApiserver, tc.kubeControllerManager, tc.kubectl].every((f) => existsSync(f));
+  return [
+    tc.etcd,
+    tc.kubeApiserver,
+    tc.kubeControllerManager,
+    tc.kubeScheduler,
+    tc.kubelet,
+    tc.kubectl,
+    tc.pauseSource,
+    tc.kubeletFixMarker,
+  ].every((f) => existsSync(f));
 }
 
 /** The cached toolchain, installing or building what is missing (minutes, once). */

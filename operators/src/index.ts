@@ -3,6 +3,7 @@ export { LOOPBACK, localUrlHost, Registry, SharedInformers, serveMetrics } from 
 // The KEK helpers moved to services (below operators); re-exported so callers keep one import.
 export { localKek, parseKek } from '@smart-fleet/services';
 export { type Bundle, makeBundle } from './agent/bundle.ts';
+export { NodeAccelerators } from './agent/node-accelerators.ts';
 export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
 export { edgeServices, type SiteServices, siteTelemetry } from './agent/site-services.ts';
@@ -12,6 +13,7 @@ export {
   LICENSE_SERVICE_ACCOUNT,
   PACKAGER_SERVICE_ACCOUNT,
 } from './controllers/license-service-access.ts';
+export { DEFAULT_DIAGNOSIS, diagnose, type Finding } from './health/diagnosis.ts';
 export { type Heartbeat, HeartbeatStore } from './health/heartbeat-store.ts';
 export { encodeWriteRequest, remoteWriter } from './health/prometheus-remote-write.ts';
 export { registerTelemetryMetrics } from './health/telemetry-metrics.ts';

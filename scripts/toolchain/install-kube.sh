@@ -5,8 +5,12 @@
 #                   /usr/bin/kubectl may belong to another package, and we never overwrite it
 #   kube-apiserver  built from Debian's source package `kubernetes` (1.20.2); no binary package
 #   kube-controller-manager   exists for them in Debian 12, so we build them the way Debian does.
-# The one patch: the vendored modern-go/reflect2 v1.0.1 crashes on Go >= 1.18, so the tree gets
-# Debian's v1.0.2 copy instead.
+#   kube-scheduler  the same, for the sites' own clusters (a real node: scripts/toolchain/install-node.sh
+#   kubelet         adds containerd, runc and the CNI plugins); pause.c is kept for the sandbox image.
+# Two patches: the vendored modern-go/reflect2 v1.0.1 crashes on Go >= 1.18, so the tree gets
+# Debian's v1.0.2 copy instead; and the kubelet's device manager dials plugins with
+# :authority "localhost" (the fix Kubernetes made in 1.26, kubernetes/kubernetes#112597): 1.20 sends
+# the socket's path, which HTTP/2 servers other than grpc-go's (Node's, so our device plugin) refuse.
 # Prints the cache's bin directory on the last line of stdout.
 set -euo pipefail
 
@@ -68,8 +72,16 @@ install_kubectl() {
   rm -rf "$tmp"
 }
 
-build_control_plane() {
-  if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ]; then return 0; fi
+# Every binary built from the Kubernetes tree; only the missing ones are built.
+KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet)
+# Marks a kubelet built with the device-plugin authority fix; one built before it is built again.
+KUBELET_FIX_MARKER="$BIN/kubelet.device-plugin-authority"
+
+build_kube_binaries() {
+  [ -f "$KUBELET_FIX_MARKER" ] || rm -f "$BIN/kubelet"
+  local missing=()
+  for b in "${KUBE_BINARIES[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
   apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev make
   ensure_deb_src
   mkdir -p "$BUILD"
@@ -88,26 +100,52 @@ build_control_plane() {
   log "replacing vendored modern-go/reflect2 with Debian's v1.0.2"
   rm -rf "$src/vendor/github.com/modern-go/reflect2"
   cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 "$src/vendor/github.com/modern-go/reflect2"
+  log "dialling device plugins with :authority localhost (backport of kubernetes/kubernetes#112597)"
+  local endpoint="$src/pkg/kubelet/cm/devicemanager/endpoint.go"
+  grep -q 'grpc.WithAuthority("localhost")' "$endpoint" || \
+    sed -i 's/grpc.WithInsecure(), grpc.WithBlock(),$/grpc.WithInsecure(), grpc.WithBlock(), grpc.WithAuthority("localhost"),/' "$endpoint"
+  grep -q 'grpc.WithAuthority("localhost")' "$endpoint" || { log "the device-plugin authority patch did not apply to $endpoint"; exit 1; }
   mkdir -p "$BUILD/.go/src/k8s.io"
   ln -sfn "$src" "$BUILD/.go/src/k8s.io/kubernetes"
-  log "building kube-apiserver and kube-controller-manager (about 9 minutes on 2 cores, once)"
+  local what=()
+  for b in "${missing[@]}"; do what+=("cmd/$b"); done
+  log "building ${missing[*]} (about 9 minutes on 2 cores for the API server, 6 for kubelet and scheduler; once)"
   local start=$SECONDS
   (cd "$BUILD/.go/src/k8s.io/kubernetes" && \
     GOPATH="$BUILD/.go" GOFLAGS=-mod=vendor CGO_ENABLED=0 GOCACHE="$BUILD/gocache" \
-    make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2)
-  local out="$src/_output/bin"
-  [ -x "$out/kube-apiserver" ] || out=$(dirname "$(find "$src/_output" -type f -name kube-apiserver | head -n1)")
-  install -m 0755 "$out/kube-apiserver" "$BIN/kube-apiserver"
-  install -m 0755 "$out/kube-controller-manager" "$BIN/kube-controller-manager"
+    make WHAT="${what[*]}" >&2)
+  for b in "${missing[@]}"; do
+    local built="$src/_output/bin/$b"
+    [ -x "$built" ] || built=$(find "$src/_output" -type f -name "$b" | head -n1)
+    install -m 0755 "$built" "$BIN/$b"
+  done
+  touch "$KUBELET_FIX_MARKER"
+  # The pod sandbox's pause process, compiled by install-node.sh (no image can be pulled here).
+  install -D -m 0644 "$src/build/pause/linux/pause.c" "$CACHE/kube-$KUBE_VERSION/src/pause.c"
   log "built in $((SECONDS - start)) s"
   # The source tree and Go cache are large; the binaries are all later runs need.
   rm -rf "$BUILD"
+}
+
+# A cache from before the sites had nodes has the binaries but not pause.c: take just that file.
+ensure_pause_source() {
+  local dest="$CACHE/kube-$KUBE_VERSION/src/pause.c"
+  [ -f "$dest" ] && return 0
+  ensure_deb_src
+  local tmp
+  tmp=$(mktemp -d)
+  log "fetching pause.c from Debian's kubernetes source package"
+  (cd "$tmp" && apt-get source --download-only -qq kubernetes >&2)
+  tar -xzf "$tmp"/kubernetes_*.orig.tar.gz -C "$tmp" --strip-components=1 "kubernetes-$KUBE_VERSION/build/pause/linux/pause.c"
+  install -D -m 0644 "$tmp/build/pause/linux/pause.c" "$dest"
+  rm -rf "$tmp"
 }
 
 mkdir -p "$BIN"
 apt_install etcd-server openssl
 ln -sfn "$(command -v etcd)" "$BIN/etcd"
 install_kubectl
-build_control_plane
+build_kube_binaries
+ensure_pause_source
 "$BIN/kube-apiserver" --version >&2
 echo "$BIN"

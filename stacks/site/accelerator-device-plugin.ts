@@ -15,7 +15,7 @@ export const ACCELERATOR_PLUGIN = 'stream-accelerator-device-plugin';
 export const KUBELET_DEVICE_PLUGINS = '/var/lib/kubelet/device-plugins';
 
 export interface AcceleratorPluginSettings {
-  /** The cards the site's hardware has: the plugin reports a shortfall as unhealthy devices. */
+  /** The cards the site's hardware has: the plugin logs a shortfall and shows it in its status. */
   accelerators: number;
   size: WorkloadSize;
 }
@@ -47,17 +47,22 @@ export function declareAcceleratorDevicePlugin(
                   { name: 'ACCELERATOR_RESOURCE', value: ACCELERATOR_RESOURCE },
                   { name: 'ACCELERATOR_COUNT', value: String(settings.accelerators) },
                 ],
-                // Not privileged and no capabilities: it finds the cards in sysfs, which every
-                // container sees read-only, and the kubelet (not the plugin) gives the edge their
-                // device nodes. It runs as uid 0 for one reason: to create its socket in the
-                // kubelet's root-owned device-plugins directory, the only host path it mounts.
+                // Not privileged and no capabilities: it finds the cards' device nodes in the host's
+                // /dev, mounted read-only at the same path (the paths it reports must be the host's),
+                // and the kubelet (not the plugin) gives the edge their device nodes. It runs as uid 0
+                // for one reason: to create its socket in the kubelet's root-owned device-plugins
+                // directory, the only host path it writes.
                 securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 0, runAsNonRoot: false },
                 resources: resourceQuantities(settings.size),
-                volumeMounts: [{ name: 'device-plugins', mountPath: KUBELET_DEVICE_PLUGINS }],
+                volumeMounts: [
+                  { name: 'device-plugins', mountPath: KUBELET_DEVICE_PLUGINS },
+                  { name: 'host-dev', mountPath: '/dev', readOnly: true },
+                ],
               },
             ],
             volumes: [
               { name: 'device-plugins', hostPath: { path: KUBELET_DEVICE_PLUGINS, type: 'Directory' } },
+              { name: 'host-dev', hostPath: { path: '/dev', type: 'Directory' } },
             ],
           },
         },

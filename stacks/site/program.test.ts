@@ -134,7 +134,13 @@ describe('the site program', () => {
     const container = plugin.containers[0];
     assert.deepEqual(plugin.volumes, [
       { name: 'device-plugins', hostPath: { path: '/var/lib/kubelet/device-plugins', type: 'Directory' } },
+      { name: 'host-dev', hostPath: { path: '/dev', type: 'Directory' } },
     ]);
+    assert.deepEqual(
+      container.volumeMounts.find((m: Json) => m.name === 'host-dev'),
+      { name: 'host-dev', mountPath: '/dev', readOnly: true },
+      'the host devices only read',
+    );
     assert.equal(plugin.hostNetwork, undefined);
     assert.equal(plugin.automountServiceAccountToken, false);
     assert.ok(!container.securityContext.privileged);

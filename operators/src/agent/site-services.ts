@@ -57,17 +57,20 @@ function countSince(start?: number): (now: number) => number {
  * The heartbeat's figures, read from the site's services: sessions, egress, cache hits, storage
  * and errors from the edge, the sessions it refused, and DRM denials from the site license proxy
  * (counts since the last heartbeat). The edge is read once a heartbeat: each reading of its log
- * is the window since the previous one. Accelerator health is left out until a device plugin
- * reports it (unknown, not zero).
+ * is the window since the previous one. Accelerator health comes from the node (the device
+ * plugin's healthy count, as the kubelet's allocatable) where one runs, and is left out otherwise
+ * (unknown, not zero).
  */
 export function siteTelemetry(
   edge: SiteEdge,
   licenseProxy?: { readonly denied: number },
+  accelerators?: { healthy(): number | undefined },
 ): () => SiteTelemetry {
   const drmDenials = countSince(licenseProxy?.denied ?? 0);
   const admissionRefusals = countSince();
   return () => {
     const t = edge.telemetry();
+    const healthy = accelerators?.healthy();
     return {
       activeStreams: t.activeStreams,
       egressMbps: t.egressMbps,
@@ -76,6 +79,7 @@ export function siteTelemetry(
       drmDenials: drmDenials(licenseProxy?.denied ?? 0),
       admissionRefusals: admissionRefusals(t.admissionRefusals),
       errors: t.errors,
+      ...(healthy === undefined ? {} : { acceleratorsHealthy: healthy }),
     };
   };
 }

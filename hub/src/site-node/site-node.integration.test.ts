@@ -1,0 +1,140 @@
+/**
+ * A site node for real on this machine: its own API server, scheduler and controller-manager, a
+ * kubelet on its own containerd. The Node registers under the Site's name with its labels and the
+ * site's reserve kept back; a pod of a locally built image is scheduled, runs and turns Ready
+ * through an HTTP readiness probe on its pod IP; stop removes every pod and the bridge, and a new
+ * start brings the same node back with the pod recreated by its Deployment.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { connect, type KubeClient, waitFor } from '@smart-fleet/kube';
+import { SYSTEM_RESERVED } from '@smart-fleet/model';
+import { testHub } from '../../../test/support/test-hub.ts';
+import { busyboxImage } from '../../../test/support/test-images.ts';
+import { type BuiltImage, importImage } from './images.ts';
+import { nodePreflight } from './node-preflight.ts';
+import {
+  HARDWARE_PROFILE_LABEL,
+  SITE_LABEL,
+  type SiteNodeInfo,
+  siteNodeStatus,
+  startSiteNode,
+  stopSiteNode,
+} from './site-node.ts';
+
+const site = `node-test-${process.pid}`;
+let dir: string;
+let node: SiteNodeInfo;
+let site_: KubeClient;
+let image: BuiltImage;
+const supported = nodePreflight().length === 0;
+
+/** A pod of `app` that turned Ready after `since` (a restarted node's pods first report their old status). */
+async function readyPod(client: KubeClient, namespace: string, app: string, since = new Date(0)) {
+  return waitFor(
+    async () => {
+      const pods = await client.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
+      return pods.items.find((p) =>
+        p.status?.conditions?.some(
+          (c) =>
+            c.type === 'Ready' &&
+            c.status === 'True' &&
+            new Date(c.lastTransitionTime ?? 0).getTime() >= since.getTime(),
+        ),
+      );
+    },
+    { what: `a Ready pod of ${app}`, timeoutMs: 120000 },
+  );
+}
+
+describe('a site node on this machine', { skip: supported ? false : nodePreflight().join('; ') }, () => {
+  before(async () => {
+    const hub = await testHub();
+    dir = mkdtempSync(join(tmpdir(), 'smart-fleet-node-'));
+    node = await startSiteNode({ hubDir: hub.dir, site, hardwareProfile: 'entry', dir, log: () => {} });
+    site_ = connect(node.kubeconfig);
+    image = await busyboxImage();
+    await importImage(node.containerdSocket, image);
+  });
+
+  after(async () => {
+    if (dir) {
+      await stopSiteNode(dir, () => {});
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('registers a Ready Node named after the Site, labelled, with the reserve kept back', async () => {
+    const n = await site_.core.readNode({ name: site });
+    assert.equal(n.metadata?.labels?.[SITE_LABEL], site);
+    assert.equal(n.metadata?.labels?.[HARDWARE_PROFILE_LABEL], 'entry');
+    const cpu = (q: string | undefined) => (q?.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    assert.equal(
+      cpu(n.status?.capacity?.cpu) - cpu(n.status?.allocatable?.cpu),
+      SYSTEM_RESERVED.cpuMillis,
+      'allocatable CPU is capacity less the site reserve',
+    );
+    const status = await siteNodeStatus(dir);
+    assert.equal(status.state, 'running');
+    assert.equal(status.state === 'running' && status.ready, true);
+  });
+
+  it('schedules and runs a Deployment of a locally built image; it turns Ready on its pod IP', async () => {
+    const namespace = 'smoke';
+    await site_.core.createNamespace({ body: { metadata: { name: namespace } } });
+    await site_.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: {
+              containers: [
+                {
+                  name: 'web',
+                  image: image.ref,
+                  imagePullPolicy: 'Never',
+                  args: ['sh', '-c', 'echo ready > /www/readyz && exec httpd -f -p 8080 -h /www'],
+                  ports: [{ containerPort: 8080 }],
+                  readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 },
+                  volumeMounts: [{ name: 'www', mountPath: '/www' }],
+                },
+              ],
+              volumes: [{ name: 'www', emptyDir: {} }],
+            },
+          },
+        },
+      },
+    });
+    const pod = await readyPod(site_, namespace, 'web');
+    assert.equal(pod.spec?.nodeName, site, 'the scheduler placed it on the site node');
+    const ip = pod.status?.podIP as string;
+    assert.match(ip, /^10\.88\.\d+\.\d+$/);
+    const body = await (await fetch(`http://${ip}:8080/readyz`)).text();
+    assert.equal(body.trim(), 'ready');
+  });
+
+  it('stops with no pod or bridge left, and starts the same node again with its pods back', async () => {
+    const bridge = node.network.bridge;
+    // Condition times have whole seconds: anything from the stop's second on is after it.
+    const stoppedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await stopSiteNode(dir, () => {});
+    assert.equal((await siteNodeStatus(dir)).state, 'stopped');
+    assert.equal(existsSync(`/sys/class/net/${bridge}`), false, 'the bridge is gone');
+    const hub = await testHub();
+    node = await startSiteNode({ hubDir: hub.dir, site, hardwareProfile: 'entry', dir, log: () => {} });
+    site_ = connect(node.kubeconfig);
+    await importImage(node.containerdSocket, image);
+    const pod = await readyPod(site_, 'smoke', 'web', stoppedAt);
+    assert.equal(pod.spec?.nodeName, site);
+    const body = await (await fetch(`http://${pod.status?.podIP}:8080/readyz`)).text();
+    assert.equal(body.trim(), 'ready', 'the pod serves again on its new sandbox');
+  });
+});
