@@ -17,29 +17,10 @@ NODE_CACHE="$CACHE/node"
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 # shellcheck source=one-at-a-time.sh
 source "$(dirname "${BASH_SOURCE[0]}")/one-at-a-time.sh"
+# shellcheck source=debian-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
 PACKAGES=(containerd runc containernetworking-plugins buildah busybox-static gcc libc6-dev)
-
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    log "installing Debian packages needs root (apt-get); run as root or install: ${missing[*]}"
-    exit 1
-  fi
-  # Refuse service starts for the length of the install (policy-rc.d's documented exit code 101).
-  policy=/usr/sbin/policy-rc.d
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy"
-    chmod 0755 "$policy"
-    trap 'rm -f "$policy"' EXIT
-  fi
-  log "apt-get update"
-  apt-get update -qq >&2
-  log "apt-get install ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+install_debian_packages "${PACKAGES[@]}"
 
 if [ ! -f "$PAUSE_SOURCE" ]; then
   log "pause.c is missing from $PAUSE_SOURCE: run scripts/toolchain/install-kube.sh first"
