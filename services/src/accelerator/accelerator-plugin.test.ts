@@ -246,7 +246,12 @@ describe('the accelerator plugin with a kubelet', () => {
     assert.equal(world.kubelet.latest()?.length, 2);
     const after = await socketIdentity(plugin.socketPath);
     assert.ok(after && after !== before, 'a new socket file');
-    assert.equal(plugin.kubeletState, 'registered');
+    // The kubelet has the request before the plugin has its answer: wait for that too.
+    await waitFor(async () => plugin.kubeletState === 'registered', {
+      what: 'the plugin to take the new kubelet’s answer',
+      timeoutMs: DEADLINE_MS,
+      intervalMs: 20,
+    });
     assert.ok(world.logs.some((l) => l.msg.startsWith('plugin socket deleted or replaced')));
   });
 

@@ -61,7 +61,11 @@ describe('the kubelet session', () => {
     const request = await kubelet.waitForRegistrations(1);
     assert.equal(request.endpoint, 'smartfleet-stream-accelerator.sock');
     await kubelet.waitForList('the registry device', (d) => d.length === 1 && d[0]?.ID === 'smart-accel0');
-    assert.equal(s.state, 'registered');
+    await waitFor(async () => s.state === 'registered', {
+      what: 'the session to take the kubelet’s answer',
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
     assert.equal(s.registrations, 1);
   });
 
@@ -92,7 +96,12 @@ describe('the kubelet session', () => {
     assert.equal(kubelet.registrations.length, 0);
     rmdirSync(blocker);
     await kubelet.waitForRegistrations(1);
-    assert.equal(s.state, 'registered');
+    // The kubelet has the request before the session has its answer: wait for that too.
+    await waitFor(async () => s.state === 'registered', {
+      what: 'the session to take the kubelet’s answer',
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
   });
 
   it('says whether the kubelet did not answer or refused', async () => {
