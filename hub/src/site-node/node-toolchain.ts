@@ -14,7 +14,6 @@ export const CNI_BIN_DIR = '/usr/lib/cni';
 
 export interface NodeToolchain extends Toolchain {
   containerd: string;
-  ctr: string;
   /** The pause image as a docker-archive each node's containerd imports, and its reference. */
   pauseArchive: string;
   pauseImage: string;
@@ -37,5 +36,5 @@ export async function ensureNodeToolchain(
   if (!pauseArchive || !pauseImage || !existsSync(pauseArchive)) {
     throw new Error(`the node toolchain install printed no pause image; see ${INSTALL_SCRIPT}`);
   }
-  return { ...kube, containerd: '/usr/bin/containerd', ctr: '/usr/bin/ctr', pauseArchive, pauseImage };
+  return { ...kube, containerd: '/usr/bin/containerd', pauseArchive, pauseImage };
 }

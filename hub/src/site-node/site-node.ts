@@ -28,6 +28,7 @@ import { controllerManagerArgs, startExtraApiserver } from '../local-hub.ts';
 import { ensureClientCert, ensurePki, ensureServingCert } from '../pki.ts';
 import { run } from '../run.ts';
 import { CriClient } from './cri-client.ts';
+import { importImage } from './images.ts';
 import {
   cniConfig,
   containerdConfig,
@@ -248,11 +249,7 @@ async function startContainerd(tc: NodeToolchain, layout: NodeLayout, holderPid:
   } finally {
     cri.close();
   }
-  const ctr = ['--address', layout.containerdSocket, '--namespace', 'k8s.io'];
-  const images = await run(tc.ctr, [...ctr, 'images', 'list', '--quiet']);
-  if (!images.split('\n').includes(tc.pauseImage)) {
-    await run(tc.ctr, [...ctr, 'images', 'import', tc.pauseArchive]);
-  }
+  await importImage(layout.containerdSocket, { ref: tc.pauseImage, archive: tc.pauseArchive });
   return containerd.pid;
 }
 
