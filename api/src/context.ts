@@ -23,4 +23,10 @@ export interface ApiContext {
   siteSeries: DataLoader<string, readonly TelemetrySample[]>;
   /** How entitlements are signed; absent when this API was started without a signing key. */
   entitlements?: EntitlementSettings;
+  /**
+   * Set by a resolver that answered from data older than the view's version (a fleet summary
+   * coalesced within its maxAgeMs): the response cache must not keep this answer, or it would
+   * be repeated until the next change, which in a quiet fleet may never come.
+   */
+  readBehindView?: boolean;
 }

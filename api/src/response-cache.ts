@@ -6,7 +6,8 @@
  * consoles poll the same pages; under constant change it simply misses. Queries that read data
  * the view does not version (telemetry series: range queries to Prometheus up to now) are never
  * cached, nor are answers with errors. Latest telemetry is versioned: each pull that changes it
- * moves the view's version.
+ * moves the view's version. An answer a resolver built from data behind the view (a coalesced
+ * fleet summary, see ApiContext.readBehindView) is not kept either.
  */
 import { type DocumentNode, Kind, OperationTypeNode, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -74,7 +75,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<{ princi
       return {
         onExecuteDone({ result }) {
           const single = result as { errors?: unknown[] };
-          if (Symbol.asyncIterator in (result as object) || (single.errors?.length ?? 0) > 0) {
+          const behind = (args.contextValue as { readBehindView?: boolean }).readBehindView === true;
+          if (behind || Symbol.asyncIterator in (result as object) || (single.errors?.length ?? 0) > 0) {
             return;
           }
           entries.delete(key);

@@ -58,3 +58,26 @@ test('callers of different classes never get each other’s cached answers', asy
   assert.equal(own.data.sites.totalCount, count(site.spec.tenant));
   assert.equal(theirs.data.sites.totalCount, count(other.spec.tenant));
 });
+
+test('a fleet summary served again within its maxAgeMs is not kept: a quiet fleet still sees the change', async () => {
+  const ready = (answer: { data: { fleetSummary: { byPhase: { phase: string; count: number }[] } } }) =>
+    answer.data.fleetSummary.byPhase.find((p) => p.phase === 'Ready')?.count ?? 0;
+  const summary = `{ fleetSummary(namespace: "${h.namespace}") { byPhase { phase count } } }`;
+  const before = ready(await h.gql(h.operator, summary));
+  const other = ((await listAll(h.hub.client, 'Site', h.namespace)) as unknown as Site[]).find(
+    (s) => s.metadata.name !== site.metadata.name,
+  ) as Site;
+  const version = h.api.view.version;
+  await writeSiteStatus(h.hub.client, h.namespace, other.metadata.name, { phase: 'Ready' });
+  await waitFor(async () => h.api.view.version > version, {
+    timeoutMs: 10_000,
+    what: 'the view to see the write',
+  });
+  // Read at once: likely within the summary's maxAgeMs, so this answer may still be the old one,
+  // but it must not be cached against the new version. No further change follows.
+  await h.gql(h.operator, summary);
+  await waitFor(async () => ready(await h.gql(h.operator, summary)) === before + 1, {
+    timeoutMs: 10_000,
+    what: 'the summary to count the site that became Ready, with nothing changing after it',
+  });
+});

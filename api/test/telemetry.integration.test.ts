@@ -95,7 +95,7 @@ async function whereTelemetryStopped(name: string): Promise<string> {
   return [
     `now ${Date.now() / 1000}`,
     `exporter scraped ${scrapes.count} times, last at ${scrapes.lastAt / 1000}`,
-    `Prometheus time ${await ask('time()')}`,
+    `Prometheus time ${await ask('vector(time())')}`,
     `up ${await ask(`up{instance="${instance}"}`)}`,
     `stored ${await ask(`timestamp(${TELEMETRY_METRICS.activeStreams}{namespace="${h.namespace}",site="${name}"})`)}`,
     `value ${await ask(`${TELEMETRY_METRICS.activeStreams}{namespace="${h.namespace}",site="${name}"}`)}`,

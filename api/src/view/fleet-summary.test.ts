@@ -266,12 +266,17 @@ describe('SummaryCache', () => {
     f.heartbeat(100_000);
     const second = cache.get();
     assert.notEqual(second, first);
+    assert.deepEqual(cache.read(), { summary: second, current: true }, 'nothing changed since');
     assert.equal(second.generatedAt, new Date(t).toISOString());
     assertFigures(second, bruteFigures(FLEET, f.of), 'after a change');
 
     t += 999;
     f.heartbeat(200_000);
-    assert.equal(cache.get(), second, 'within maxAgeMs of the last computation');
+    assert.deepEqual(
+      cache.read(),
+      { summary: second, current: false },
+      'within maxAgeMs of the last computation',
+    );
     t += 1;
     const third = cache.get();
     assert.notEqual(third, second);

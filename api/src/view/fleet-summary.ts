@@ -242,11 +242,20 @@ export class SummaryCache {
   }
 
   get(scope: SummaryScope = {}): FleetSummary {
+    return this.read(scope).summary;
+  }
+
+  /**
+   * The scope's summary, and whether it is current: false when it was computed before the
+   * index's latest change and is served again because it is younger than `maxAgeMs`. An answer
+   * built on a summary that is not current must not be cached against the present version.
+   */
+  read(scope: SummaryScope = {}): { summary: FleetSummary; current: boolean } {
     const key = JSON.stringify([scope.tenant ?? null, scope.namespace ?? null]);
     const now = this.#now();
     const cached = this.#entries.get(key);
     if (cached && (cached.version === this.#index.version || now - cached.computedAt < this.#maxAgeMs)) {
-      return cached.summary;
+      return { summary: cached.summary, current: cached.version === this.#index.version };
     }
     const version = this.#index.version;
     const summary = summarize(inScope(this.#index.values(), scope), new Date(now), this.#telemetryOf);
@@ -254,7 +263,7 @@ export class SummaryCache {
       this.#entries.clear();
     }
     this.#entries.set(key, { summary, version, computedAt: now });
-    return summary;
+    return { summary, current: true };
   }
 }
 

@@ -126,11 +126,16 @@ builder.queryFields((t) => ({
     description: 'Counts and capacity over the fleet; a partner gets its own sites only.',
     authScopes: SITE_TREE,
     args: { namespace: t.arg.string({ required: false }) },
-    resolve: (_root, args, context) =>
-      context.view.summaries.get({
+    resolve: (_root, args, context) => {
+      const { summary, current } = context.view.summaries.read({
         namespace: args.namespace ?? undefined,
         tenant: context.principal.kind === 'partner' ? context.principal.tenant : undefined,
-      }),
+      });
+      if (!current) {
+        context.readBehindView = true;
+      }
+      return summary;
+    },
   }),
   regionSeries: t.field({
     type: [RegionSampleRef],
