@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { listAll, waitFor } from '@smart-fleet/kube';
 import type { Site } from '@smart-fleet/model';
-import { type ApiHarness, apiHarness, writeSiteStatus } from '../../test/support/api-server.ts';
+import {
+  type ApiHarness,
+  apiHarness,
+  type GraphqlAnswer,
+  writeSiteStatus,
+} from '../../test/support/api-server.ts';
 
 let h: ApiHarness;
 let site: Site;
@@ -60,8 +65,10 @@ test('callers of different classes never get each other’s cached answers', asy
 });
 
 test('a fleet summary served again within its maxAgeMs is not kept: a quiet fleet still sees the change', async () => {
-  const ready = (answer: { data: { fleetSummary: { byPhase: { phase: string; count: number }[] } } }) =>
-    answer.data.fleetSummary.byPhase.find((p) => p.phase === 'Ready')?.count ?? 0;
+  const ready = (answer: GraphqlAnswer): number =>
+    (answer.data?.fleetSummary?.byPhase as { phase: string; count: number }[] | undefined)?.find(
+      (p) => p.phase === 'Ready',
+    )?.count ?? 0;
   const summary = `{ fleetSummary(namespace: "${h.namespace}") { byPhase { phase count } } }`;
   const before = ready(await h.gql(h.operator, summary));
   const other = ((await listAll(h.hub.client, 'Site', h.namespace)) as unknown as Site[]).find(
