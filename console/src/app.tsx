@@ -8,11 +8,13 @@ import { fleetAuthProvider } from './auth/auth-provider.ts';
 import { LoginPage } from './auth/login-page.tsx';
 import { can } from './auth/permissions.ts';
 import type { Role } from './auth/session.ts';
+import type { RouteChunks } from './chunks/preload-route.ts';
 import { Dashboard } from './dashboard/dashboard.tsx';
 import { i18nProvider } from './i18n/i18n-provider.ts';
 import { FleetLayout } from './layout/fleet-layout.tsx';
 import { fleetTheme } from './layout/theme.ts';
 import { LiveProvider } from './live/live-context.tsx';
+import { LazyFleetMap } from './map/lazy-fleet-map.tsx';
 import { alerts } from './resources/alerts/index.ts';
 import { clusters } from './resources/clusters/index.ts';
 import { content } from './resources/content/index.ts';
@@ -20,6 +22,12 @@ import { releases } from './resources/releases/index.ts';
 import { rollouts } from './resources/rollouts/index.ts';
 import { sites } from './resources/sites/index.ts';
 import { tenants } from './resources/tenants/index.ts';
+
+/** What each page loads on demand, for preloading the one being opened (main.tsx). */
+export const ROUTE_CHUNKS: RouteChunks = {
+  dashboard: [LazyFleetMap],
+  resources: { sites, alerts, rollouts, releases, clusters, content, tenants },
+};
 
 export function App({ services, redirectUri }: { services: AppServices; redirectUri: string }) {
   const authProvider = fleetAuthProvider({

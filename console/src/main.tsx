@@ -1,13 +1,15 @@
 /**
  * Start-up: read config.json, finish an OIDC sign-in if this page load is the provider's
  * redirect back, then render the app. A config or sign-in failure is shown on the page in both
- * languages with what to do, never as a blank screen.
+ * languages with what to do, never as a blank screen. A signed-in page load starts fetching the
+ * code of the page it opens first, alongside all that (chunks/preload-route.ts).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app.tsx';
+import { App, ROUTE_CHUNKS } from './app.tsx';
 import { completeSignIn, discoverEndpoints, isCallback } from './auth/oidc.ts';
 import { sessionStore, staffSessionOf } from './auth/session.ts';
+import { preloadRoute } from './chunks/preload-route.ts';
 import { loadRuntimeConfig } from './config/runtime-config.ts';
 import { fleetDataProvider } from './data/data-provider.ts';
 import { graphqlClient } from './graphql/client.ts';
@@ -31,8 +33,11 @@ function showProblem(message: string) {
 async function start() {
   // The console's own URL without query or fragment: where the sign-in provider sends us back.
   const base = `${window.location.origin}${window.location.pathname}`;
-  const config = await loadRuntimeConfig(base);
   const sessions = sessionStore(window.sessionStorage);
+  if (sessions.read() || isCallback(window.location.search)) {
+    preloadRoute(window.location.hash, ROUTE_CHUNKS); // not for the sign-in page: it needs none of them
+  }
+  const config = await loadRuntimeConfig(base);
   if (isCallback(window.location.search)) {
     const endpoints = await discoverEndpoints(config.oidcIssuer);
     const token = await completeSignIn({

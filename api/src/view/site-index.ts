@@ -677,6 +677,18 @@ export class SiteIndex {
     return this.#matches(compileFilter(filter)).count;
   }
 
+  /** Every site the filter matches, in no particular order (the map's points: no sort, no page). */
+  *matching(filter?: SiteFilter | null): IterableIterator<Site> {
+    const f = compileFilter(filter);
+    for (const group of this.#candidates(f).groups) {
+      for (const row of group) {
+        if (matches(row, f)) {
+          yield row.site;
+        }
+      }
+    }
+  }
+
   #add(row: Row): void {
     this.#rows.set(row.key, row);
     this.#index(row);

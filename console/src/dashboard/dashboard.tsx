@@ -6,6 +6,7 @@
  * its own sites' counts and map only.
  */
 import { Alert, Box, Card, CardContent, Grid, Typography } from '@mui/material';
+import { useMemo } from 'react';
 import { Title, usePermissions, useTranslate } from 'react-admin';
 import { can } from '../auth/permissions.ts';
 import { graphqlEnumName } from '../data/enum-names.ts';
@@ -36,9 +37,14 @@ export function Dashboard() {
   const { permissions } = usePermissions();
   const staff = can(permissions, 'readStaffViews');
   const summary = useFleetSummary();
-  const saturation = summary.data
-    ? Object.fromEntries(summary.data.byRegion.map((r) => [graphqlEnumName(r.region), r.utilization]))
-    : undefined;
+  // Kept while the summary is the same, so the map recolours the provinces only when it changes.
+  const saturation = useMemo(
+    () =>
+      summary.data
+        ? Object.fromEntries(summary.data.byRegion.map((r) => [graphqlEnumName(r.region), r.utilization]))
+        : undefined,
+    [summary.data],
+  );
 
   return (
     <Box sx={{ p: { xs: 1, md: 2 } }}>

@@ -1,7 +1,7 @@
 /** The dashboard's map: every site, the provinces by saturation, the legend, and how many are shown. */
 import { Alert, Typography } from '@mui/material';
 import { useRedirect, useTranslate } from 'react-admin';
-import { FleetMap } from '../map/fleet-map.tsx';
+import { LazyFleetMap } from '../map/lazy-fleet-map.tsx';
 import { MapLegend } from '../map/map-legend.tsx';
 import { useMapSites } from './use-fleet-data.ts';
 
@@ -22,23 +22,23 @@ export function MapPanel({
       </Alert>
     );
   }
-  const sites = [...map.sites.values()];
   return (
     <>
       {map.isPending && (
         <Typography variant="body2" role="status">
-          {translate('app.map.loading', { loaded: map.loaded, total: expected ?? '…' })}
+          {translate('app.map.loading', { total: expected?.toLocaleString() ?? '…' })}
         </Typography>
       )}
-      <FleetMap
-        sites={sites}
+      <LazyFleetMap
+        sites={map.sites}
         version={map.version}
+        pending={map.isPending}
         saturation={saturation}
         height={520}
         onOpenSite={(id) => redirect('show', 'sites', id)}
       />
       <Typography variant="body2" sx={{ mt: 0.5 }}>
-        {translate('app.map.sites_shown', { count: sites.length.toLocaleString() })}
+        {translate('app.map.sites_shown', { count: map.sites.length.toLocaleString() })}
       </Typography>
       <MapLegend />
     </>

@@ -1,16 +1,14 @@
 /**
  * The dashboard's reads as react-query queries, keyed so the live feed's refreshes reach them
  * (`fleetSummary`, `alertCounts`, `rollouts`): the summary, open alert counts, rollouts in
- * progress, a region's series, and every site's point for the map (read once, then kept
- * current by the live phase events).
+ * progress, a region's series, and every site's point for the map (read once, in one request,
+ * then kept current by the live phase events).
  */
-import { REGIONS } from '@smart-fleet/model/regions';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useAppServices } from '../app-services.ts';
-import { graphqlEnumName } from '../data/enum-names.ts';
 import { useLive } from '../live/live-context.tsx';
-import { loadMapSites } from '../map/map-sites.ts';
+import { loadMapSites, MapSiteList } from '../map/map-sites.ts';
 import type { MapSite } from '../map/site-points.ts';
 
 export interface Count {
@@ -124,41 +122,40 @@ export function useRegionSeries(region: string | undefined, enabled: boolean) {
   });
 }
 
-const ALL_REGIONS = REGIONS.map((r) => graphqlEnumName(r.code));
+const NO_SITES: readonly MapSite[] = [];
 
 /** Every site's point, then live: `version` moves whenever a point changes. */
 export function useMapSites() {
   const { client, sessions } = useAppServices();
-  const live = useLive();
+  const { onSitePhase } = useLive();
   const partner = sessions.read()?.kind === 'partner';
-  const [loaded, setLoaded] = useState(0);
-  const sites = useRef(new Map<string, MapSite>());
+  const list = useRef<MapSiteList | undefined>(undefined);
   const [version, setVersion] = useState(0);
   const query = useQuery({
     queryKey: ['mapSites', partner],
     staleTime: Number.POSITIVE_INFINITY,
-    queryFn: () => loadMapSites({ client, regions: ALL_REGIONS, partner, onProgress: setLoaded }),
+    queryFn: () => loadMapSites(client),
   });
   useEffect(() => {
     if (query.data) {
-      sites.current = new Map(query.data);
+      list.current = new MapSiteList([...query.data]); // a copy: events change it in place
       setVersion((v) => v + 1);
     }
   }, [query.data]);
   useEffect(
     () =>
-      live.onSitePhase((event) => {
-        const known = sites.current.get(event.site.id);
-        sites.current.set(event.site.id, { ...(known ?? event.site), phase: event.to });
-        setVersion((v) => v + 1);
+      onSitePhase((event) => {
+        const { id, name, spec } = event.site;
+        if (list.current?.update({ id, name, phase: event.to, spec })) {
+          setVersion((v) => v + 1);
+        }
       }),
-    [live],
+    [onSitePhase],
   );
   return {
-    sites: sites.current,
+    sites: list.current?.sites ?? NO_SITES,
     version,
-    loaded,
-    isPending: query.isPending,
+    isPending: query.isPending || !list.current,
     error: query.error,
     refetch: query.refetch,
   };

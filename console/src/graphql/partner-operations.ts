@@ -9,12 +9,12 @@
  */
 import {
   FLEET_SUMMARY,
-  MAP_SITES,
   PAGE_ARGS,
   PAGE_INFO,
   PAGE_VARS,
   SITE_DETAIL,
   SITE_PHASE_CHANGED,
+  SITE_POINTS,
   SITE_ROW,
   SITE_TELEMETRY,
 } from './shared-fields.ts';
@@ -37,7 +37,7 @@ export const PARTNER_OPERATIONS = {
     renditions { name codec bitrateMbps sizeMB } demand { region weight } }
   status { sizeMB sitesPlaced } } } }`,
   FleetSummary: FLEET_SUMMARY,
-  MapSites: MAP_SITES,
+  SitePoints: SITE_POINTS,
   SiteTelemetry: SITE_TELEMETRY,
   SitePhaseChanged: SITE_PHASE_CHANGED,
 } as const;

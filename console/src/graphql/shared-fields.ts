@@ -34,12 +34,9 @@ export const FLEET_SUMMARY = `query FleetSummary {
   }
 }`;
 
-export const MAP_SITES = `query MapSites($first: Int!, $after: String, $filter: SiteFilter) {
-  sites(first: $first, after: $after, filter: $filter, sort: { field: NAME }) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { id name phase spec { location { region latitude longitude } } } }
-  }
+/** Every site the caller may see, as columns (the API's sitePoints): the dashboard map's one read. */
+export const SITE_POINTS = `query SitePoints($filter: SiteFilter) {
+  sitePoints(filter: $filter) { totalCount ids names phases latitudes longitudes }
 }`;
 
 export const SITE_TELEMETRY = `query SiteTelemetry($id: ID!, $since: DateTime) {

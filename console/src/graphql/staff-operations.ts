@@ -5,11 +5,11 @@
  */
 import {
   FLEET_SUMMARY,
-  MAP_SITES,
   PAGE_ARGS,
   PAGE_INFO,
   PAGE_VARS,
   SITE_DETAIL,
+  SITE_POINTS,
   SITE_ROW,
 } from './shared-fields.ts';
 
@@ -34,7 +34,7 @@ const mutation = (name: string, args: string, call: string, data: string) =>
 
 export const STAFF_OPERATIONS = {
   FleetSummary: FLEET_SUMMARY,
-  MapSites: MAP_SITES,
+  SitePoints: SITE_POINTS,
   SiteList: `query SiteList(${PAGE_ARGS}, $filter: SiteFilter, $sort: SiteSort) {
   sites(${PAGE_VARS}, filter: $filter, sort: $sort) { totalCount ${PAGE_INFO} edges { cursor node { ${SITE_ROW} } } }
 }`,

@@ -35,6 +35,8 @@ export const en = {
       empty: 'Nothing here yet.',
       forbidden: 'Your role may not see this.',
       retry: 'Try again',
+      chunk_failed:
+        'This page could not be loaded (the connection, or a newer console was installed). Reload the page.',
     },
     dashboard: {
       title: 'Fleet overview',
@@ -64,7 +66,9 @@ export const en = {
       title: 'Fleet map',
       label: 'Map of Korea with every site coloured by health; %{count} sites shown',
       sites_shown: '%{count} sites on the map',
-      loading: 'Loading sites for the map (%{loaded} of %{total})',
+      loading: 'Loading %{total} sites for the map',
+      unavailable:
+        'The map could not be loaded; reload the page to try again. The tables show the same figures.',
       legend: 'Legend',
       saturation: 'Province saturation (egress / capacity)',
       cluster: 'Group of sites: the colour is its worst health',

@@ -39,6 +39,8 @@ export const ko: Same<typeof en> = {
       empty: '아직 아무것도 없습니다.',
       forbidden: '이 역할로는 볼 수 없습니다.',
       retry: '다시 시도',
+      chunk_failed:
+        '이 화면을 불러오지 못했습니다(연결 문제이거나 새 콘솔이 설치되었습니다). 페이지를 새로 고치세요.',
     },
     dashboard: {
       title: '함대 개요',
@@ -68,7 +70,9 @@ export const ko: Same<typeof en> = {
       title: '함대 지도',
       label: '모든 사이트를 상태별 색으로 표시한 한국 지도, 사이트 %{count}곳',
       sites_shown: '지도에 사이트 %{count}곳',
-      loading: '지도에 표시할 사이트를 불러오는 중 (%{total}곳 중 %{loaded}곳)',
+      loading: '지도에 표시할 사이트 %{total}곳을 불러오는 중',
+      unavailable:
+        '지도를 불러오지 못했습니다. 페이지를 새로 고쳐 다시 시도하세요. 표에 같은 수치가 있습니다.',
       legend: '범례',
       saturation: '시도별 포화도 (송출 / 용량)',
       cluster: '사이트 묶음: 색은 가장 나쁜 상태입니다',

@@ -4,9 +4,21 @@
  * the lists and counts it touches (at most once a second, so a burst of changes across 21,000
  * sites costs one refetch) and is passed to whoever listens (the map recolours a point). After
  * a reconnect everything is refetched: events sent while the stream was down are gone.
+ *
+ * The list of recent changes is a context of its own: it changes with every event, and only the
+ * site page shows it, so the dashboard and its map are not rendered again for each event.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useAppServices } from '../app-services.ts';
 import { authHeaders, type OperationName, requestBody } from '../graphql/client.ts';
 import { type LiveState, subscribe } from './sse-subscription.ts';
@@ -29,17 +41,22 @@ type Listener = (event: SitePhaseEvent) => void;
 interface Live {
   state: LiveState;
   detail?: string;
+  /** The same function for the provider's whole life. */
   onSitePhase(listener: Listener): () => void;
-  /** Phase changes seen since the console opened, newest first (at most 200). */
-  recent: readonly SitePhaseEvent[];
 }
 
-const LiveContext = createContext<Live>({ state: 'stopped', onSitePhase: () => () => {}, recent: [] });
+const LiveContext = createContext<Live>({ state: 'stopped', onSitePhase: () => () => {} });
+/** Phase changes seen since the console opened, newest first (at most 200). */
+const RecentContext = createContext<readonly SitePhaseEvent[]>([]);
 const REFRESH_EVERY_MS = 1000;
 const MAX_RECENT = 200;
 
 export function useLive(): Live {
   return useContext(LiveContext);
+}
+
+export function useRecentPhaseChanges(): readonly SitePhaseEvent[] {
+  return useContext(RecentContext);
 }
 
 export function LiveProvider({ children }: { children: ReactNode }) {
@@ -111,16 +128,16 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     };
   }, [kind, apiUrl, sessions, queryClient]);
 
-  const value = useMemo<Live>(
-    () => ({
-      ...state,
-      recent,
-      onSitePhase(listener) {
-        listeners.current.add(listener);
-        return () => listeners.current.delete(listener);
-      },
-    }),
-    [state, recent],
+  const onSitePhase = useCallback((listener: Listener) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+  const value = useMemo<Live>(() => ({ ...state, onSitePhase }), [state, onSitePhase]);
+  return (
+    <LiveContext.Provider value={value}>
+      <RecentContext.Provider value={recent}>{children}</RecentContext.Provider>
+    </LiveContext.Provider>
   );
-  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

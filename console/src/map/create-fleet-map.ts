@@ -3,17 +3,28 @@
  * zoom buttons, and the interactions (a popup saying what a point or cluster is, a click on a
  * cluster zooming in, a click on a site opening it). Kept apart from the React component so
  * the component only applies data.
+ *
+ * Hover is one query of both site layers per mouse move, and none while the map moves: during
+ * a drag the cursor stays over the same point, so a popup would be looked up and moved on
+ * every frame of the pan.
  */
 import type { FeatureCollection } from 'geojson';
-import type { GeoJSONSource, MapGeoJSONFeature, Map as MapLibreMap } from 'maplibre-gl';
+import {
+  type GeoJSONSource,
+  type MapGeoJSONFeature,
+  Map as MapLibreMap,
+  NavigationControl,
+  Popup,
+  setWorkerUrl,
+} from 'maplibre-gl';
 import { CLUSTER_LAYER, fleetMapStyle, POINT_LAYER, SITES_SOURCE } from './map-style.ts';
-
-type MapLibre = typeof import('maplibre-gl');
 
 export const KOREA: [[number, number], [number, number]] = [
   [124.4, 33.0],
   [131.95, 38.75],
 ];
+
+const SITE_LAYERS = [CLUSTER_LAYER, POINT_LAYER];
 
 export interface CreateFleetMapOptions {
   container: HTMLElement;
@@ -22,27 +33,38 @@ export interface CreateFleetMapOptions {
   focus?: { longitude: number; latitude: number; zoom: number };
   /** Text for the hover popup of a site or cluster. */
   describe(feature: MapGeoJSONFeature): string;
-  onOpenSite(id: string): void;
+  /** A single site's point was clicked. */
+  onOpenSite(feature: MapGeoJSONFeature): void;
 }
 
-function addHover(maplibregl: MapLibre, map: MapLibreMap, describe: CreateFleetMapOptions['describe']) {
-  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 8 });
-  for (const layer of [CLUSTER_LAYER, POINT_LAYER]) {
-    map.on('mousemove', layer, (event) => {
-      const feature = event.features?.[0];
-      if (feature) {
-        map.getCanvas().style.cursor = 'pointer';
-        popup.setLngLat(event.lngLat).setText(describe(feature)).addTo(map);
-      }
-    });
-    map.on('mouseleave', layer, () => {
+function addHover(map: MapLibreMap, describe: CreateFleetMapOptions['describe']) {
+  const popup = new Popup({ closeButton: false, closeOnClick: false, offset: 8 });
+  let shown = false;
+  const hide = () => {
+    if (shown) {
       map.getCanvas().style.cursor = '';
       popup.remove();
-    });
-  }
+      shown = false;
+    }
+  };
+  map.on('movestart', hide);
+  map.on('mouseout', hide);
+  map.on('mousemove', (event) => {
+    if (map.isMoving()) {
+      return;
+    }
+    const feature = map.queryRenderedFeatures(event.point, { layers: SITE_LAYERS })[0];
+    if (!feature) {
+      hide();
+      return;
+    }
+    map.getCanvas().style.cursor = 'pointer';
+    popup.setLngLat(event.lngLat).setText(describe(feature)).addTo(map);
+    shown = true;
+  });
 }
 
-function addClicks(map: MapLibreMap, onOpenSite: (id: string) => void) {
+function addClicks(map: MapLibreMap, onOpenSite: CreateFleetMapOptions['onOpenSite']) {
   map.on('click', CLUSTER_LAYER, (event) => {
     const feature = event.features?.[0];
     const source = map.getSource<GeoJSONSource>(SITES_SOURCE);
@@ -55,23 +77,19 @@ function addClicks(map: MapLibreMap, onOpenSite: (id: string) => void) {
       .then((zoom) => map.easeTo({ center, zoom }));
   });
   map.on('click', POINT_LAYER, (event) => {
-    const id = event.features?.[0]?.properties.id;
-    if (typeof id === 'string') {
-      onOpenSite(id);
+    const feature = event.features?.[0];
+    if (feature) {
+      onOpenSite(feature);
     }
   });
 }
 
 /** The map, or undefined when this browser cannot draw WebGL. */
-export function createFleetMap(
-  maplibregl: MapLibre,
-  workerUrl: string,
-  options: CreateFleetMapOptions,
-): MapLibreMap | undefined {
-  maplibregl.setWorkerUrl(workerUrl);
+export function createFleetMap(workerUrl: string, options: CreateFleetMapOptions): MapLibreMap | undefined {
+  setWorkerUrl(workerUrl);
   let map: MapLibreMap;
   try {
-    map = new maplibregl.Map({
+    map = new MapLibreMap({
       container: options.container,
       style: fleetMapStyle(options.provinces, options.clustered),
       bounds: options.focus ? undefined : KOREA,
@@ -90,9 +108,9 @@ export function createFleetMap(
   } catch {
     return undefined;
   }
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.touchZoomRotate.disableRotation();
-  addHover(maplibregl, map, options.describe);
+  addHover(map, options.describe);
   addClicks(map, options.onOpenSite);
   return map;
 }

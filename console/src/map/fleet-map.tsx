@@ -3,7 +3,12 @@
  * at national zoom. Hovering tells what a point or cluster is, clicking a cluster zooms in and
  * clicking a site opens it; arrow keys and +/- work once the map has focus. The container says
  * when it has drawn and how many sites it holds (data-state, data-sites), which the end-to-end
- * tests and the benchmark wait on. New data is applied at most once a second.
+ * tests and the benchmark wait on.
+ *
+ * The first sites are drawn as soon as they arrive; later changes (the live feed) at most once a
+ * second, since each hands every point to maplibre's worker again. This module is the map's own
+ * chunk, with maplibre, its worker and the provinces: pages without a map never load them
+ * (LazyFleetMap).
  */
 import { Box, Typography } from '@mui/material';
 import type { GeoJSONSource, MapGeoJSONFeature, Map as MapLibreMap } from 'maplibre-gl';
@@ -23,6 +28,8 @@ export interface FleetMapProps {
   sites: readonly MapSite[];
   /** Changes whenever `sites` does (the array may be reused). */
   version: number;
+  /** While the sites are still being read: nothing is drawn, and the map does not say it has drawn. */
+  pending?: boolean;
   /** Region enum -> egress / capacity, for the province fill. */
   saturation?: Readonly<Record<string, number>>;
   clustered?: boolean;
@@ -31,11 +38,15 @@ export interface FleetMapProps {
   onOpenSite?(id: string): void;
 }
 
-const APPLY_EVERY_MS = 1000;
+const UPDATE_EVERY_MS = 1000;
 const PROVINCES = provinceFeatures(topology as unknown as Topology).collection;
 
 /** Makes the map once per mount; `ready` once its style has loaded. */
-function useMapInstance(container: React.RefObject<HTMLDivElement | null>, props: FleetMapProps) {
+function useMapInstance(
+  container: React.RefObject<HTMLDivElement | null>,
+  props: FleetMapProps,
+  drawnSites: React.RefObject<readonly MapSite[]>,
+) {
   const translate = useTranslate();
   const map = useRef<MapLibreMap | undefined>(undefined);
   const [ready, setReady] = useState(false);
@@ -46,66 +57,63 @@ function useMapInstance(container: React.RefObject<HTMLDivElement | null>, props
   translateRef.current = translate;
 
   useEffect(() => {
-    let cancelled = false;
-    let instance: MapLibreMap | undefined;
+    if (!container.current) {
+      return;
+    }
+    // A point's feature id is its site's place in the list last drawn (site-points.ts).
+    const siteOf = (feature: MapGeoJSONFeature) => drawnSites.current[Number(feature.id)];
     const describe = (feature: MapGeoJSONFeature) => {
       const p = feature.properties;
       const t = translateRef.current;
       return p.point_count !== undefined
         ? `${p.point_count} · ${t('app.health.offline')} ${p.offline} · ${t('app.health.degraded')} ${p.degraded}`
-        : `${String(p.name)} · ${t(`app.health.${String(p.health)}`)}`;
+        : `${siteOf(feature)?.name ?? ''} · ${t(`app.health.${String(p.health)}`)}`;
     };
-    void import('maplibre-gl').then((maplibregl) => {
-      if (cancelled || !container.current) {
-        return;
-      }
-      const { clustered = true, focus } = latest.current;
-      instance = createFleetMap(maplibregl, workerUrl, {
-        container: container.current,
-        provinces: PROVINCES,
-        clustered,
-        focus,
-        describe,
-        onOpenSite: (id) => latest.current.onOpenSite?.(id),
-      });
-      if (!instance) {
-        setFailed(true);
-        return;
-      }
-      const made = instance;
-      made.on('load', () => {
-        map.current = made;
-        setReady(true);
-      });
+    const { clustered = true, focus } = latest.current;
+    const instance = createFleetMap(workerUrl, {
+      container: container.current,
+      provinces: PROVINCES,
+      clustered,
+      focus,
+      describe,
+      onOpenSite: (feature) => {
+        const site = siteOf(feature);
+        if (site) {
+          latest.current.onOpenSite?.(site.id);
+        }
+      },
+    });
+    if (!instance) {
+      setFailed(true);
+      return;
+    }
+    instance.on('load', () => {
+      map.current = instance;
+      setReady(true);
     });
     return () => {
-      cancelled = true;
-      instance?.remove();
+      instance.remove();
       map.current = undefined;
     };
-  }, [container]);
+  }, [container, drawnSites]);
   return { map, ready, failed, latest };
 }
 
-export function FleetMap(props: FleetMapProps) {
-  const translate = useTranslate();
-  const container = useRef<HTMLDivElement>(null);
-  const { map, ready, failed, latest } = useMapInstance(container, props);
+/** Hands the sites to the map: the first time at once, then at most once a second; `drawn` once it has. */
+function useSitesOnMap({
+  map,
+  ready,
+  latest,
+  drawnSites,
+  version,
+  pending,
+}: ReturnType<typeof useMapInstance> &
+  Pick<FleetMapProps, 'version' | 'pending'> & { drawnSites: React.RefObject<readonly MapSite[]> }) {
   const [drawn, setDrawn] = useState<{ version: number; count: number } | undefined>();
-  const label = translate('app.map.label', { count: props.sites.length });
-
-  useEffect(() => {
-    if (ready) {
-      map.current?.getCanvas().setAttribute('aria-label', label);
-    }
-  }, [ready, label, map]);
-
-  // Sites: applied now, then at most once a second while they keep changing.
-  const applied = useRef<{ at: number; timer?: ReturnType<typeof setTimeout> }>({ at: 0 });
-  const { version } = props;
+  const applied = useRef<{ at?: number; timer?: ReturnType<typeof setTimeout> }>({});
   useEffect(() => {
     const instance = map.current;
-    if (!ready || !instance) {
+    if (!ready || !instance || pending) {
       return;
     }
     const apply = () => {
@@ -113,14 +121,40 @@ export function FleetMap(props: FleetMapProps) {
       if (!source) {
         return;
       }
-      applied.current.at = Date.now();
-      const { collection } = sitePoints(latest.current.sites);
+      applied.current.at = performance.now();
+      const sites = latest.current.sites;
+      const { collection } = sitePoints(sites);
+      drawnSites.current = sites;
       source.setData(collection);
       instance.once('idle', () => setDrawn({ version, count: collection.features.length }));
     };
     clearTimeout(applied.current.timer);
-    applied.current.timer = setTimeout(apply, Math.max(0, applied.current.at + APPLY_EVERY_MS - Date.now()));
-  }, [ready, version, map, latest]);
+    const wait =
+      applied.current.at === undefined ? 0 : applied.current.at + UPDATE_EVERY_MS - performance.now();
+    if (wait <= 0) {
+      apply();
+    } else {
+      applied.current.timer = setTimeout(apply, wait);
+    }
+  }, [ready, version, pending, map, latest, drawnSites]);
+  useEffect(() => () => clearTimeout(applied.current.timer), []);
+  return drawn;
+}
+
+export function FleetMap(props: FleetMapProps) {
+  const translate = useTranslate();
+  const container = useRef<HTMLDivElement>(null);
+  const drawnSites = useRef<readonly MapSite[]>([]);
+  const instance = useMapInstance(container, props, drawnSites);
+  const { map, ready, failed } = instance;
+  const drawn = useSitesOnMap({ ...instance, drawnSites, version: props.version, pending: props.pending });
+  const label = translate('app.map.label', { count: props.sites.length });
+
+  useEffect(() => {
+    if (ready) {
+      map.current?.getCanvas().setAttribute('aria-label', label);
+    }
+  }, [ready, label, map]);
 
   const { saturation } = props;
   useEffect(() => {
@@ -148,7 +182,7 @@ export function FleetMap(props: FleetMapProps) {
       <Box
         ref={container}
         data-testid="fleet-map"
-        data-state={drawn && drawn.version === props.version ? 'drawn' : 'drawing'}
+        data-state={drawn && drawn.version === props.version && !props.pending ? 'drawn' : 'drawing'}
         data-sites={drawn?.count ?? 0}
         sx={{
           height: props.height ?? 480,

@@ -1,7 +1,7 @@
 /**
  * The map's whole style, inline: no tile server, no sprite, no glyphs (text would need a glyph
  * server, so labels are HTML beside the map). Sea, the provinces filled by saturation (a feature
- * state the dashboard sets from the fleet summary), their borders, and the sites: clustered at
+ * state the dashboard sets from the fleet summary) and outlined, and the sites: clustered at
  * national zoom, each cluster coloured by the worst health inside it (offline, degraded; green
  * once any site in it is up, grey while none is yet), single sites by their own.
  */
@@ -47,13 +47,10 @@ export function fleetMapStyle(provinces: FeatureCollection, clustered: boolean):
             ...SATURATION_STOPS.flat(),
           ] as never,
           'fill-opacity': 0.9,
+          // The borders as the fill's own 1-pixel outline, not a line layer: without a GPU
+          // (SwiftShader) the line layer's geometry cost a quarter of every frame while panning.
+          'fill-outline-color': '#4f5d6b',
         },
-      },
-      {
-        id: 'province-line',
-        type: 'line',
-        source: PROVINCES_SOURCE,
-        paint: { 'line-color': '#4f5d6b', 'line-width': 0.8 },
       },
       {
         id: CLUSTER_LAYER,

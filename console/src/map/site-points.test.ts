@@ -6,7 +6,7 @@ const site = (name: string, phase: string, latitude = 37.5, longitude = 127): Ma
   id: `id-${name}`,
   name,
   phase,
-  spec: { location: { region: 'SEOUL', latitude, longitude } },
+  spec: { location: { latitude, longitude } },
 });
 
 describe('the map clustering input', () => {
@@ -18,16 +18,13 @@ describe('the map clustering input', () => {
   });
 
   it('gives each site one point, GeoJSON order (longitude first), with the counts clusters sum', () => {
-    const { collection, outside } = sitePoints([
-      site('a', 'OFFLINE', 37.56, 126.97),
-      site('b', 'DEGRADED'),
-      site('c', 'READY'),
-    ]);
+    const sites = [site('a', 'OFFLINE', 37.56, 126.97), site('b', 'DEGRADED'), site('c', 'READY')];
+    const { collection, outside } = sitePoints(sites);
     assert.equal(outside, 0);
     assert.deepEqual(collection.features[0]?.geometry.coordinates, [126.97, 37.56]);
     assert.deepEqual(
       collection.features.map((f) => [
-        f.properties.name,
+        sites[Number(f.id)]?.name,
         f.properties.offline,
         f.properties.degraded,
         f.properties.healthy,
@@ -43,17 +40,20 @@ describe('the map clustering input', () => {
       [0, 1, 2],
       'numeric feature ids, as maplibre needs',
     );
+    assert.deepEqual(Object.keys(collection.features[0]?.properties ?? {}).sort(), [
+      'degraded',
+      'health',
+      'healthy',
+      'offline',
+    ]);
   });
 
-  it('leaves out, and counts, sites placed outside Korea', () => {
-    const { collection, outside } = sitePoints([
-      site('sea', 'READY', 0, 0),
-      site('nan', 'READY', Number.NaN, 127),
-      site('ok', 'READY'),
-    ]);
+  it('leaves out, and counts, sites placed outside Korea, each point still naming its own site', () => {
+    const sites = [site('sea', 'READY', 0, 0), site('nan', 'READY', Number.NaN, 127), site('ok', 'READY')];
+    const { collection, outside } = sitePoints(sites);
     assert.equal(outside, 2);
     assert.deepEqual(
-      collection.features.map((f) => f.properties.name),
+      collection.features.map((f) => sites[Number(f.id)]?.name),
       ['ok'],
     );
   });

@@ -1,5 +1,7 @@
 /** The Alerts resource: list with filters and acknowledgement. */
 import AlertIcon from '@mui/icons-material/NotificationsActive';
-import { AlertList } from './alert-list.tsx';
+import { lazyView } from '../shared/lazy-view.tsx';
 
-export const alerts = { list: AlertList, icon: AlertIcon };
+const alertViews = () => import('./alert-list.tsx');
+
+export const alerts = { list: lazyView(alertViews, 'AlertList'), icon: AlertIcon };

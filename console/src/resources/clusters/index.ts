@@ -1,5 +1,12 @@
 /** The wide-area clusters resource: list and show with the sites each feeds. */
 import HubIcon from '@mui/icons-material/Hub';
-import { ClusterList, ClusterShow } from './cluster-views.tsx';
+import { lazyView } from '../shared/lazy-view.tsx';
 
-export const clusters = { list: ClusterList, show: ClusterShow, icon: HubIcon, recordRepresentation: 'name' };
+const clusterViews = () => import('./cluster-views.tsx');
+
+export const clusters = {
+  list: lazyView(clusterViews, 'ClusterList'),
+  show: lazyView(clusterViews, 'ClusterShow'),
+  icon: HubIcon,
+  recordRepresentation: 'name',
+};

@@ -1,5 +1,11 @@
 /** The content catalogue resource: list and show (titles come from the library, not the console). */
 import MovieIcon from '@mui/icons-material/Movie';
-import { ContentList, ContentShow } from './content-views.tsx';
+import { lazyView } from '../shared/lazy-view.tsx';
 
-export const content = { list: ContentList, show: ContentShow, icon: MovieIcon };
+const contentViews = () => import('./content-views.tsx');
+
+export const content = {
+  list: lazyView(contentViews, 'ContentList'),
+  show: lazyView(contentViews, 'ContentShow'),
+  icon: MovieIcon,
+};

@@ -1,13 +1,15 @@
 /** The Rollouts resource: list, show with waves and actions, create (operators). */
 import RolloutIcon from '@mui/icons-material/RocketLaunch';
-import { RolloutCreate } from './rollout-create.tsx';
-import { RolloutList } from './rollout-list.tsx';
-import { RolloutShow } from './rollout-show.tsx';
+import { lazyView } from '../shared/lazy-view.tsx';
+
+const rolloutCreate = () => import('./rollout-create.tsx');
+const rolloutList = () => import('./rollout-list.tsx');
+const rolloutShow = () => import('./rollout-show.tsx');
 
 export const rollouts = {
-  list: RolloutList,
-  show: RolloutShow,
-  create: RolloutCreate,
+  list: lazyView(rolloutList, 'RolloutList'),
+  show: lazyView(rolloutShow, 'RolloutShow'),
+  create: lazyView(rolloutCreate, 'RolloutCreate'),
   icon: RolloutIcon,
   recordRepresentation: 'name',
 };

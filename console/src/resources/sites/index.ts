@@ -1,6 +1,13 @@
 /** The Sites resource: list and show (sites are created from inventories, not the console). */
 import StorefrontIcon from '@mui/icons-material/LocationCity';
-import { SiteList } from './site-list.tsx';
-import { SiteShow } from './site-show.tsx';
+import { lazyView } from '../shared/lazy-view.tsx';
 
-export const sites = { list: SiteList, show: SiteShow, icon: StorefrontIcon, recordRepresentation: 'name' };
+const siteList = () => import('./site-list.tsx');
+const siteShow = () => import('./site-show.tsx');
+
+export const sites = {
+  list: lazyView(siteList, 'SiteList'),
+  show: lazyView(siteShow, 'SiteShow'),
+  icon: StorefrontIcon,
+  recordRepresentation: 'name',
+};

@@ -1,7 +1,7 @@
 /**
  * The site list's filters: region, phase, kind, channel, tenant and deployed release (staff),
  * and text search. Choices are the API's enum values in the reader's language; tenants and
- * releases are read from the API, bounded to the first 200 of each.
+ * releases are read from the API when their filter is shown, bounded to the first 200 of each.
  */
 import { REGIONS } from '@smart-fleet/model/regions';
 import { SearchInput, SelectArrayInput, useGetList, usePermissions, useTranslate } from 'react-admin';
@@ -14,12 +14,25 @@ const KINDS = ['APARTMENT_COMPLEX', 'SCHOOL', 'CAMPUS', 'HOTEL', 'OFFICE_BUILDIN
 const CHANNELS = ['STABLE', 'BETA', 'CANARY'];
 const REGION_VALUES = REGIONS.map((r) => graphqlEnumName(r.code));
 
-function useNamedChoices(resource: string, enabled: boolean) {
-  const { data } = useGetList(resource, { pagination: { page: 1, perPage: 200 } }, { enabled });
-  return (data ?? []).map((r) => ({
+/**
+ * A filter over tenants or deployed releases. Their names are read when the filter is shown,
+ * not with every page of the list: opening the site list sent both reads beside the page
+ * itself, and the API answered all three at once.
+ */
+function NamedChoicesInput({
+  choicesFrom,
+  ...input
+}: {
+  choicesFrom: 'tenants' | 'releases';
+  source: string;
+  sx?: Record<string, unknown>;
+}) {
+  const { data } = useGetList(choicesFrom, { pagination: { page: 1, perPage: 200 } });
+  const choices = (data ?? []).map((r) => ({
     id: String(r.name),
     name: String((r.spec as { displayName?: string })?.displayName ?? r.name),
   }));
+  return <SelectArrayInput {...input} choices={choices} />;
 }
 
 export function useSiteFilters() {
@@ -30,8 +43,6 @@ export function useSiteFilters() {
   const phases = useChoices('phase', PHASE_ORDER);
   const kinds = useChoices('kind', KINDS);
   const channels = useChoices('channel', CHANNELS);
-  const tenants = useNamedChoices('tenants', staff);
-  const releases = useNamedChoices('releases', staff);
   return [
     <SearchInput
       key="q"
@@ -45,8 +56,13 @@ export function useSiteFilters() {
     <SelectArrayInput key="channels" source="channels" choices={channels} sx={{ minWidth: 140 }} />,
     ...(staff
       ? [
-          <SelectArrayInput key="tenants" source="tenants" choices={tenants} sx={{ minWidth: 180 }} />,
-          <SelectArrayInput key="releases" source="releases" choices={releases} sx={{ minWidth: 160 }} />,
+          <NamedChoicesInput key="tenants" source="tenants" choicesFrom="tenants" sx={{ minWidth: 180 }} />,
+          <NamedChoicesInput
+            key="releases"
+            source="releases"
+            choicesFrom="releases"
+            sx={{ minWidth: 160 }}
+          />,
         ]
       : []),
   ];

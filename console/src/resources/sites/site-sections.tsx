@@ -18,7 +18,7 @@ import {
 } from '@mui/material';
 import { useLocaleState, useTranslate } from 'react-admin';
 import { formatSeoulTime } from '../../i18n/i18n-provider.ts';
-import { useLive } from '../../live/live-context.tsx';
+import { useRecentPhaseChanges } from '../../live/live-context.tsx';
 
 export interface Condition {
   type: string;
@@ -89,7 +89,7 @@ export function SiteAlerts({
 export function LivePhaseChanges({ siteId }: { siteId: string }) {
   const translate = useTranslate();
   const [locale] = useLocaleState();
-  const { recent } = useLive();
+  const recent = useRecentPhaseChanges();
   const mine = recent.filter((e) => e.site.id === siteId);
   if (mine.length === 0) {
     return <Typography sx={{ color: 'text.secondary' }}>{translate('app.site.events_none')}</Typography>;

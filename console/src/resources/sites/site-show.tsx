@@ -17,7 +17,7 @@ import {
 } from 'react-admin';
 import { can } from '../../auth/permissions.ts';
 import { PHASE_ORDER } from '../../dashboard/phase-tiles.tsx';
-import { FleetMap } from '../../map/fleet-map.tsx';
+import { LazyFleetMap } from '../../map/lazy-fleet-map.tsx';
 import type { MapSite } from '../../map/site-points.ts';
 import { EnumField, PhaseField } from '../shared/enum-field.tsx';
 import { SeoulTimeField } from '../shared/seoul-time-field.tsx';
@@ -192,7 +192,7 @@ function SiteDetail() {
         </Section>
       )}
       <Section title={translate('app.site.on_map')}>
-        <FleetMap
+        <LazyFleetMap
           sites={[record]}
           version={PHASE_ORDER.indexOf(record.phase) + 1}
           clustered={false}

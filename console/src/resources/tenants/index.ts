@@ -1,5 +1,12 @@
 /** The Tenants resource: list, show with partner API keys (operators create, reveal once, revoke). */
 import TenantIcon from '@mui/icons-material/Business';
-import { TenantList, TenantShow } from './tenant-views.tsx';
+import { lazyView } from '../shared/lazy-view.tsx';
 
-export const tenants = { list: TenantList, show: TenantShow, icon: TenantIcon, recordRepresentation: 'name' };
+const tenantViews = () => import('./tenant-views.tsx');
+
+export const tenants = {
+  list: lazyView(tenantViews, 'TenantList'),
+  show: lazyView(tenantViews, 'TenantShow'),
+  icon: TenantIcon,
+  recordRepresentation: 'name',
+};
