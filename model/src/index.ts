@@ -1,5 +1,6 @@
 export * from './capacity.ts';
 export * from './common.ts';
+export * from './component-images.ts';
 export * from './crd.ts';
 export * from './crd-manifests.ts';
 export * from './determinism.ts';

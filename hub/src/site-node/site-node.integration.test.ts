@@ -15,7 +15,7 @@ import { connect, type KubeClient, waitFor } from '@smart-fleet/kube';
 import { SYSTEM_RESERVED } from '@smart-fleet/model';
 import { testHub } from '../../../test/support/test-hub.ts';
 import { busyboxImage } from '../../../test/support/test-images.ts';
-import { type BuiltImage, importImage } from './images.ts';
+import { type BuiltImage, importImage } from '../images/image-build.ts';
 import { nodePreflight } from './node-preflight.ts';
 import {
   HARDWARE_PROFILE_LABEL,

@@ -23,12 +23,12 @@ import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { connect, freePort, waitFor } from '@smart-fleet/kube';
 import { SYSTEM_RESERVED } from '@smart-fleet/model';
 import { awaitReady, isAlive, logTail, startDetached, stopProcess } from '../hub-process.ts';
+import { importImage } from '../images/image-build.ts';
 import { writeKubeconfig } from '../kubeconfig.ts';
 import { controllerManagerArgs, startExtraApiserver } from '../local-hub.ts';
 import { ensureClientCert, ensurePki, ensureServingCert } from '../pki.ts';
 import { run } from '../run.ts';
 import { CriClient } from './cri-client.ts';
-import { importImage } from './images.ts';
 import {
   cniConfig,
   containerdConfig,
