@@ -93,6 +93,9 @@ export async function startSampleAgents(o: {
         services: edgeServices(edge, origins),
         // A newcomer should not wait for the small hours to see a title pre-positioned.
         fillAnytime: true,
+        // These sites' clusters have no node yet: their edge and proxy run in this process
+        // (above), so the release counts as running once applied. Site nodes: issue 12.
+        runningWhen: 'applied',
         log,
       });
       await agent.start();

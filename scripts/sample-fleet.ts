@@ -18,7 +18,7 @@ import {
   readInventoryFiles,
 } from '@smart-fleet/hub';
 import { type KubeClient, type Logger, serverSideApply } from '@smart-fleet/kube';
-import { type FleetObject, GROUP_VERSION, parseInventory } from '@smart-fleet/model';
+import { type FleetObject, GROUP_VERSION, imageFor, parseInventory } from '@smart-fleet/model';
 import { type Manager, type ManagerOptions, startManager } from '@smart-fleet/operators';
 import { type LiveSite, type SampleAgents, startSampleAgents } from './sample-agents.ts';
 import { type SampleDataPlane, startSampleDataPlane } from './sample-data-plane.ts';
@@ -86,10 +86,10 @@ async function rollOutSampleRelease(client: KubeClient, namespace: string, live:
       services: [
         {
           name: 'streaming-edge',
-          image: 'localhost/smart-fleet/streaming-edge:0.1.0',
+          image: imageFor('streamingEdge'),
           settings: { MAX_SESSIONS: '200' },
         },
-        { name: 'license-proxy', image: 'localhost/smart-fleet/license-proxy:0.1.0' },
+        { name: 'license-proxy', image: imageFor('licenseProxy') },
       ],
       notes: 'The sample fleet’s first release, rolled out by npm start to its live sites.',
     },

@@ -58,6 +58,9 @@ export async function startLiveSites(o: LiveSitesOptions): Promise<LiveSites> {
       telemetry: () => o.telemetry?.(site, agent.runningRelease) ?? { ...calmTelemetry },
       log: silentLogger,
       heartbeatMs: o.heartbeatMs ?? 300,
+      // These clusters have no node: they test the rollout's logic. Releases as pods on a real
+      // node, judged from their readiness: test/site-release-pods.e2e.test.ts.
+      runningWhen: 'applied',
     });
     agents.set(site, agent);
     return agent;

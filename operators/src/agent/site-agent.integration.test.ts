@@ -145,6 +145,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
       bufferLimit: 1000,
       services: edgeServices(edge, [origin.url]),
       fillAnytime: true, // the test runs at any hour; the off-peak gate is unit-tested with the window arithmetic
+      runningWhen: 'applied', // a cluster with no node: what runs on a real one is test/site-release-pods.e2e.test.ts
     });
   });
 

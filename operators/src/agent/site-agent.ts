@@ -3,7 +3,9 @@
  * registers once with its bootstrap token (keeping the credential it gets in its state
  * directory), then every heartbeat it pulls its desired bundle, applies it to the site's own
  * cluster with server-side apply and prunes what the bundle no longer has, and reports
- * heartbeats with the release it runs (or the one that failed), brings the site's services (its
+ * heartbeats with the release it runs: judged from the site's own cluster every beat, running only
+ * once its pods are Ready, failed with the reason the kubelet or scheduler gives
+ * (release-readiness.ts). It brings the site's services (its
  * streaming edge) to the same bundle, and reports their fill progress. While the hub is unreachable it
  * keeps serving on the last bundle it applied and buffers telemetry on disk (bounded); when the
  * hub answers again it replays the buffer oldest first, in batches the hub accepts, until it is
@@ -18,6 +20,7 @@ import { type SiteTelemetry, type TelemetrySample, WEEKDAYS } from '@smart-fleet
 import { MAX_REPLAY_BATCH } from '../health/telemetry-replay.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import type { Bundle } from './bundle.ts';
+import { judgeRelease, type ReleaseReadiness } from './release-readiness.ts';
 import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
 import type { SiteServices } from './site-services.ts';
 import { TelemetryBuffer } from './telemetry-buffer.ts';
@@ -50,6 +53,13 @@ export interface SiteAgentOptions {
   services?: SiteServices;
   /** Fill at any hour instead of only inside the placement's off-peak window (demos, tests). */
   fillAnytime?: boolean;
+  /**
+   * When the release counts as running: `pods-ready` (the default, and what a site runs) once its
+   * Deployments' pods are Ready on the site's node; `applied` once the site's API server took the
+   * manifests, for a site cluster with no node at all (the control plane's own tests of rollout
+   * logic, where no pod can run and none is claimed to).
+   */
+  runningWhen?: 'pods-ready' | 'applied';
 }
 
 interface Applied {
@@ -57,12 +67,20 @@ interface Applied {
   release?: string;
 }
 
+interface Failed {
+  release?: string;
+  reason: string;
+}
+
 export class SiteAgent {
   readonly #o: SiteAgentOptions;
   readonly #buffer: TelemetryBuffer;
   #token = '';
+  /** What the site's cluster was last given (persisted: a restart does not apply it again). */
   #applied?: Applied;
-  #failedRelease?: string;
+  /** The applied release, once judged running. */
+  #running?: string;
+  #failed?: Failed;
   #fillWindow?: { start: string; durationMinutes: number };
   #timer?: NodeJS.Timeout;
   #stopped = false;
@@ -75,8 +93,9 @@ export class SiteAgent {
     this.#applied = existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as Applied) : undefined;
   }
 
+  /** The release judged running (its pods Ready), not merely applied. */
   get runningRelease(): string | undefined {
-    return this.#applied?.release;
+    return this.#running;
   }
 
   get bufferedSamples(): number {
@@ -151,6 +170,7 @@ export class SiteAgent {
     if (bundle && bundle.revision !== this.#applied?.revision) {
       await this.#apply(bundle);
     }
+    await this.#judge();
     const sample = { at: this.#now(), telemetry: this.#o.telemetry() };
     const reported = bundle !== undefined && (await this.#report(sample));
     if (!reported) {
@@ -173,8 +193,9 @@ export class SiteAgent {
     try {
       await this.#call('POST', '/v1/heartbeat', {
         telemetry: sample.telemetry,
-        release: this.#applied?.release,
-        failedRelease: this.#failedRelease,
+        release: this.#running,
+        failedRelease: this.#failed?.release,
+        failedReason: this.#failed?.reason,
         fill: this.#fillReport(),
       });
     } catch {
@@ -277,7 +298,7 @@ export class SiteAgent {
       this.#fillWindow = bundle.placement?.fillWindow;
       await this.#o.services?.apply(bundle, () => this.fillWindowOpen());
       this.#applied = { revision: bundle.revision, release: bundle.release?.name };
-      this.#failedRelease = undefined;
+      this.#failed = undefined;
       writeFileSync(join(this.#o.stateDir, 'applied.json'), JSON.stringify(this.#applied));
       this.#o.log.info('applied bundle', {
         site: this.#o.site,
@@ -285,9 +306,52 @@ export class SiteAgent {
         release: bundle.release?.name,
       });
     } catch (error) {
-      this.#failedRelease = bundle.release?.name;
+      const first = String(error).split('\n')[0] ?? '';
+      this.#failed = { release: bundle.release?.name, reason: `the site's cluster refused it: ${first}` };
       this.#o.log.error('bundle failed to apply', { site: this.#o.site, error: String(error) });
     }
+  }
+
+  /**
+   * Judges the applied release from the site's cluster; a failure stays reported until the
+   * release runs or another is applied (a crash loop passes through Running between back-offs).
+   */
+  async #judge(): Promise<void> {
+    const release = this.#applied?.release;
+    const judged: ReleaseReadiness =
+      release === undefined || this.#o.runningWhen === 'applied'
+        ? { state: 'ready' }
+        : await this.#readiness().catch((error: unknown) => ({
+            state: 'progressing' as const,
+            message: `the site's cluster did not answer: ${String(error)}`,
+          }));
+    const was = this.#running;
+    this.#running = judged.state === 'ready' ? release : undefined;
+    if (judged.state === 'ready' && release !== was && release !== undefined) {
+      this.#o.log.info('release running', { site: this.#o.site, release });
+    }
+    if (judged.state === 'ready' && this.#failed?.release === release) {
+      this.#failed = undefined;
+    }
+    if (judged.state === 'failed' && this.#failed?.reason !== judged.message) {
+      this.#failed = { release, reason: judged.message };
+      this.#o.log.error('release failed on the site', {
+        site: this.#o.site,
+        release,
+        reason: judged.message,
+      });
+    }
+  }
+
+  async #readiness(): Promise<ReleaseReadiness> {
+    const namespace = SITE_NAMESPACE;
+    const labelSelector = `${MANAGED_LABEL}=${AGENT_MANAGER}`;
+    const apps = this.#o.siteClient.kc.makeApiClient(AppsV1Api);
+    const [deployments, pods] = await Promise.all([
+      apps.listNamespacedDeployment({ namespace, labelSelector }),
+      this.#o.siteClient.core.listNamespacedPod({ namespace }),
+    ]);
+    return judgeRelease(deployments.items, pods.items);
   }
 
   async #prune(keep: ReadonlySet<string>): Promise<void> {

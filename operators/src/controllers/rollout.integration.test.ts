@@ -114,7 +114,9 @@ describe('rollouts in waves, each site with its own cluster and a real agent', (
       fieldSelector: 'involvedObject.name=to-bad',
     });
     assert.ok(
-      events.items.some((e) => e.reason === 'ReleaseFailed' && /failed to apply/.test(e.message ?? '')),
+      events.items.some(
+        (e) => e.reason === 'ReleaseFailed' && /failed: the site.s cluster refused it/.test(e.message ?? ''),
+      ),
     );
     assert.equal(
       statusOf(rolled).waves?.find((w) => w.name === 'half')?.state ?? 'Pending',

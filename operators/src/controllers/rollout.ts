@@ -106,6 +106,7 @@ export function rolloutController(deps: Deps): { controller: Controller; stop: (
       releaseBefore: (!mine ? assigned?.spec.release : undefined) ?? running,
       running,
       failedRelease: beat?.failedRelease,
+      failedReason: beat?.failedReason,
       fresh: beat !== undefined && at.getTime() - beat.at <= deps.graceMs,
       lastHeardAt: beat?.at,
       judged: telemetry !== undefined,

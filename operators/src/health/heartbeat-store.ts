@@ -22,6 +22,8 @@ export interface Heartbeat {
   release?: string;
   /** A release the agent tried and could not bring up. */
   failedRelease?: string;
+  /** Why, as the site's cluster said it (ImagePullBackOff, CrashLoopBackOff, Unschedulable...). */
+  failedReason?: string;
   /** How far the site has pre-positioned its content placement. */
   fill?: { plannedMB: number; filledMB: number };
 }

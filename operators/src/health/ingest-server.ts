@@ -7,7 +7,7 @@
  *                       hub was unreachable, at most MAX_REPLAY_BATCH samples oldest first,
  *                       into Prometheus with their own times (telemetry-replay.ts)
  *   POST /v1/heartbeat  Authorization: Bearer <token>,
- *                       {namespace, site, telemetry, release?, failedRelease?}
+ *                       {namespace, site, telemetry, release?, failedRelease?, failedReason?}
  * Heartbeats go to the in-memory store only. Bodies are capped at 64 KiB (a replay batch at
  * MAX_REPLAY_BODY); bad input gets a 4xx naming what is wrong; tokens are never logged. With `routing` (several replicas), a
  * replica that is not the leader relays every call to the leader (leader-forward.ts), so the
@@ -23,6 +23,8 @@ import { type LeaderRouting, type RelayAnswer, relayToLeader } from './leader-fo
 import { MAX_REPLAY_BATCH, MAX_REPLAY_BODY, ReplayError, type TelemetryReplay } from './telemetry-replay.ts';
 
 const MAX_BODY = 64 * 1024;
+/** Characters of a failed release's reason kept (the kubelet's or scheduler's message). */
+const MAX_FAILED_REASON = 512;
 const TELEMETRY_PATH = '/v1/telemetry';
 const bodyLimit = (req: IncomingMessage) => (req.url === TELEMETRY_PATH ? MAX_REPLAY_BODY : MAX_BODY);
 
@@ -187,6 +189,8 @@ async function handle(req: IncomingMessage, deps: IngestDeps): Promise<{ status:
       telemetry: telemetryOf(body),
       release: optional('release'),
       failedRelease: optional('failedRelease'),
+      // Bounded: a status message, never a log.
+      failedReason: optional('failedReason')?.slice(0, MAX_FAILED_REASON),
       fill: fillOf(body),
     });
     return { status: 204 };

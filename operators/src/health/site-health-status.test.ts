@@ -201,16 +201,20 @@ describe('healthStatus: the phase and the health controller’s conditions', () 
     const applied = healthStatus(site('Ready'), { heartbeat: beat(0), findings: [], now, graceMs: grace });
     assert.equal(applied.conditions?.find((c) => c.type === 'ReleaseApplied')?.reason, 'Running');
     const failed = healthStatus(site('Ready'), {
-      heartbeat: { ...beat(0), failedRelease: '1.3.0' },
+      heartbeat: {
+        ...beat(0),
+        failedRelease: '1.3.0',
+        failedReason: 'pod streaming-edge-x, container streaming-edge: CrashLoopBackOff',
+      },
       findings: [],
       now,
       graceMs: grace,
     });
     const condition = failed.conditions?.find((c) => c.type === 'ReleaseApplied');
-    assert.deepEqual([condition?.status, condition?.reason], ['False', 'ApplyFailed']);
+    assert.deepEqual([condition?.status, condition?.reason], ['False', 'ReleaseFailed']);
     assert.match(
       condition?.message ?? '',
-      /release 1.3.0 failed to apply on the site; it keeps running 1.2.0/,
+      /release 1.3.0 failed on the site: pod streaming-edge-x, container streaming-edge: CrashLoopBackOff; it keeps running 1.2.0/,
     );
   });
 

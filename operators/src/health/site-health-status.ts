@@ -94,8 +94,8 @@ function releaseApplied(heartbeat: Heartbeat) {
     return {
       type: RELEASE_APPLIED,
       status: 'False' as const,
-      reason: 'ApplyFailed',
-      message: `release ${heartbeat.failedRelease} failed to apply on the site${still}`,
+      reason: 'ReleaseFailed',
+      message: `release ${heartbeat.failedRelease} failed on the site${heartbeat.failedReason ? `: ${heartbeat.failedReason}` : ''}${still}`,
     };
   }
   return heartbeat.release

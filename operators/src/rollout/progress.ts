@@ -24,6 +24,8 @@ export interface SiteState {
   releaseBefore?: string;
   running?: string;
   failedRelease?: string;
+  /** Why it failed, as the site's cluster said. */
+  failedReason?: string;
   /** Heard from within the grace. */
   fresh: boolean;
   /** When its latest heartbeat came (or a new leader started counting its grace). */
@@ -85,7 +87,8 @@ function siteFailure(
 ): { reason: string; message: string } | undefined {
   const { release, progressDeadlineSeconds } = input.spec;
   if (s.failedRelease === release) {
-    return { reason: 'ReleaseFailed', message: `site ${name} reports release ${release} failed to apply` };
+    const why = s.failedReason ? `: ${s.failedReason}` : '';
+    return { reason: 'ReleaseFailed', message: `site ${name} reports release ${release} failed${why}` };
   }
   if (s.running === release && s.fresh && s.gateFailure) {
     return { reason: 'HealthGateFailed', message: `site ${name} on release ${release}: ${s.gateFailure}` };

@@ -1,0 +1,119 @@
+/**
+ * Does the release the agent applied run? Judged, pure, from what the site's cluster says of its
+ * Deployments and their pods, never from the API server having accepted the manifests:
+ *   ready        every Deployment has rolled out its current template and all its replicas are
+ *                Ready (their readiness probes pass)
+ *   failed       a pod cannot start, with the reason the kubelet or the scheduler gives: the image
+ *                cannot be had (ImagePullBackOff, ErrImageNeverPull...), it keeps exiting
+ *                (CrashLoopBackOff, with its exit code), it fits on no node (Unschedulable, with
+ *                the scheduler's message naming the resource), the quota refused it, or the
+ *                Deployment's own progress deadline passed
+ *   progressing  anything else: pods are being made, pulled, started or probed
+ */
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+
+export type ReleaseReadiness =
+  | { state: 'ready' }
+  | { state: 'progressing'; message: string }
+  | { state: 'failed'; reason: string; message: string };
+
+/** Container waiting reasons that will not clear by themselves. */
+const STUCK_WAITING = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'CrashLoopBackOff',
+]);
+
+const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+type Failure = { reason: string; message: string };
+type ContainerStatus = NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number];
+
+function containerFailure(pod: string, c: ContainerStatus): Failure | undefined {
+  const waiting = c.state?.waiting;
+  if (!waiting?.reason || !STUCK_WAITING.has(waiting.reason)) {
+    return undefined;
+  }
+  const exited = c.lastState?.terminated;
+  const detail = waiting.message ? `: ${waiting.message}` : '';
+  const exit = exited
+    ? `; it last exited with code ${exited.exitCode}${exited.reason ? ` (${exited.reason})` : ''}`
+    : '';
+  return {
+    reason: waiting.reason,
+    message: `pod ${pod}, container ${c.name}: ${waiting.reason}${detail}${exit}`,
+  };
+}
+
+function podFailure(pod: V1Pod): Failure | undefined {
+  const name = pod.metadata?.name ?? '?';
+  for (const c of pod.status?.containerStatuses ?? []) {
+    const failure = containerFailure(name, c);
+    if (failure) {
+      return failure;
+    }
+  }
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  return scheduled?.status === 'False' && scheduled.reason === 'Unschedulable'
+    ? { reason: 'Unschedulable', message: `pod ${name} fits on no node: ${scheduled.message ?? ''}`.trim() }
+    : undefined;
+}
+
+function deploymentFailure(d: V1Deployment): Failure | undefined {
+  const name = d.metadata?.name ?? '?';
+  for (const c of d.status?.conditions ?? []) {
+    if (c.type === 'ReplicaFailure' && c.status === 'True') {
+      return {
+        reason: c.reason ?? 'ReplicaFailure',
+        message: `deployment ${name}: ${c.message ?? c.reason}`,
+      };
+    }
+    if (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') {
+      return { reason: 'ProgressDeadlineExceeded', message: `deployment ${name}: ${c.message ?? c.reason}` };
+    }
+  }
+  return undefined;
+}
+
+function rolledOut(d: V1Deployment): boolean {
+  const want = d.spec?.replicas ?? 1;
+  const s = d.status;
+  return (
+    (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+    (s?.updatedReplicas ?? 0) === want &&
+    (s?.readyReplicas ?? 0) === want &&
+    (s?.availableReplicas ?? 0) === want &&
+    (s?.replicas ?? 0) === want
+  );
+}
+
+/** Why `d` or one of its current pods cannot run, if something says so. */
+function serviceFailure(d: V1Deployment, pods: readonly V1Pod[]): Failure | undefined {
+  const selector = d.spec?.selector?.matchLabels ?? {};
+  // Terminating pods are the template being replaced (the release's Deployments recreate:
+  // the old pods are deleted before new ones start), so a crash of the old never fails the new.
+  const current = pods.filter((p) => !p.metadata?.deletionTimestamp && matches(selector, p.metadata?.labels));
+  return deploymentFailure(d) ?? current.map(podFailure).find((f) => f !== undefined);
+}
+
+/** Judges `deployments` (the release's) from their status and the pods of the same namespace. */
+export function judgeRelease(deployments: readonly V1Deployment[], pods: readonly V1Pod[]): ReleaseReadiness {
+  const byName = [...deployments].sort((a, b) =>
+    (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+  );
+  for (const d of byName) {
+    const failure = serviceFailure(d, pods);
+    if (failure) {
+      return { state: 'failed', ...failure };
+    }
+  }
+  const waiting = byName
+    .filter((d) => !rolledOut(d))
+    .map((d) => `${d.metadata?.name}: ${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1} ready`);
+  return waiting.length === 0 ? { state: 'ready' } : { state: 'progressing', message: waiting.join(', ') };
+}
