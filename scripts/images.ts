@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ensureConsoleBuilt } from '@smart-fleet/console';
-import { buildComponentImages, ensureNodeToolchain, IMAGE_RECIPES } from '@smart-fleet/hub';
+import { buildComponentImages, IMAGE_RECIPES } from '@smart-fleet/hub';
 import { COMPONENT_IMAGES, type ComponentImage, imageFor } from '@smart-fleet/model';
 
 const { values, positionals } = parseArgs({
@@ -39,7 +39,6 @@ if (unknown.length > 0) {
 const wanted = positionals.length > 0 ? positionals.map((p) => byName.get(p) as ComponentImage) : all;
 const log = (line: string) => console.error(line);
 const started = Date.now();
-await ensureNodeToolchain(log);
 if (wanted.includes('console')) {
   await ensureConsoleBuilt({ log });
 }

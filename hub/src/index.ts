@@ -10,6 +10,5 @@ export * from './local-prometheus.ts';
 export { ensureClientCert, makeServingCert, type ServingCert } from './pki.ts';
 export * from './progress.ts';
 export { NodeUnsupportedError, nodePreflight } from './site-node/node-preflight.ts';
-export { ensureNodeToolchain, type NodeToolchain } from './site-node/node-toolchain.ts';
 export * from './site-node/site-node.ts';
 export * from './toolchain.ts';

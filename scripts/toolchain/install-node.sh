@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a site's real node needs beside the kubelet (built by install-kube.sh):
 #   containerd 1.6, runc 1.1, the CNI plugins (bridge, host-local, loopback in /usr/lib/cni) and
-#   buildah 1.28 and mmdebstrap from Debian (they build the images: hub/src/images/),
-#   busybox-static (the base of small test images), and
+#   buildah 1.28 from Debian, busybox-static (the base of small test images), and
 #   the pod sandbox ("pause") image: no image can be pulled here, so pause.c from the Kubernetes
 #   tree is compiled statically and committed into a FROM-scratch image with buildah, then
 #   exported as a docker-archive that each node's containerd imports. Cached by pause.c's hash.
@@ -20,7 +19,7 @@ log() { printf '[toolchain] %s\n' "$*" >&2; }
 source "$(dirname "${BASH_SOURCE[0]}")/one-at-a-time.sh"
 # shellcheck source=debian-packages.sh
 source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
-PACKAGES=(containerd runc containernetworking-plugins buildah mmdebstrap busybox-static gcc libc6-dev)
+PACKAGES=(containerd runc containernetworking-plugins buildah busybox-static gcc libc6-dev)
 install_debian_packages "${PACKAGES[@]}"
 
 if [ ! -f "$PAUSE_SOURCE" ]; then

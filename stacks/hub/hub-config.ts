@@ -5,12 +5,12 @@
  */
 import { isIP } from 'node:net';
 import type * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_NAMESPACE, parseDuration } from '@smart-fleet/model';
+import { DEFAULT_NAMESPACE, type ImageSource, parseDuration } from '@smart-fleet/model';
 import { type KubernetesVersion, kubernetesVersion } from '../lib/api-versions.ts';
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
 import { isDnsLabel, namespaceName } from '../lib/config-checks.ts';
 import { KEK_CONFIG_KEY, kekProblem } from '../lib/drm-kek.ts';
-import { type ImageSource, imageSource } from '../lib/images.ts';
+import { imageSource } from '../lib/images.ts';
 import { DEFAULT_KEYS_NAMESPACE, DEFAULT_SYSTEM_NAMESPACE, OPERATORS, serviceHost } from './names.ts';
 import { readWebhookTls, type WebhookTls } from './webhook-tls.ts';
 

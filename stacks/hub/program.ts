@@ -5,9 +5,10 @@
  * configuration. Reads config (hub-config.ts checks every key) and calls components; the
  * components hold the logic.
  */
+
+import { imageFor } from '@smart-fleet/model';
 import type { StackOutputs } from '../index.ts';
 import { StackConfig } from '../lib/config.ts';
-import { imageFor } from '../lib/images.ts';
 import { declareContentPackagerAccess } from './content-packager-access.ts';
 import { FleetApi } from './fleet-api.ts';
 import { FleetConsole } from './fleet-console.ts';

@@ -1,12 +1,10 @@
 /**
  * Where a stack's component images come from: the registry and tag from stack config
  * (`smart-fleet:imageRegistry`, `smart-fleet:imageTag`), so a stack pins exactly what it runs; the
- * component names are the model's (COMPONENT_IMAGES), the ones the image builder tags.
+ * component names and `imageFor` are the model's (COMPONENT_IMAGES), which the image builder tags.
  */
 import { DEFAULT_IMAGE_REGISTRY, DEFAULT_IMAGE_TAG, type ImageSource } from '@smart-fleet/model';
 import type { StackConfig } from './config.ts';
-
-export { type ComponentImage, type ImageSource, imageFor } from '@smart-fleet/model';
 
 export function imageSource(config: StackConfig): ImageSource {
   return {

@@ -4,8 +4,8 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
+import type { ImageSource } from '@smart-fleet/model';
 import type { KubernetesVersion } from './api-versions.ts';
-import type { ImageSource } from './images.ts';
 import { PART_OF } from './labels.ts';
 
 export interface PartContext {

@@ -4,8 +4,7 @@
  * request them and the scheduler never hands one card to two pods.
  */
 import * as k8s from '@pulumi/kubernetes';
-import { ACCELERATOR_RESOURCE, resourceQuantities, type WorkloadSize } from '@smart-fleet/model';
-import { imageFor } from '../lib/images.ts';
+import { ACCELERATOR_RESOURCE, imageFor, resourceQuantities, type WorkloadSize } from '@smart-fleet/model';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER } from '../lib/pod-security.ts';

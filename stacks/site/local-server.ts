@@ -1,8 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ACCELERATOR_RESOURCE, type SiteSizing, type SiteSpec, sizeSite } from '@smart-fleet/model';
+import {
+  ACCELERATOR_RESOURCE,
+  type ImageSource,
+  type SiteSizing,
+  type SiteSpec,
+  sizeSite,
+} from '@smart-fleet/model';
 import { SITE_NAMESPACE } from '@smart-fleet/operators';
 import type { KubernetesVersion } from '../lib/api-versions.ts';
-import type { ImageSource } from '../lib/images.ts';
 import { componentNamespace } from '../lib/part-context.ts';
 import { declareAcceleratorDevicePlugin } from './accelerator-device-plugin.ts';
 import { declareReleaseNamespace, type EdgeServiceType, RELEASE_QUOTA } from './release-namespace.ts';

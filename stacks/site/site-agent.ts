@@ -8,8 +8,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import { resourceQuantities, type WorkloadSize } from '@smart-fleet/model';
-import { imageFor } from '../lib/images.ts';
+import { imageFor, resourceQuantities, type WorkloadSize } from '@smart-fleet/model';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';

@@ -4,7 +4,7 @@
  * network of the fabric and requests a shared HCA, so library reads go over RDMA.
  */
 import * as k8s from '@pulumi/kubernetes';
-import { imageFor } from '../lib/images.ts';
+import { imageFor } from '@smart-fleet/model';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';

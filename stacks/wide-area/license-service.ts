@@ -18,8 +18,8 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
+import { imageFor } from '@smart-fleet/model';
 import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
-import { imageFor } from '../lib/images.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';

@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { WideAreaClusterSpec } from '@smart-fleet/model';
+import type { ImageSource, WideAreaClusterSpec } from '@smart-fleet/model';
 import type { KubernetesVersion } from '../lib/api-versions.ts';
-import type { ImageSource } from '../lib/images.ts';
 import { componentNamespace } from '../lib/part-context.ts';
 import { CONTENT_LIBRARY, declareContentLibrary, librarySize } from './content-library.ts';
 import { DISTRIBUTION_ORIGIN, declareDistributionOrigin } from './distribution-origin.ts';

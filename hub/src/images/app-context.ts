@@ -14,13 +14,13 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../run.ts';
 import { cacheDir } from '../toolchain.ts';
+import { cachedArtifact } from './cached-artifact.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** What the server components import; stacks (Pulumi) and the console (a static build) stay out. */
@@ -55,47 +55,37 @@ export async function productionModules(log: (line: string) => void = () => {}):
   hash.update(APP_WORKSPACES.join(','));
   const key = hash.digest('hex').slice(0, 12);
   const tarball = join(cacheDir(), 'images', `node-modules-${key}.tar`);
-  if (existsSync(tarball)) {
-    return tarball;
-  }
-  const stage = join(cacheDir(), 'images', 'stage', `node-modules-${process.pid}`);
-  rmSync(stage, { recursive: true, force: true });
-  const started = Date.now();
-  log('[images] installing the production dependencies (npm ci --omit=dev)');
-  try {
-    // npm ci checks every workspace against the lock, so every manifest goes in; only the
-    // server workspaces' dependencies are installed.
-    for (const file of manifests) {
-      linkOrCopy(join(REPO_ROOT, file), join(stage, file));
-    }
-    await run(
-      'npm',
-      [
-        'ci',
-        '--omit=dev',
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-        ...APP_WORKSPACES.flatMap((w) => ['--workspace', w]),
-      ],
-      { cwd: stage },
-    );
-    await run('tar', [
-      '--create',
-      '--file',
-      `${tarball}.${process.pid}.tmp`,
-      '--directory',
-      stage,
-      'node_modules',
-    ]);
-    renameSync(`${tarball}.${process.pid}.tmp`, tarball);
-  } finally {
+  const what = {
+    making: 'installing the production dependencies (npm ci --omit=dev)',
+    made: 'installed the production dependencies',
+  };
+  return cachedArtifact(tarball, what, log, async (partial) => {
+    const stage = join(cacheDir(), 'images', 'stage', `node-modules-${process.pid}`);
     rmSync(stage, { recursive: true, force: true });
-    rmSync(`${tarball}.${process.pid}.tmp`, { force: true });
-  }
-  log(`[images] installed the production dependencies in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return tarball;
+    try {
+      // npm ci checks every workspace against the lock, so every manifest goes in; only the
+      // server workspaces' dependencies are installed.
+      for (const file of manifests) {
+        linkOrCopy(join(REPO_ROOT, file), join(stage, file));
+      }
+      await run(
+        'npm',
+        [
+          'ci',
+          '--omit=dev',
+          '--ignore-scripts',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          ...APP_WORKSPACES.flatMap((w) => ['--workspace', w]),
+        ],
+        { cwd: stage },
+      );
+      await run('tar', ['--create', '--file', partial, '--directory', stage, 'node_modules']);
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
+  });
 }
 
 /** Tests, their fixtures and build output stay out of an image. */

@@ -14,6 +14,7 @@ import { cacheDir } from '../toolchain.ts';
 import { linkOrCopy, REPO_ROOT, stageAppContext, stageDirectory } from './app-context.ts';
 import { debianRootfs, type RootfsFlavour } from './debian-rootfs.ts';
 import { type BuiltImage, buildImage } from './image-build.ts';
+import { ensureImageTools } from './image-tools.ts';
 
 interface Recipe {
   /** The component's Containerfile, relative to the repository root. */
@@ -86,45 +87,47 @@ export async function buildComponentImages(
   options: ComponentImagesOptions = {},
 ): Promise<Record<ComponentImage, BuiltImage>> {
   const log = options.log ?? (() => {});
+  await ensureImageTools(log);
+  // Each layer is built at most once per call, however many components stand on it.
   const layers = new Map<string, Promise<BuiltImage>>();
-  const layer = (from: 'app' | 'base', flavour: RootfsFlavour): Promise<BuiltImage> => {
-    const key = `${from}-${flavour}`;
-    let built = layers.get(key);
-    if (!built) {
-      built =
-        from === 'base'
-          ? withStage(key, async (dir) => {
-              linkOrCopy(await debianRootfs(flavour, log), join(dir, 'rootfs.tar'));
-              return buildImage({
-                name: `smart-fleet-${key}`,
-                tag: DEFAULT_IMAGE_TAG,
-                contextDir: dir,
-                containerfile: LAYER_FILES.base,
-                log,
-              });
-            })
-          : layer('base', flavour).then((base) =>
-              withStage(key, async (dir) => {
-                await stageAppContext(dir, log);
-                return buildImage({
-                  name: `smart-fleet-${key}`,
-                  tag: DEFAULT_IMAGE_TAG,
-                  contextDir: dir,
-                  containerfile: LAYER_FILES.app,
-                  buildArgs: { BASE_IMAGE: base.ref },
-                  log,
-                });
-              }),
-            );
-      layers.set(key, built);
-    }
+  const once = (key: string, build: () => Promise<BuiltImage>) => {
+    const built = layers.get(key) ?? build();
+    layers.set(key, built);
     return built;
   };
+  const base = (flavour: RootfsFlavour) =>
+    once(`base-${flavour}`, () =>
+      withStage(`base-${flavour}`, async (dir) => {
+        linkOrCopy(await debianRootfs(flavour, log), join(dir, 'rootfs.tar'));
+        return buildImage({
+          name: `smart-fleet-base-${flavour}`,
+          tag: DEFAULT_IMAGE_TAG,
+          contextDir: dir,
+          containerfile: LAYER_FILES.base,
+          log,
+        });
+      }),
+    );
+  const app = (flavour: RootfsFlavour) =>
+    once(`app-${flavour}`, async () => {
+      const from = await base(flavour);
+      return withStage(`app-${flavour}`, async (dir) => {
+        await stageAppContext(dir, log);
+        return buildImage({
+          name: `smart-fleet-app-${flavour}`,
+          tag: DEFAULT_IMAGE_TAG,
+          contextDir: dir,
+          containerfile: LAYER_FILES.app,
+          buildArgs: { BASE_IMAGE: from.ref },
+          log,
+        });
+      });
+    });
   const built = {} as Record<ComponentImage, BuiltImage>;
   // One at a time: buildah's vfs store copies whole layers, and this machine has two cores.
   for (const component of components) {
     const recipe = IMAGE_RECIPES[component];
-    const from = await layer(recipe.from, recipe.flavour);
+    const from = await (recipe.from === 'app' ? app : base)(recipe.flavour);
     built[component] = await withStage(component, async (dir) => {
       for (const part of recipe.context ?? []) {
         stageDirectory(part, join(dir, part));

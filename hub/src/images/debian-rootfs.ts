@@ -5,10 +5,11 @@
  * the hash of what goes in, so each flavour is made once per machine (half a minute to a minute).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../run.ts';
 import { cacheDir } from '../toolchain.ts';
+import { cachedArtifact } from './cached-artifact.ts';
 
 const SUITE = 'bookworm';
 /** The apt sources the host uses; mmdebstrap reads the mirror from it. */
@@ -46,22 +47,17 @@ export async function debianRootfs(
     .update(JSON.stringify({ suite: SUITE, variant: 'essential', packages, EXCLUDED_PATHS, sources }))
     .digest('hex')
     .slice(0, 12);
-  const dir = join(cacheDir(), 'images', 'rootfs');
-  const tarball = join(dir, `${flavour}-${SUITE}-${key}.tar`);
-  if (existsSync(tarball)) {
-    return tarball;
-  }
-  if (process.getuid?.() !== 0) {
+  const tarball = join(cacheDir(), 'images', 'rootfs', `${flavour}-${SUITE}-${key}.tar`);
+  if (!existsSync(tarball) && process.getuid?.() !== 0) {
     throw new Error(
       'making an image root filesystem needs root (mmdebstrap --mode=root, as the site node does)',
     );
   }
-  mkdirSync(dir, { recursive: true });
-  const started = Date.now();
-  log(`[images] making the ${flavour} root filesystem (Debian ${SUITE}: ${packages.join(', ')})`);
-  const partial = `${tarball}.${process.pid}.tmp`;
-  rmSync(partial, { force: true });
-  try {
+  const what = {
+    making: `making the ${flavour} root filesystem (Debian ${SUITE}: ${packages.join(', ')})`,
+    made: `made the ${flavour} root filesystem`,
+  };
+  return cachedArtifact(tarball, what, log, async (partial) => {
     await run('mmdebstrap', [
       '--quiet',
       '--variant=essential',
@@ -73,10 +69,5 @@ export async function debianRootfs(
       partial,
       HOST_SOURCES,
     ]);
-    renameSync(partial, tarball);
-  } finally {
-    rmSync(partial, { force: true });
-  }
-  log(`[images] made the ${flavour} root filesystem in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return tarball;
+  });
 }

@@ -6,10 +6,11 @@
  * `imagePullPolicy: Never` or `IfNotPresent`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from '../run.ts';
 import { cacheDir } from '../toolchain.ts';
+import { cachedArtifact } from './cached-artifact.ts';
 
 export interface BuiltImage {
   /** `localhost/<name>:<tag>-<hash>`: the content names the image. */
@@ -95,35 +96,29 @@ export function imageRef(o: ImageBuild): string {
  */
 export async function buildImage(o: ImageBuild): Promise<BuiltImage> {
   const ref = imageRef(o);
-  const dir = join(cacheDir(), 'images');
-  const archive = join(dir, `${ref.slice('localhost/'.length).replace(':', '_')}.tar`);
-  if (existsSync(archive)) {
-    return { ref, archive };
-  }
-  mkdirSync(dir, { recursive: true });
-  const log = o.log ?? (() => {});
-  const started = Date.now();
-  log(`[images] building ${ref}`);
+  const archive = join(cacheDir(), 'images', `${ref.slice('localhost/'.length).replace(':', '_')}.tar`);
   const args = Object.entries(o.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-  await run('buildah', [
-    ...buildahStorage(),
-    'bud',
-    '--quiet',
-    '--layers',
-    '--pull=never',
-    ...args,
-    '-f',
-    o.containerfile ?? join(o.contextDir, 'Containerfile'),
-    '-t',
-    ref,
-    o.contextDir,
-  ]);
-  // Written beside and renamed, so a reader never sees half an archive, even of a racing build.
-  const partial = `${archive}.${process.pid}.tmp`;
-  rmSync(partial, { force: true });
-  await run('buildah', [...buildahStorage(), 'push', '--quiet', ref, `docker-archive:${partial}:${ref}`]);
-  renameSync(partial, archive);
-  log(`[images] built ${ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await cachedArtifact(
+    archive,
+    { making: `building ${ref}`, made: `built ${ref}` },
+    o.log ?? (() => {}),
+    async (partial) => {
+      await run('buildah', [
+        ...buildahStorage(),
+        'bud',
+        '--quiet',
+        '--layers',
+        '--pull=never',
+        ...args,
+        '-f',
+        o.containerfile ?? join(o.contextDir, 'Containerfile'),
+        '-t',
+        ref,
+        o.contextDir,
+      ]);
+      await run('buildah', [...buildahStorage(), 'push', '--quiet', ref, `docker-archive:${partial}:${ref}`]);
+    },
+  );
   return { ref, archive };
 }
 
