@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { freePort, startExtraApiserver } from '@smart-fleet/hub';
 import { connect, type KubeClient, type Logger, Registry, waitFor } from '@smart-fleet/kube';
 import type { FleetObject } from '@smart-fleet/model';
-import { edgeServices, SiteAgent, siteTelemetry } from '@smart-fleet/operators';
-import { LicenseProxy, SiteEdge } from '@smart-fleet/services';
+import { edgeServices, inProcessReadings, SiteAgent, siteTelemetry } from '@smart-fleet/operators';
+import { LicenseProxy, publicKeySet, SiteEdge } from '@smart-fleet/services';
 import type { SampleDataPlane } from './sample-data-plane.ts';
 
 /** Where `npm run play` finds the live sites' edges: written by npm start into the hub's folder. */
@@ -89,8 +89,9 @@ export async function startSampleAgents(o: {
         stateDir,
         siteClient: connect(cluster.kubeconfig),
         bootstrapToken: secret ? Buffer.from(secret.data?.token ?? '', 'base64').toString() : undefined,
-        telemetry: siteTelemetry(edge, proxy),
+        telemetry: siteTelemetry(inProcessReadings(edge, proxy)),
         services: edgeServices(edge, origins),
+        edge: { originUrls: origins, entitlementKeys: publicKeySet([o.dataPlane.signer]) },
         // A newcomer should not wait for the small hours to see a title pre-positioned.
         fillAnytime: true,
         // These sites' clusters have no node yet: their edge and proxy run in this process

@@ -3,6 +3,8 @@
  * kube-apiserver: this starts one on free loopback ports in a temporary directory (building
  * the toolchain first if the cache lacks it), and a Prometheus for telemetry (scraping every
  * second), passes their whereabouts to the tests, and stops both afterwards, whatever happened.
+ * Where the machine can run containers it also installs the site node's toolchain first, so the
+ * tests on a real site node run on a fresh machine rather than skip for want of the CNI plugins.
  *   --unit          unit tests only, no hub
  *   --integration   integration tests only
  */
@@ -11,7 +13,14 @@ import { globSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureConsoleBuilt } from '@smart-fleet/console';
-import { freePort, startHub, startPrometheus, stopHub, stopPrometheus } from '@smart-fleet/hub';
+import {
+  freePort,
+  prepareSiteNodes,
+  startHub,
+  startPrometheus,
+  stopHub,
+  stopPrometheus,
+} from '@smart-fleet/hub';
 import { TEST_SCRAPE_INTERVAL_MS } from '../test/support/test-prometheus.ts';
 
 const PACKAGES = [
@@ -78,6 +87,14 @@ async function withHub(run: (env: NodeJS.ProcessEnv) => number): Promise<number>
 
 // Built once here, before any test file could race another to build it.
 await ensureConsoleBuilt({ log: (line) => console.error(line) });
+if (files.some(isIntegration)) {
+  const missing = await prepareSiteNodes((line) => console.error(line));
+  console.error(
+    missing.length === 0
+      ? '[test] this machine runs site nodes: the tests on a real node run'
+      : `[test] the tests on a real site node are skipped: this machine lacks ${missing.join('; ')}`,
+  );
+}
 const code = await withHub((env) => {
   console.error(`[test] ${files.length} test files (${files.filter(isIntegration).length} integration)`);
   const result = spawnSync(process.execPath, ['--test', '--test-timeout=300000', ...files.sort()], {

@@ -4,9 +4,17 @@ export { LOOPBACK, localUrlHost, Registry, SharedInformers, serveMetrics } from 
 export { localKek, parseKek } from '@smart-fleet/services';
 export { type Bundle, makeBundle } from './agent/bundle.ts';
 export { NodeAccelerators } from './agent/node-accelerators.ts';
+export { ReleasePodReadings } from './agent/release-pod-readings.ts';
 export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
-export { edgeServices, type SiteServices, siteTelemetry } from './agent/site-services.ts';
+export {
+  edgeServices,
+  inProcessReadings,
+  releasePodServices,
+  type SiteReadings,
+  type SiteServices,
+  siteTelemetry,
+} from './agent/site-services.ts';
 export {
   KEY_READER_ACCOUNTS,
   LICENSE_READER_ROLE,

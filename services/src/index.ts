@@ -9,15 +9,29 @@ export * from './drm/envelope.ts';
 export * from './drm/kek-source.ts';
 export * from './drm/key-plan.ts';
 export * from './drm/key-secret.ts';
+export * from './edge/edge-environment.ts';
+export type { EdgePlanFile } from './edge/edge-plan-file.ts';
+export {
+  EDGE_TELEMETRY_PATH,
+  type EdgeReading,
+  type EdgeStatusServer,
+  startEdgeStatus,
+} from './edge/edge-status-server.ts';
 export type { FillProgress, PlacedTitle } from './edge/prefill.ts';
-export { type EdgePlan, type EdgeTelemetry, SiteEdge, type SiteEdgeOptions } from './edge/site-edge.ts';
+export {
+  type EdgePlan,
+  type EdgeTelemetry,
+  IDLE_EDGE,
+  SiteEdge,
+  type SiteEdgeOptions,
+} from './edge/site-edge.ts';
 export * from './license/entitlement.ts';
 export * from './license/entitlement-keys.ts';
 export { CLEARKEY_PATH, HLS_KEY_PREFIX, SITE_HEADER } from './license/license-protocol.ts';
-export { LicenseProxy, type LicenseProxyOptions } from './license/license-proxy.ts';
+export { LICENSE_DENIALS_METRIC, LicenseProxy, type LicenseProxyOptions } from './license/license-proxy.ts';
 export { LicenseServer, type LicenseServerOptions } from './license/license-server.ts';
 export { TitleKeys } from './license/title-keys.ts';
-export { mediaTools } from './media-tools.ts';
+export { mediaTool, mediaTools } from './media-tools.ts';
 export { Mpeg7Error } from './mpeg7/mpeg7-error.ts';
 export { readMpeg7 } from './mpeg7/mpeg7-reader.ts';
 export { MPEG7_FILE, type Mpeg7Title } from './mpeg7/mpeg7-vocabulary.ts';

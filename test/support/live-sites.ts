@@ -13,6 +13,7 @@ import { type ExtraApiserver, freePort, startExtraApiserver } from '@smart-fleet
 import { connect, type KubeClient, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { GROUP_VERSION } from '@smart-fleet/model';
 import { SITE_NAMESPACE, SiteAgent } from '@smart-fleet/operators';
+import { generateEntitlementSigner, publicKeySet } from '@smart-fleet/services';
 import { calmTelemetry } from './telemetry.ts';
 import type { TestHub } from './test-hub.ts';
 
@@ -40,6 +41,11 @@ export interface LiveSites {
 }
 
 export async function startLiveSites(o: LiveSitesOptions): Promise<LiveSites> {
+  // What the releases' edges would be given; no pod runs on these clusters to read it.
+  const nodelessEdge = {
+    originUrls: ['http://127.0.0.1:9'],
+    entitlementKeys: publicKeySet([await generateEntitlementSigner('live-sites')]),
+  };
   const clusters = new Map<string, { cluster: ExtraApiserver; client: KubeClient; stateDir: string }>();
   const agents = new Map<string, SiteAgent>();
   let hubUrl = o.ingestUrl;
@@ -58,6 +64,7 @@ export async function startLiveSites(o: LiveSitesOptions): Promise<LiveSites> {
       telemetry: () => o.telemetry?.(site, agent.runningRelease) ?? { ...calmTelemetry },
       log: silentLogger,
       heartbeatMs: o.heartbeatMs ?? 300,
+      edge: nodelessEdge,
       // These clusters have no node: they test the rollout's logic. Releases as pods on a real
       // node, judged from their readiness: test/site-release-pods.e2e.test.ts.
       runningWhen: 'applied',

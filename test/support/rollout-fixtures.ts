@@ -1,6 +1,6 @@
 /** SiteReleases and Rollouts for rollout tests, written to the hub as an operator would. */
 import { type FleetResource, type KubeClient, listAll, serverSideApply, waitFor } from '@smart-fleet/kube';
-import { GROUP_VERSION, type ReleaseAssignment } from '@smart-fleet/model';
+import { GROUP_VERSION, type ReleaseAssignment, type SiteReleaseSpec } from '@smart-fleet/model';
 
 export type RolloutStatusView = {
   phase?: string;
@@ -16,8 +16,15 @@ export function rolloutFixtures(client: KubeClient, namespace: string) {
     (await listAll(client, kind, namespace)).find((o) => o.metadata?.name === name);
   return {
     get,
-    /** A bad release carries a setting site clusters refuse (not a valid ConfigMap key): its apply fails there. */
-    release: (name: string, version: string, options: { applyFails?: boolean } = {}) =>
+    /**
+     * A release of an edge image named after the version, or of `services` when given. A bad
+     * release carries a setting site clusters refuse (not a valid ConfigMap key): its apply fails there.
+     */
+    release: (
+      name: string,
+      version: string,
+      options: { applyFails?: boolean; services?: SiteReleaseSpec['services'] } = {},
+    ) =>
       serverSideApply(
         client,
         {
@@ -26,7 +33,7 @@ export function rolloutFixtures(client: KubeClient, namespace: string) {
           metadata: { name, namespace },
           spec: {
             version,
-            services: [
+            services: options.services ?? [
               {
                 name: 'streaming-edge',
                 image: `smart/edge:${version}`,
@@ -60,14 +67,22 @@ export function rolloutFixtures(client: KubeClient, namespace: string) {
         } as never,
         { fieldManager: 'test', force: true },
       ),
-    untilPhase: (name: string, phase: string, timeoutMs = 60000) =>
-      waitFor(
-        async () => {
-          const r = await get('Rollout', name);
-          return statusOf(r).phase === phase && r;
-        },
-        { what: `rollout ${name} ${phase}`, timeoutMs, intervalMs: 250 },
-      ),
+    /** Waits for the rollout's phase; a timeout says where the rollout stood instead. */
+    untilPhase: async (name: string, phase: string, timeoutMs = 60000) => {
+      let last: RolloutStatusView = {};
+      try {
+        return await waitFor(
+          async () => {
+            const r = await get('Rollout', name);
+            last = statusOf(r);
+            return last.phase === phase && r;
+          },
+          { what: `rollout ${name} ${phase}`, timeoutMs, intervalMs: 250 },
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; it stands at ${JSON.stringify(last)}`);
+      }
+    },
     /** Every site's assigned release, by site name. */
     assignments: async () =>
       new Map(

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CNI_BIN_DIR } from './node-toolchain.ts';
+import { CNI_BIN_DIR, ensureNodeToolchain, type NodeToolchain } from './node-toolchain.ts';
 
 /** This machine or sandbox cannot run containers; `missing` lists each reason, one per line. */
 export class NodeUnsupportedError extends Error {
@@ -46,21 +46,51 @@ function mountNamespaceMissing(): string[] {
     : [`a private mount namespace (unshare --mount): ${(probe.stderr || probe.error?.message || '').trim()}`];
 }
 
-/** Every reason this machine cannot run a node; empty when it can. */
-export function nodePreflight(): string[] {
+/** What the machine itself lacks, which no install can add. */
+function machineMissing(): string[] {
   if (process.platform !== 'linux') {
     return [`a site node needs Linux (this is ${process.platform})`];
   }
   if (process.getuid?.() !== 0) {
     return ['root: runc, cgroups, mounts and network namespaces need it (run as root)'];
   }
-  const missing = [...cgroupsMissing(), ...cniMissing()];
-  return missing.length > 0 ? missing : mountNamespaceMissing();
+  const cgroups = cgroupsMissing();
+  return cgroups.length > 0 ? cgroups : mountNamespaceMissing();
 }
 
-export function assertNodeSupported(): void {
+/** Every reason this machine cannot run a node now; empty when it can. */
+export function nodePreflight(): string[] {
+  const missing = machineMissing();
+  return missing.length > 0 ? missing : cniMissing();
+}
+
+/**
+ * The node toolchain (containerd, runc, the CNI plugins, the pause image), installed where the
+ * machine can run containers at all (minutes, once); throws NodeUnsupportedError naming what is
+ * missing otherwise. The install comes before the full check: a fresh machine has no CNI plugins.
+ */
+export async function ensureNodeSupported(log: (line: string) => void): Promise<NodeToolchain> {
+  const machine = machineMissing();
+  if (machine.length > 0) {
+    throw new NodeUnsupportedError(machine);
+  }
+  const toolchain = await ensureNodeToolchain(log);
   const missing = nodePreflight();
   if (missing.length > 0) {
     throw new NodeUnsupportedError(missing);
+  }
+  return toolchain;
+}
+
+/** Readies this machine for site nodes where it can; returns what is still missing (empty: ready). */
+export async function prepareSiteNodes(log: (line: string) => void): Promise<string[]> {
+  try {
+    await ensureNodeSupported(log);
+    return [];
+  } catch (err) {
+    if (err instanceof NodeUnsupportedError) {
+      return [...err.missing];
+    }
+    throw err;
   }
 }

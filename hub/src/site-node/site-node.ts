@@ -38,8 +38,8 @@ import {
   nodeLayout,
   nodeNetwork,
 } from './node-configs.ts';
-import { assertNodeSupported } from './node-preflight.ts';
-import { ensureNodeToolchain, type NodeToolchain } from './node-toolchain.ts';
+import { ensureNodeSupported } from './node-preflight.ts';
+import type { NodeToolchain } from './node-toolchain.ts';
 
 export const SITE_LABEL = 'smartfleet.io/site';
 export const HARDWARE_PROFILE_LABEL = 'smartfleet.io/hardware-profile';
@@ -268,8 +268,7 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
     );
     await stopSiteNode(dir, () => {});
   }
-  assertNodeSupported();
-  const tc = await ensureNodeToolchain(log);
+  const tc = await ensureNodeSupported(log);
   const layout = nodeLayout(dir);
   mkdirSync(layout.logs, { recursive: true });
   const pki = await ensurePki(join(o.hubDir, 'pki'));

@@ -1,18 +1,28 @@
 /**
- * `npm run agent -- --hub URL --namespace NS --site NAME --state-dir DIR --origin URL
- *    --license-upstream URL --entitlement-keys FILE [--edge-listen HOST:PORT]
- *    [--bootstrap-token-file F] [--heartbeat-seconds N] [--fill-rate-mbps N]`
- * The site agent of one local server, with the site's streaming edge (admission, nginx,
- * pre-positioning) and license proxy beside it. KUBECONFIG points at the site's own cluster.
- * `--origin` may be given once per distribution node of the parent cluster.
+ * `npm run agent -- --hub URL --namespace NS --site NAME --state-dir DIR
+ *    [--origin URL]... [--entitlement-keys FILE] [--bootstrap-token-file F] [--heartbeat-seconds N]
+ *    [--in-process-edge --license-upstream URL [--edge-listen HOST:PORT] [--fill-rate-mbps N]
+ *     [--max-streams-per-subscriber N]]`
+ * The site agent of one local server. KUBECONFIG (or the pod's service account) points at the
+ * site's own cluster.
+ *
+ * By default the release's services run as pods on the site's node (as the site stack deploys
+ * the agent): the agent renders them, gives the streaming edge pod its plan and the hub's keys
+ * (`--origin`, once per distribution node of the parent cluster, and `--entitlement-keys`: a
+ * release with an edge is refused by name without them), and reads the heartbeat's figures from
+ * the pods and the node (release-pod-readings.ts, node-accelerators.ts).
+ * With `--in-process-edge` the agent runs the site's streaming edge and license proxy in its own
+ * process instead, for a site cluster with no node.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connect, processLogger, Registry } from '@smart-fleet/kube';
+import { connect, type KubeClient, type Logger, processLogger, Registry } from '@smart-fleet/kube';
 import { entitlementKeys, LicenseProxy, SiteEdge } from '@smart-fleet/services';
-import { SiteAgent } from './site-agent.ts';
-import { edgeServices, siteTelemetry } from './site-services.ts';
+import { NodeAccelerators } from './node-accelerators.ts';
+import { ReleasePodReadings } from './release-pod-readings.ts';
+import { SiteAgent, type SiteAgentOptions } from './site-agent.ts';
+import { edgeServices, inProcessReadings, releasePodServices, siteTelemetry } from './site-services.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,71 +31,131 @@ const { values } = parseArgs({
     site: { type: 'string' },
     'state-dir': { type: 'string' },
     origin: { type: 'string', multiple: true },
-    'license-upstream': { type: 'string' },
     'entitlement-keys': { type: 'string' },
-    'edge-listen': { type: 'string', default: '127.0.0.1:8080' },
     'bootstrap-token-file': { type: 'string' },
     'heartbeat-seconds': { type: 'string' },
+    'in-process-edge': { type: 'boolean', default: false },
+    'license-upstream': { type: 'string' },
+    'edge-listen': { type: 'string', default: '127.0.0.1:8080' },
     'fill-rate-mbps': { type: 'string', default: '100' },
     'max-streams-per-subscriber': { type: 'string', default: '4' },
   },
 });
-const required = ['hub', 'namespace', 'site', 'state-dir', 'origin', 'license-upstream', 'entitlement-keys'];
-const missing = required.filter((k) => !values[k as keyof typeof values]);
-if (missing.length > 0) {
-  console.error(`agent: missing --${missing.join(', --')}`);
+function fail(message: string): never {
+  console.error(`agent: ${message}`);
   process.exit(2);
 }
-const [host = '', port = ''] = (values['edge-listen'] as string).split(/:(?=\d+$)/);
-if (!host || !/^\d{1,5}$/.test(port)) {
-  console.error(`agent: --edge-listen "${values['edge-listen']}" is not HOST:PORT`);
-  process.exit(2);
+const inProcess = values['in-process-edge'];
+const required = [
+  'hub',
+  'namespace',
+  'site',
+  'state-dir',
+  ...(inProcess ? ['origin', 'license-upstream', 'entitlement-keys'] : []),
+];
+const missing = required.filter((k) => !values[k as keyof typeof values]);
+if (missing.length > 0) {
+  fail(`missing --${missing.join(', --')}`);
+}
+if (!inProcess && Boolean(values.origin) !== Boolean(values['entitlement-keys'])) {
+  fail('--origin and --entitlement-keys go together: the edge pod needs both its parents and the keys');
 }
 const site = values.site as string;
 const stateDir = values['state-dir'] as string;
-const origins = values.origin as string[];
+const origins = values.origin ?? [];
+let keySet: object | undefined;
+if (values['entitlement-keys']) {
+  try {
+    keySet = JSON.parse(readFileSync(values['entitlement-keys'], 'utf8')) as object;
+  } catch (error) {
+    fail(`--entitlement-keys ${values['entitlement-keys']}: ${(error as Error).message}`);
+  }
+}
 const log = processLogger({ component: 'smart-site-agent', site });
-const proxy = await LicenseProxy.start({
-  host: '127.0.0.1',
-  port: 0,
-  site,
-  upstream: new URL(values['license-upstream'] as string),
-  log: log.child({ component: 'license-proxy' }),
-  registry: new Registry(),
-});
-const edge = await SiteEdge.start(
-  {
-    dir: join(stateDir, 'edge'),
-    host,
-    port: Number(port),
+const siteClient = connect();
+const heartbeatSeconds = Number(values['heartbeat-seconds'] ?? 5);
+if (!Number.isInteger(heartbeatSeconds) || heartbeatSeconds < 1 || heartbeatSeconds > 300) {
+  fail(`--heartbeat-seconds "${values['heartbeat-seconds']}" is not 1 to 300`);
+}
+
+/** The edge and proxy in this process: what the heartbeat reads, and how to stop them. */
+async function inProcessParts(): Promise<
+  Pick<SiteAgentOptions, 'telemetry' | 'services'> & { stop(): Promise<void> }
+> {
+  const [host = '', port = ''] = values['edge-listen'].split(/:(?=\d+$)/);
+  if (!host || !/^\d{1,5}$/.test(port)) {
+    fail(`--edge-listen "${values['edge-listen']}" is not HOST:PORT`);
+  }
+  const proxy = await LicenseProxy.start({
+    host: '127.0.0.1',
+    port: 0,
     site,
-    entitlementKeys: entitlementKeys(JSON.parse(readFileSync(values['entitlement-keys'] as string, 'utf8'))),
-    licenseProxy: `127.0.0.1:${proxy.port}`,
-    maxStreamsPerSubscriber: Number(values['max-streams-per-subscriber']),
-    fillRateMBps: Number(values['fill-rate-mbps']),
-    log: log.child({ component: 'streaming-edge' }),
-  },
-  { egressBudgetMbps: 0, originUrls: origins, titles: [] },
-);
+    upstream: new URL(values['license-upstream'] as string),
+    log: log.child({ component: 'license-proxy' }),
+    registry: new Registry(),
+  });
+  const edge = await SiteEdge.start(
+    {
+      dir: join(stateDir, 'edge'),
+      host,
+      port: Number(port),
+      site,
+      entitlementKeys: entitlementKeys(keySet),
+      licenseProxy: `127.0.0.1:${proxy.port}`,
+      maxStreamsPerSubscriber: Number(values['max-streams-per-subscriber']),
+      fillRateMBps: Number(values['fill-rate-mbps']),
+      log: log.child({ component: 'streaming-edge' }),
+    },
+    { egressBudgetMbps: 0, originUrls: origins, titles: [] },
+  );
+  log.info('serving', { edge: edge.url });
+  return {
+    telemetry: siteTelemetry(inProcessReadings(edge, proxy)),
+    services: edgeServices(edge, origins),
+    stop: async () => {
+      await Promise.all([edge.stop(), proxy.close()]);
+    },
+  };
+}
+
+/** The release's pods and the site's node: what the heartbeat reads. */
+function podParts(client: KubeClient, logger: Logger) {
+  const readings = new ReleasePodReadings({ siteClient: client, log: logger });
+  // The site's node is named after the site (hub/src/site-node).
+  const accelerators = new NodeAccelerators({ siteClient: client, node: site, log: logger });
+  void accelerators.start();
+  return {
+    telemetry: siteTelemetry({
+      edge: () => readings.edge(),
+      licenseDenied: () => readings.licenseDenied(),
+      acceleratorsHealthy: () => accelerators.healthy(),
+    }),
+    services: releasePodServices(readings),
+    stop: async () => accelerators.stop(),
+  };
+}
+
+const parts = inProcess ? await inProcessParts() : podParts(siteClient, log);
 const agent = new SiteAgent({
   hubUrl: values.hub as string,
   namespace: values.namespace as string,
   site,
   stateDir,
-  siteClient: connect(),
+  siteClient,
   bootstrapToken: values['bootstrap-token-file']
     ? readFileSync(values['bootstrap-token-file'], 'utf8').trim()
     : undefined,
-  telemetry: siteTelemetry(edge, proxy),
-  services: edgeServices(edge, origins),
-  heartbeatMs: Number(values['heartbeat-seconds'] ?? 5) * 1000,
+  telemetry: parts.telemetry,
+  services: parts.services,
+  ...(keySet ? { edge: { originUrls: origins, entitlementKeys: keySet } } : {}),
+  heartbeatMs: heartbeatSeconds * 1000,
+  ...(inProcess ? { runningWhen: 'applied' as const } : {}),
   log,
 });
 await agent.start();
-log.info('serving', { edge: edge.url });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     agent.stop();
-    void Promise.all([edge.stop(), proxy.close()]);
+    void parts.stop();
   });
 }

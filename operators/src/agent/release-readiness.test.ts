@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { judgeRelease } from './release-readiness.ts';
+import { judgeRelease, UNSCHEDULABLE_GRACE_MS } from './release-readiness.ts';
 
 const selector = { 'app.kubernetes.io/name': 'streaming-edge' };
 
@@ -66,18 +66,24 @@ describe('judging whether a release runs', () => {
     assert.equal(judgeRelease([deployment({})], [leaving]).state, 'progressing');
   });
 
-  it('fails an unschedulable pod with the scheduler naming the resource', () => {
-    const unschedulable = pod({
-      conditions: [
-        {
-          type: 'PodScheduled',
-          status: 'False',
-          reason: 'Unschedulable',
-          message: '0/1 nodes are available: 1 Insufficient smartfleet.io/stream-accelerator.',
-        },
-      ],
-    });
-    const judged = judgeRelease([deployment({})], [unschedulable]);
+  it('fails a pod that has fit on no node past the grace, with the scheduler naming the resource', () => {
+    const now = Date.parse('2026-12-03T10:00:00Z');
+    const unschedulableSince = (ms: number) =>
+      pod({
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: '0/1 nodes are available: 1 Insufficient smartfleet.io/stream-accelerator.',
+            lastTransitionTime: new Date(now - ms),
+          },
+        ],
+      });
+    // The scheduler retries: a card that reaches the node a moment later is not a failed release.
+    const fresh = judgeRelease([deployment({})], [unschedulableSince(UNSCHEDULABLE_GRACE_MS - 1000)], now);
+    assert.equal(fresh.state, 'progressing');
+    const judged = judgeRelease([deployment({})], [unschedulableSince(UNSCHEDULABLE_GRACE_MS)], now);
     assert.equal(judged.state === 'failed' && judged.reason, 'Unschedulable');
     assert.match(
       judged.state === 'failed' ? judged.message : '',

@@ -5,9 +5,9 @@
  *                Ready (their readiness probes pass)
  *   failed       a pod cannot start, with the reason the kubelet or the scheduler gives: the image
  *                cannot be had (ImagePullBackOff, ErrImageNeverPull...), it keeps exiting
- *                (CrashLoopBackOff, with its exit code), it fits on no node (Unschedulable, with
- *                the scheduler's message naming the resource), the quota refused it, or the
- *                Deployment's own progress deadline passed
+ *                (CrashLoopBackOff, with its exit code), it has fit on no node for
+ *                UNSCHEDULABLE_GRACE_MS (Unschedulable, with the scheduler's message naming the
+ *                resource), the quota refused it, or the Deployment's own progress deadline passed
  *   progressing  anything else: pods are being made, pulled, started or probed
  */
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
@@ -16,6 +16,13 @@ export type ReleaseReadiness =
   | { state: 'ready' }
   | { state: 'progressing'; message: string }
   | { state: 'failed'; reason: string; message: string };
+
+/**
+ * How long a pod may fit on no node before the release fails for it. The scheduler retries, and a
+ * short wait is normal: a device plugin's cards reach the node's allocatable a moment after it
+ * registers, and the previous release's pods free their share as they terminate.
+ */
+export const UNSCHEDULABLE_GRACE_MS = 30_000;
 
 /** Container waiting reasons that will not clear by themselves. */
 const STUCK_WAITING = new Set([
@@ -50,7 +57,7 @@ function containerFailure(pod: string, c: ContainerStatus): Failure | undefined 
   };
 }
 
-function podFailure(pod: V1Pod): Failure | undefined {
+function podFailure(pod: V1Pod, now: number): Failure | undefined {
   const name = pod.metadata?.name ?? '?';
   for (const c of pod.status?.containerStatuses ?? []) {
     const failure = containerFailure(name, c);
@@ -59,8 +66,16 @@ function podFailure(pod: V1Pod): Failure | undefined {
     }
   }
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-  return scheduled?.status === 'False' && scheduled.reason === 'Unschedulable'
-    ? { reason: 'Unschedulable', message: `pod ${name} fits on no node: ${scheduled.message ?? ''}`.trim() }
+  // Since when it has fit nowhere: the condition's transition (unknown: from now on).
+  const since = scheduled?.lastTransitionTime ? new Date(scheduled.lastTransitionTime).getTime() : now;
+  return scheduled?.status === 'False' &&
+    scheduled.reason === 'Unschedulable' &&
+    now - since >= UNSCHEDULABLE_GRACE_MS
+    ? {
+        reason: 'Unschedulable',
+        message:
+          `pod ${name} fits on no node (for ${Math.round((now - since) / 1000)} s): ${scheduled.message ?? ''}`.trim(),
+      }
     : undefined;
 }
 
@@ -93,21 +108,25 @@ function rolledOut(d: V1Deployment): boolean {
 }
 
 /** Why `d` or one of its current pods cannot run, if something says so. */
-function serviceFailure(d: V1Deployment, pods: readonly V1Pod[]): Failure | undefined {
+function serviceFailure(d: V1Deployment, pods: readonly V1Pod[], now: number): Failure | undefined {
   const selector = d.spec?.selector?.matchLabels ?? {};
   // Terminating pods are the template being replaced (the release's Deployments recreate:
   // the old pods are deleted before new ones start), so a crash of the old never fails the new.
   const current = pods.filter((p) => !p.metadata?.deletionTimestamp && matches(selector, p.metadata?.labels));
-  return deploymentFailure(d) ?? current.map(podFailure).find((f) => f !== undefined);
+  return deploymentFailure(d) ?? current.map((p) => podFailure(p, now)).find((f) => f !== undefined);
 }
 
-/** Judges `deployments` (the release's) from their status and the pods of the same namespace. */
-export function judgeRelease(deployments: readonly V1Deployment[], pods: readonly V1Pod[]): ReleaseReadiness {
+/** Judges `deployments` (the release's) from their status and the pods of the same namespace, at `now` (ms). */
+export function judgeRelease(
+  deployments: readonly V1Deployment[],
+  pods: readonly V1Pod[],
+  now = Date.now(),
+): ReleaseReadiness {
   const byName = [...deployments].sort((a, b) =>
     (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
   );
   for (const d of byName) {
-    const failure = serviceFailure(d, pods);
+    const failure = serviceFailure(d, pods, now);
     if (failure) {
       return { state: 'failed', ...failure };
     }

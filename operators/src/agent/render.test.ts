@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   HARDWARE_PROFILES,
@@ -10,7 +11,7 @@ import {
   sizeSite,
 } from '@smart-fleet/model';
 import { makeBundle } from './bundle.ts';
-import { MANAGED_LABEL, renderBundle, type SiteObject } from './render.ts';
+import { type EdgeInputs, MANAGED_LABEL, RenderError, renderBundle, type SiteObject } from './render.ts';
 
 type Json = Record<string, any>;
 
@@ -33,13 +34,29 @@ const services = [
   { name: 'subtitle-renderer' as 'cache', image: 'smart/subtitles:1' },
 ] satisfies SiteReleaseSpec['services'];
 
-function render(spec: SiteSpec): SiteObject[] {
+const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const keySet = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'hub-1', alg: 'ES256' }] };
+const edgeInputs: EdgeInputs = {
+  originUrls: ['http://10.0.0.10:8080', 'http://10.0.0.11:8080'],
+  entitlementKeys: keySet,
+  fillAllowed: false,
+};
+type Placement = NonNullable<Parameters<typeof makeBundle>[0]['placement']>;
+const emptyPlacement: Placement = {
+  site: 'sch-busan-00001',
+  titles: [],
+  fillWindow: { start: '02:00', durationMinutes: 60 },
+};
+
+/** `edge` null: an agent started without the edge's inputs. */
+function render(spec: SiteSpec, edge: EdgeInputs | null = edgeInputs, placement = emptyPlacement) {
   return renderBundle(
     makeBundle({
       site: { name: 'sch-busan-00001', namespace: 'smart-fleet', spec },
       release: { name: 'r1', spec: { version: '1.0.0', channel: 'stable', services } },
-      placement: { site: 'sch-busan-00001', titles: [], fillWindow: { start: '02:00', durationMinutes: 60 } },
+      placement,
     }),
+    edge ?? undefined,
   );
 }
 
@@ -61,6 +78,8 @@ describe('renderBundle', () => {
         'ConfigMap/site-values',
         'ConfigMap/content-placement',
         'ConfigMap/streaming-edge-settings',
+        'ConfigMap/streaming-edge-plan',
+        'ConfigMap/entitlement-keys',
         'Deployment/streaming-edge',
         'ConfigMap/cache-settings',
         'Deployment/cache',
@@ -88,10 +107,19 @@ describe('renderBundle', () => {
         limits: { ...edgeAmount.limits, ...cards },
       });
       assert.deepEqual(container(edge).env, [
+        { name: 'SITE_NAME', value: 'sch-busan-00001' },
         { name: 'EGRESS_BUDGET_MBPS', value: String(sizing.edge.egressMbps) },
         { name: 'MAX_STREAMS', value: String(sizing.edge.maxStreams) },
         { name: 'ACCELERATORS', value: String(sizing.edge.accelerators) },
+        { name: 'EDGE_PLAN_FILE', value: '/etc/smart-fleet/edge-plan/plan.json' },
+        { name: 'ENTITLEMENT_KEYS_FILE', value: '/etc/smart-fleet/entitlement-keys/jwks.json' },
       ]);
+      const plan = objects.find((o) => o.metadata.name === 'streaming-edge-plan') as Json;
+      assert.equal(
+        JSON.parse(plan.data['plan.json']).egressBudgetMbps,
+        sizing.edge.egressMbps,
+        "each replica's plan admits within its own share of the egress",
+      );
       assert.deepEqual(container(deployment(objects, 'cache')).resources, resourceQuantities(sizing.cache));
       assert.deepEqual(
         container(deployment(objects, 'license-proxy')).resources,
@@ -124,6 +152,7 @@ describe('renderBundle', () => {
           },
         },
       }),
+      edgeInputs,
     );
     const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
     assert.deepEqual(deployments, ['streaming-edge']);
@@ -133,6 +162,92 @@ describe('renderBundle', () => {
       'accelerator-plugin': 'smart/plugin:2',
     });
     assert.equal(platform?.metadata.labels[MANAGED_LABEL], 'smart-site-agent', 'pruned with the release');
+  });
+
+  it("gives the edge pod its plan and the hub's public keys as mounted ConfigMaps, and a state folder", () => {
+    const placement: Placement = {
+      ...emptyPlacement,
+      titles: [{ title: 'moana', renditions: ['low', 'high'], sizeMB: 900 }],
+    };
+    const objects = render(siteSpec('entry', 400), { ...edgeInputs, fillAllowed: true }, placement);
+    const data = (name: string) => (objects.find((o) => o.metadata.name === name) as Json).data;
+    assert.deepEqual(JSON.parse(data('streaming-edge-plan')['plan.json']), {
+      egressBudgetMbps: 400,
+      originUrls: edgeInputs.originUrls,
+      titles: [{ title: 'moana', renditions: ['low', 'high'], sizeMB: 900 }],
+      fillAllowed: true,
+    });
+    assert.deepEqual(JSON.parse(data('entitlement-keys')['jwks.json']), keySet);
+    const pod = deployment(objects, 'streaming-edge').spec.template.spec;
+    assert.deepEqual(
+      container(deployment(objects, 'streaming-edge')).volumeMounts.map((m: Json) => [
+        m.mountPath,
+        m.readOnly,
+      ]),
+      [
+        ['/tmp', undefined],
+        ['/etc/smart-fleet/edge-plan', true],
+        ['/etc/smart-fleet/entitlement-keys', true],
+        ['/var/lib/smart-fleet', undefined],
+      ],
+    );
+    assert.deepEqual(
+      pod.volumes.map((v: Json) => v.configMap?.name ?? Object.keys(v).find((k) => k !== 'name')),
+      ['emptyDir', 'streaming-edge-plan', 'entitlement-keys', 'emptyDir'],
+    );
+    for (const name of ['cache', 'license-proxy']) {
+      const c = container(deployment(objects, name));
+      assert.equal(c.env[0].value, 'sch-busan-00001', `${name} is told its site`);
+      assert.ok(!c.volumeMounts.some((m: Json) => m.mountPath.startsWith('/etc/smart-fleet')));
+    }
+  });
+
+  it('refuses, by name, an edge it cannot give a plan: no origins and keys, or a plan too big for a ConfigMap', () => {
+    assert.throws(
+      () => render(siteSpec('entry'), null),
+      (e: Error) =>
+        e instanceof RenderError &&
+        /release r1 runs a streaming-edge, but this agent was started without/.test(e.message),
+    );
+    const many: Placement = {
+      ...emptyPlacement,
+      titles: Array.from({ length: 10_000 }, (_, i) => ({
+        // The kind's limits: 10,000 titles of up to 63 characters, 16 renditions each.
+        title: `a-title-with-a-name-as-long-as-a-kubernetes-name-allows-${String(i).padStart(5, '0')}`,
+        renditions: Array.from({ length: 16 }, (_, r) => `rendition-${r}`),
+        sizeMB: 1000,
+      })),
+    };
+    assert.throws(
+      () => render(siteSpec('entry'), edgeInputs, many),
+      /the edge's plan\.json is \d+ bytes; a ConfigMap holds at most 1000000/,
+    );
+  });
+
+  it('replaces the pods when only a release setting changes: the settings digest is in the template', () => {
+    const digest = (settings: Record<string, string>) => {
+      const [edge] = renderBundle(
+        makeBundle({
+          site: { name: 'sch-busan-00001', namespace: 'smart-fleet', spec: siteSpec('entry') },
+          release: {
+            name: 'r1',
+            spec: {
+              version: '1.0.0',
+              channel: 'stable',
+              services: [{ name: 'streaming-edge', image: 'smart/edge:1', settings }],
+            },
+          },
+        }),
+        edgeInputs,
+      ).filter((o) => o.kind === 'Deployment') as Json[];
+      return edge?.spec.template.metadata.annotations['smartfleet.io/settings-digest'];
+    };
+    assert.equal(
+      digest({ A: '1', B: '2' }),
+      digest({ B: '2', A: '1' }),
+      'the order of the settings is not a change',
+    );
+    assert.notEqual(digest({ A: '1' }), digest({ A: '2' }));
   });
 
   it('mounts the cache claim the stack declares into the cache, and only there', () => {
@@ -146,6 +261,7 @@ describe('renderBundle', () => {
       ),
     );
     assert.deepEqual(container(cache).env, [
+      { name: 'SITE_NAME', value: 'sch-busan-00001' },
       { name: 'CACHE_DIR', value: '/var/cache/smart-site' },
       { name: 'CACHE_SIZE_GB', value: '1800' },
     ]);
@@ -160,10 +276,17 @@ describe('renderBundle', () => {
     const objects = render(siteSpec('smp-half'));
     for (const name of ['streaming-edge', 'cache', 'license-proxy']) {
       const c = container(deployment(objects, name));
-      assert.deepEqual(c.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], name);
+      assert.deepEqual(c.ports[0], { name: 'http', containerPort: 8080, protocol: 'TCP' }, name);
       assert.equal(c.readinessProbe.httpGet.port, 'http');
       assert.equal(c.livenessProbe.httpGet.port, 'http');
     }
+    // The edge's readings, for the agent, on a port of their own.
+    assert.deepEqual(container(deployment(objects, 'streaming-edge')).ports[1], {
+      name: 'status',
+      containerPort: 9102,
+      protocol: 'TCP',
+    });
+    assert.equal(container(deployment(objects, 'cache')).ports.length, 1);
     const unknown = container(deployment(objects, 'subtitle-renderer'));
     assert.equal(unknown.ports, undefined);
     assert.equal(unknown.readinessProbe, undefined);
@@ -188,6 +311,7 @@ describe('renderBundle', () => {
       assert.deepEqual(d.spec.strategy, { type: 'Recreate' });
       assert.deepEqual(d.spec.selector.matchLabels, { 'app.kubernetes.io/name': d.metadata.name });
       assert.deepEqual(d.spec.template.metadata.labels, d.spec.selector.matchLabels);
+      assert.match(d.spec.template.metadata.annotations['smartfleet.io/settings-digest'], /^[0-9a-f]{16}$/);
       assert.equal(d.metadata.labels['smartfleet.io/release'], 'r1');
       assert.deepEqual(c.envFrom, [
         { configMapRef: { name: `${d.metadata.name}-settings` } },

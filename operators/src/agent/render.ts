@@ -7,7 +7,14 @@
  * quota, the box's endpoints); the agent owns the release. Every object here carries the agent's
  * label, so the agent can prune what a newer bundle no longer has; the stack's objects do not,
  * so they are never pruned.
+ *
+ * The streaming edge runs from what only the agent knows: its plan (the placed titles, the
+ * parents, whether the fill window is open) and the hub's entitlement keys, two ConfigMaps the
+ * pod mounts. A change to either reaches the running edge through the mounted files (it reads
+ * its plan again when the file changes), so a new placement or a fill window opening restarts
+ * nothing.
  */
+import { createHash } from 'node:crypto';
 import {
   ACCELERATOR_RESOURCE,
   CACHE_SERVICE,
@@ -29,13 +36,39 @@ import {
   TMP_MOUNT,
   TMP_VOLUME,
 } from '@smart-fleet/model';
+import {
+  EDGE_ENV,
+  EDGE_PLAN_CONFIG,
+  EDGE_STATE_PATH,
+  EDGE_STATUS_PORT,
+  type EdgePlanFile,
+  ENTITLEMENT_KEYS_CONFIG,
+} from '@smart-fleet/services';
 import type { Bundle } from './bundle.ts';
+import { edgePlan } from './site-services.ts';
 
 export const SITE_NAMESPACE = 'smart-site';
 export const AGENT_MANAGER = 'smart-site-agent';
 export const MANAGED_LABEL = 'app.kubernetes.io/managed-by';
 
 type ReleaseService = NonNullable<Bundle['release']>['spec']['services'][number];
+
+/** What the edge pod needs that the bundle does not carry: the agent's own configuration. */
+export interface EdgeInputs {
+  /** The parent tier's distribution nodes (http://host:port). */
+  originUrls: readonly string[];
+  /** The hub's entitlement key set (JWKS), public keys only. */
+  entitlementKeys: object;
+  /** Whether pre-positioning may run now (the agent owns the off-peak window). */
+  fillAllowed: boolean;
+}
+
+/** A ConfigMap holds at most 1 MiB; the plan is refused before the site's API server would. */
+export const MAX_CONFIG_BYTES = 1_000_000;
+
+export class RenderError extends Error {
+  override readonly name = 'RenderError';
+}
 
 export interface SiteObject {
   apiVersion: string;
@@ -82,21 +115,26 @@ function resources(workload: ReleaseWorkload): Record<string, Record<string, str
   return { requests: { ...requests, ...cards }, limits: { ...limits, ...cards } };
 }
 
-/** What the sizing tells a service about its share of the box. */
-function sizedEnv(service: string, sizing: SiteSizing): { name: string; value: string }[] {
+/** What the agent tells a service: the site it serves, and its share of the box from the sizing. */
+function agentEnv(service: string, site: string, sizing: SiteSizing): { name: string; value: string }[] {
   const env = (values: Record<string, number | string>) =>
-    Object.entries(values).map(([name, value]) => ({ name, value: String(value) }));
+    Object.entries({ [EDGE_ENV.site]: site, ...values }).map(([name, value]) => ({
+      name,
+      value: String(value),
+    }));
   switch (service) {
     case EDGE_SERVICE:
       return env({
         EGRESS_BUDGET_MBPS: sizing.edge.egressMbps,
         MAX_STREAMS: sizing.edge.maxStreams,
         ACCELERATORS: sizing.edge.accelerators,
+        [EDGE_ENV.plan]: `${EDGE_PLAN_CONFIG.mountPath}/${EDGE_PLAN_CONFIG.key}`,
+        [EDGE_ENV.entitlementKeys]: `${ENTITLEMENT_KEYS_CONFIG.mountPath}/${ENTITLEMENT_KEYS_CONFIG.key}`,
       });
     case CACHE_SERVICE:
       return env({ CACHE_DIR: SITE_CACHE_PATH, CACHE_SIZE_GB: sizing.cacheVolumeGB });
     default:
-      return [];
+      return env({});
   }
 }
 
@@ -106,7 +144,13 @@ function servedContainerParts(service: string): Record<string, unknown> {
     return {};
   }
   return {
-    ports: [{ name: SITE_SERVICE_PORT_NAME, containerPort: SITE_CONTAINER_PORT, protocol: 'TCP' }],
+    ports: [
+      { name: SITE_SERVICE_PORT_NAME, containerPort: SITE_CONTAINER_PORT, protocol: 'TCP' },
+      // The edge's readings for this agent (release-pod-readings.ts).
+      ...(service === EDGE_SERVICE
+        ? [{ name: EDGE_STATUS_PORT.name, containerPort: EDGE_STATUS_PORT.port, protocol: 'TCP' }]
+        : []),
+    ],
     readinessProbe: {
       httpGet: { path: SITE_PROBE_PATHS.ready, port: SITE_SERVICE_PORT_NAME },
       periodSeconds: 5,
@@ -119,8 +163,21 @@ function servedContainerParts(service: string): Record<string, unknown> {
   };
 }
 
-function podSpec(service: ReleaseService, sizing: SiteSizing): Record<string, unknown> {
+/** The edge's mounts: its plan and the hub's keys (read-only), and a folder for its state. */
+const EDGE_MOUNTS = [
+  { name: 'plan', mountPath: EDGE_PLAN_CONFIG.mountPath, readOnly: true },
+  { name: 'entitlement-keys', mountPath: ENTITLEMENT_KEYS_CONFIG.mountPath, readOnly: true },
+  { name: 'state', mountPath: EDGE_STATE_PATH },
+];
+const EDGE_VOLUMES = [
+  { name: 'plan', configMap: { name: EDGE_PLAN_CONFIG.name } },
+  { name: 'entitlement-keys', configMap: { name: ENTITLEMENT_KEYS_CONFIG.name } },
+  { name: 'state', emptyDir: {} },
+];
+
+function podSpec(service: ReleaseService, site: string, sizing: SiteSizing): Record<string, unknown> {
   const cache = service.name === CACHE_SERVICE;
+  const edge = service.name === EDGE_SERVICE;
   return {
     // Release services never talk to the site's API server.
     automountServiceAccountToken: false,
@@ -135,19 +192,31 @@ function podSpec(service: ReleaseService, sizing: SiteSizing): Record<string, un
           { configMapRef: { name: `${service.name}-settings` } },
           { configMapRef: { name: SITE_ENDPOINTS_CONFIG, optional: true } },
         ],
-        env: sizedEnv(service.name, sizing),
+        env: agentEnv(service.name, site, sizing),
         ...servedContainerParts(service.name),
         securityContext: RESTRICTED_CONTAINER,
         resources: resources(releaseWorkload(sizing, service.name)),
-        volumeMounts: [TMP_MOUNT, ...(cache ? [{ name: 'cache', mountPath: SITE_CACHE_PATH }] : [])],
+        volumeMounts: [
+          TMP_MOUNT,
+          ...(cache ? [{ name: 'cache', mountPath: SITE_CACHE_PATH }] : []),
+          ...(edge ? EDGE_MOUNTS : []),
+        ],
       },
     ],
     volumes: [
       TMP_VOLUME,
+      ...(edge ? EDGE_VOLUMES : []),
       // The stack's claim: the cache outlives every release.
       ...(cache ? [{ name: 'cache', persistentVolumeClaim: { claimName: SITE_CACHE_CLAIM } }] : []),
     ],
   };
+}
+
+export const SETTINGS_DIGEST_ANNOTATION = 'smartfleet.io/settings-digest';
+
+function settingsDigest(service: ReleaseService): string {
+  const sorted = Object.entries(service.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
 }
 
 function deployment(service: ReleaseService, bundle: Bundle, sizing: SiteSizing): SiteObject {
@@ -166,12 +235,52 @@ function deployment(service: ReleaseService, bundle: Bundle, sizing: SiteSizing)
       // holds one copy of the release, and the edge's cards and CPU are the whole box's.
       strategy: { type: 'Recreate' },
       selector: { matchLabels: selector },
-      template: { metadata: { labels: selector }, spec: podSpec(service, sizing) },
+      template: {
+        // The settings reach the pods as environment, read once at start: a change of them alone
+        // must replace the pods too, so their digest is part of the template.
+        metadata: {
+          labels: selector,
+          annotations: { [SETTINGS_DIGEST_ANNOTATION]: settingsDigest(service) },
+        },
+        spec: podSpec(service, bundle.site.name, sizing),
+      },
     },
   };
 }
 
-export function renderBundle(bundle: Bundle): SiteObject[] {
+/** The edge's two ConfigMaps; each refused here, named, when it would not fit in one. */
+function edgeConfigMaps(bundle: Bundle, sizing: SiteSizing, inputs: EdgeInputs | undefined): SiteObject[] {
+  if (!inputs) {
+    throw new RenderError(
+      `release ${bundle.release?.name} runs a ${EDGE_SERVICE}, but this agent was started without the ` +
+        "edge's origins and entitlement keys",
+    );
+  }
+  // Each replica admits within its own share of the site's egress.
+  const plan: EdgePlanFile = {
+    ...edgePlan(bundle, inputs.originUrls),
+    egressBudgetMbps: sizing.edge.egressMbps,
+    fillAllowed: inputs.fillAllowed,
+  };
+  const files = [
+    [EDGE_PLAN_CONFIG, JSON.stringify(plan)],
+    [ENTITLEMENT_KEYS_CONFIG, JSON.stringify(inputs.entitlementKeys)],
+  ] as const;
+  return files.map(([config, text]) => {
+    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+      throw new RenderError(
+        `the edge's ${config.key} is ${Buffer.byteLength(text)} bytes; a ConfigMap holds at most ${MAX_CONFIG_BYTES}`,
+      );
+    }
+    return configMap(config.name, { [config.key]: text }, releaseSelector(EDGE_SERVICE));
+  });
+}
+
+/**
+ * The site's objects for a bundle, in the order they are applied (each ConfigMap before the
+ * Deployment that reads it). `edge` is required when the release runs a streaming edge.
+ */
+export function renderBundle(bundle: Bundle, edge?: EdgeInputs): SiteObject[] {
   const spec = bundle.site.spec;
   const sizing = sizeSite(spec);
   const objects: SiteObject[] = [
@@ -190,6 +299,7 @@ export function renderBundle(bundle: Bundle): SiteObject[] {
   for (const service of services.filter((s) => !isPlatform(s.name))) {
     objects.push(
       configMap(`${service.name}-settings`, service.settings ?? {}, releaseSelector(service.name)),
+      ...(service.name === EDGE_SERVICE ? edgeConfigMaps(bundle, sizing, edge) : []),
       deployment(service, bundle, sizing),
     );
   }

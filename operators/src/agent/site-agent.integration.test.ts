@@ -144,6 +144,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
       heartbeatMs: 300,
       bufferLimit: 1000,
       services: edgeServices(edge, [origin.url]),
+      edge: { originUrls: [origin.url], entitlementKeys: publicKeySet([signer]) },
       fillAnytime: true, // the test runs at any hour; the off-peak gate is unit-tested with the window arithmetic
       runningWhen: 'applied', // a cluster with no node: what runs on a real one is test/site-release-pods.e2e.test.ts
     });

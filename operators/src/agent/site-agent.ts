@@ -17,11 +17,19 @@ import { AppsV1Api } from '@kubernetes/client-node';
 import type { Logger } from '@smart-fleet/kube';
 import { type KubeClient, serverSideApply } from '@smart-fleet/kube';
 import { type SiteTelemetry, type TelemetrySample, WEEKDAYS } from '@smart-fleet/model';
+import { entitlementKeys } from '@smart-fleet/services';
 import { MAX_REPLAY_BATCH } from '../health/telemetry-replay.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import type { Bundle } from './bundle.ts';
 import { judgeRelease, type ReleaseReadiness } from './release-readiness.ts';
-import { AGENT_MANAGER, MANAGED_LABEL, renderBundle, SITE_NAMESPACE } from './render.ts';
+import {
+  AGENT_MANAGER,
+  type EdgeInputs,
+  MANAGED_LABEL,
+  RenderError,
+  renderBundle,
+  SITE_NAMESPACE,
+} from './render.ts';
 import type { SiteServices } from './site-services.ts';
 import { TelemetryBuffer } from './telemetry-buffer.ts';
 
@@ -36,7 +44,8 @@ export interface SiteAgentOptions {
   /** The site's own cluster. */
   siteClient: KubeClient;
   bootstrapToken?: string;
-  telemetry: () => SiteTelemetry;
+  /** The heartbeat's figures, read once a beat (siteTelemetry). */
+  telemetry: () => SiteTelemetry | Promise<SiteTelemetry>;
   log: Logger;
   heartbeatMs?: number;
   /** Samples kept through an outage; default DEFAULT_BUFFER_LIMIT (14 h at 5 s beats). */
@@ -51,6 +60,11 @@ export interface SiteAgentOptions {
    * agent reports no fill.
    */
   services?: SiteServices;
+  /**
+   * What a release's streaming edge pod is given besides the bundle: the parent tier's
+   * distribution nodes and the hub's entitlement keys. Required when a release runs an edge.
+   */
+  edge?: Omit<EdgeInputs, 'fillAllowed'>;
   /** Fill at any hour instead of only inside the placement's off-peak window (demos, tests). */
   fillAnytime?: boolean;
   /**
@@ -82,11 +96,18 @@ export class SiteAgent {
   #running?: string;
   #failed?: Failed;
   #fillWindow?: { start: string; durationMinutes: number };
+  /** The last bundle applied and whether the fill window was open then: the edge's plan says so. */
+  #bundle?: Bundle;
+  #fillOpenApplied?: boolean;
   #timer?: NodeJS.Timeout;
   #stopped = false;
 
   constructor(options: SiteAgentOptions) {
     this.#o = options;
+    if (options.edge) {
+      // Public keys only, checked before any reaches a ConfigMap.
+      entitlementKeys(options.edge.entitlementKeys);
+    }
     mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     this.#buffer = new TelemetryBuffer(join(options.stateDir, 'telemetry.jsonl'), options.bufferLimit);
     const saved = join(options.stateDir, 'applied.json');
@@ -169,9 +190,12 @@ export class SiteAgent {
       .catch(() => undefined);
     if (bundle && bundle.revision !== this.#applied?.revision) {
       await this.#apply(bundle);
+    } else if (this.#bundle && this.#fillOpenApplied !== this.fillWindowOpen()) {
+      // The window opened or shut: the edge's plan changes, nothing else does.
+      await this.#apply(this.#bundle);
     }
     await this.#judge();
-    const sample = { at: this.#now(), telemetry: this.#o.telemetry() };
+    const sample = { at: this.#now(), telemetry: await this.#o.telemetry() };
     const reported = bundle !== undefined && (await this.#report(sample));
     if (!reported) {
       this.#buffer.append(sample);
@@ -286,8 +310,10 @@ export class SiteAgent {
   }
 
   async #apply(bundle: Bundle): Promise<void> {
-    const objects = renderBundle(bundle);
     try {
+      this.#fillWindow = bundle.placement?.fillWindow;
+      const fillAllowed = this.fillWindowOpen();
+      const objects = renderBundle(bundle, this.#o.edge && { ...this.#o.edge, fillAllowed });
       for (const object of objects) {
         await serverSideApply(this.#o.siteClient, object as never, {
           fieldManager: AGENT_MANAGER,
@@ -295,8 +321,9 @@ export class SiteAgent {
         });
       }
       await this.#prune(new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`)));
-      this.#fillWindow = bundle.placement?.fillWindow;
       await this.#o.services?.apply(bundle, () => this.fillWindowOpen());
+      this.#bundle = bundle;
+      this.#fillOpenApplied = fillAllowed;
       this.#applied = { revision: bundle.revision, release: bundle.release?.name };
       this.#failed = undefined;
       writeFileSync(join(this.#o.stateDir, 'applied.json'), JSON.stringify(this.#applied));
@@ -307,7 +334,11 @@ export class SiteAgent {
       });
     } catch (error) {
       const first = String(error).split('\n')[0] ?? '';
-      this.#failed = { release: bundle.release?.name, reason: `the site's cluster refused it: ${first}` };
+      const reason =
+        error instanceof RenderError
+          ? `the agent cannot render it: ${error.message}`
+          : `the site's cluster refused it: ${first}`;
+      this.#failed = { release: bundle.release?.name, reason };
       this.#o.log.error('bundle failed to apply', { site: this.#o.site, error: String(error) });
     }
   }
@@ -351,7 +382,7 @@ export class SiteAgent {
       apps.listNamespacedDeployment({ namespace, labelSelector }),
       this.#o.siteClient.core.listNamespacedPod({ namespace }),
     ]);
-    return judgeRelease(deployments.items, pods.items);
+    return judgeRelease(deployments.items, pods.items, this.#now());
   }
 
   async #prune(keep: ReadonlySet<string>): Promise<void> {

@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EdgeTelemetry, SiteEdge } from '@smart-fleet/services';
+import { type EdgeTelemetry, IDLE_EDGE } from '@smart-fleet/services';
 import { siteTelemetry } from './site-services.ts';
 
 describe('siteTelemetry', () => {
-  it('turns running counts into counts since the last heartbeat, and passes gauges through', () => {
+  it('turns running counts into counts since the last heartbeat, and passes gauges through', async () => {
     const edge: EdgeTelemetry = {
       activeStreams: 3,
       egressMbps: 41.5,
@@ -18,8 +18,8 @@ describe('siteTelemetry', () => {
       admissionRefusals: 5,
     };
     const proxy = { denied: 2 };
-    const read = siteTelemetry({ telemetry: () => ({ ...edge }) } as unknown as SiteEdge, proxy);
-    assert.deepEqual(read(), {
+    const read = siteTelemetry({ edge: () => ({ ...edge }), licenseDenied: () => proxy.denied });
+    assert.deepEqual(await read(), {
       activeStreams: 3,
       egressMbps: 41.5,
       cacheHitRatio: 0.97,
@@ -30,11 +30,20 @@ describe('siteTelemetry', () => {
     });
     edge.admissionRefusals = 9;
     proxy.denied = 3;
-    assert.deepEqual([read().admissionRefusals, read().admissionRefusals], [4, 0]);
+    assert.deepEqual([(await read()).admissionRefusals, (await read()).admissionRefusals], [4, 0]);
     proxy.denied = 7;
-    assert.equal(read().drmDenials, 4);
+    assert.equal((await read()).drmDenials, 4);
     // A restarted edge counts from zero again: what it counted since is what it added.
     edge.admissionRefusals = 1;
-    assert.equal(read().admissionRefusals, 1);
+    assert.equal((await read()).admissionRefusals, 1);
+  });
+
+  it('reports accelerators only where something counts them, never a zero for unknown', async () => {
+    let healthy: number | undefined;
+    const read = siteTelemetry({ edge: () => ({ ...IDLE_EDGE }), acceleratorsHealthy: () => healthy });
+    assert.equal('acceleratorsHealthy' in (await read()), false);
+    assert.equal((await read()).drmDenials, 0, 'no proxy: no denials');
+    healthy = 3;
+    assert.equal((await read()).acceleratorsHealthy, 3);
   });
 });

@@ -4,7 +4,7 @@
  * reads the fill progress from them; it owns the off-peak window, they own the bytes.
  */
 import type { SiteTelemetry } from '@smart-fleet/model';
-import type { EdgePlan, FillProgress, SiteEdge } from '@smart-fleet/services';
+import type { EdgePlan, EdgeTelemetry, FillProgress, SiteEdge } from '@smart-fleet/services';
 import type { Bundle } from './bundle.ts';
 
 export interface SiteServices {
@@ -12,6 +12,15 @@ export interface SiteServices {
   apply(bundle: Bundle, fillWindowOpen: () => boolean): Promise<void>;
   /** Pre-positioning progress from the bytes on disk; undefined before any plan. */
   fill(): FillProgress | undefined;
+}
+
+/**
+ * A release's edge pods as the agent's services: the agent's render gives them each bundle's plan
+ * (a ConfigMap they watch), so applying asks nothing more of them; the fill is what their last
+ * reading said.
+ */
+export function releasePodServices(readings: { fill(): FillProgress | undefined }): SiteServices {
+  return { apply: async () => {}, fill: () => readings.fill() };
 }
 
 /** The edge's plan from a bundle: the site's egress budget, its placed titles, its parents. */
@@ -53,6 +62,16 @@ function countSince(start?: number): (now: number) => number {
   };
 }
 
+/** Where the heartbeat's figures come from: an in-process edge and proxy, or release pods. */
+export interface SiteReadings {
+  /** The edge's figures: gauges now, and its errors and refusals as running counts or per window. */
+  edge(): EdgeTelemetry | Promise<EdgeTelemetry>;
+  /** License requests denied so far (a running count); none where no proxy reports. */
+  licenseDenied?(): number | Promise<number>;
+  /** The node's healthy accelerators; undefined where nothing reports them. */
+  acceleratorsHealthy?(): number | undefined;
+}
+
 /**
  * The heartbeat's figures, read from the site's services: sessions, egress, cache hits, storage
  * and errors from the edge, the sessions it refused, and DRM denials from the site license proxy
@@ -61,25 +80,32 @@ function countSince(start?: number): (now: number) => number {
  * plugin's healthy count, as the kubelet's allocatable) where one runs, and is left out otherwise
  * (unknown, not zero).
  */
-export function siteTelemetry(
-  edge: SiteEdge,
-  licenseProxy?: { readonly denied: number },
-  accelerators?: { healthy(): number | undefined },
-): () => SiteTelemetry {
-  const drmDenials = countSince(licenseProxy?.denied ?? 0);
+export function siteTelemetry(readings: SiteReadings): () => Promise<SiteTelemetry> {
+  const denied = async () => (await readings.licenseDenied?.()) ?? 0;
+  let drmDenials: ((now: number) => number) | undefined;
   const admissionRefusals = countSince();
-  return () => {
-    const t = edge.telemetry();
-    const healthy = accelerators?.healthy();
+  return async () => {
+    const [t, deniedNow] = await Promise.all([readings.edge(), denied()]);
+    // The first reading is the baseline: denials before the agent started are not this beat's.
+    drmDenials ??= countSince(deniedNow);
+    const healthy = readings.acceleratorsHealthy?.();
     return {
       activeStreams: t.activeStreams,
       egressMbps: t.egressMbps,
       cacheHitRatio: t.cacheHitRatio,
       storageUsedGB: t.storageUsedGB,
-      drmDenials: drmDenials(licenseProxy?.denied ?? 0),
+      drmDenials: drmDenials(deniedNow),
       admissionRefusals: admissionRefusals(t.admissionRefusals),
       errors: t.errors,
       ...(healthy === undefined ? {} : { acceleratorsHealthy: healthy }),
     };
+  };
+}
+
+/** An in-process edge and license proxy as the heartbeat's readings. */
+export function inProcessReadings(edge: SiteEdge, licenseProxy?: { readonly denied: number }): SiteReadings {
+  return {
+    edge: () => edge.telemetry(),
+    ...(licenseProxy ? { licenseDenied: () => licenseProxy.denied } : {}),
   };
 }

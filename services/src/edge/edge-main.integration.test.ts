@@ -1,7 +1,8 @@
 /**
  * `npm run edge` as a process, as the streaming-edge image runs it: refuses bad flags and a bad
  * plan at start with the field named (exit 2), serves the plan it was given, takes a rewritten
- * plan, and keeps serving the last good one when a rewrite fails its check.
+ * plan, keeps serving the last good one when a rewrite fails its check, and serves its figures
+ * to the site agent on its status port.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from '@smart-fleet/kube';
 import { generateEntitlementSigner, publicKeySet } from '../license/entitlement-keys.ts';
 import { Origin } from '../origin/origin.ts';
+import { EDGE_TELEMETRY_PATH, type EdgeReading } from './edge-status-server.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -55,7 +57,8 @@ describe('npm run edge, as a process', () => {
     );
   const args = () => [
     ...['--site', 'apt-seoul-00001', '--plan', planFile, '--license-proxy', '127.0.0.1:9'],
-    ...['--entitlement-keys', keysFile, '--listen', '127.0.0.1:0', '--dir', join(dir, 'edge')],
+    ...['--entitlement-keys', keysFile, '--listen', '127.0.0.1:0', '--status', '127.0.0.1:0'],
+    ...['--dir', join(dir, 'edge')],
   ];
 
   before(async () => {
@@ -72,7 +75,7 @@ describe('npm run edge, as a process', () => {
     const noPlan = run(['--site', 'apt-seoul-00001']);
     const [code] = await once(noPlan.child, 'exit');
     assert.equal(code, 2);
-    assert.match(noPlan.output.join(''), /edge: --plan FILE is required/);
+    assert.match(noPlan.output.join(''), /edge: --plan FILE \(or EDGE_PLAN_FILE\) is required/);
 
     plan({ originUrls: ['ftp://10.0.0.1/'] });
     const badPlan = run(args());
@@ -91,6 +94,14 @@ describe('npm run edge, as a process', () => {
     });
     const unentitled = () => fetch(`${url}/sessions`, { method: 'POST', body: '{"title":"x"}' });
     assert.equal((await unentitled()).status, 401);
+    // Its figures, for the site agent, on the status port.
+    const status = logged(edge.output, 'serving')?.status as string;
+    const reading = (await (await fetch(`${status}${EDGE_TELEMETRY_PATH}`)).json()) as EdgeReading;
+    assert.equal(reading.telemetry.activeStreams, 0);
+    assert.equal(reading.telemetry.storageUsedGB, 0);
+    assert.deepEqual(reading.fill, { plannedMB: 0, filledMB: 0, titlesComplete: 0, titlesPlaced: 0 });
+    assert.equal((await fetch(`${status}${EDGE_TELEMETRY_PATH}`, { method: 'POST' })).status, 405);
+    assert.equal((await fetch(`${status}/sessions`)).status, 404, 'the status port opens no session');
 
     plan({ egressBudgetMbps: -5 });
     const refused = await waitFor(async () => logged(edge.output, 'plan refused; the last good plan stays'), {

@@ -53,6 +53,16 @@ export interface EdgeTelemetry {
   admissionRefusals: number;
 }
 
+/** What an edge reports when it serves nothing (and where no edge runs, nothing is served). */
+export const IDLE_EDGE: EdgeTelemetry = Object.freeze({
+  activeStreams: 0,
+  egressMbps: 0,
+  cacheHitRatio: 0,
+  storageUsedGB: 0,
+  errors: 0,
+  admissionRefusals: 0,
+});
+
 const hostPort = (url: string) => new URL(url).host;
 
 export class SiteEdge {

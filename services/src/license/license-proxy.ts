@@ -25,6 +25,8 @@ import {
   SITE_HEADER,
 } from './license-protocol.ts';
 
+/** The proxy's `denied` count on /metrics, for a site agent reading a proxy that runs as a pod. */
+export const LICENSE_DENIALS_METRIC = 'smartfleet_license_proxy_denials_total';
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_IN_FLIGHT = 256;
 /** A license for 16 keys is under 2 KiB; an HLS key is 16 bytes. */
@@ -55,6 +57,7 @@ export class LicenseProxy {
   readonly #server: Server;
   readonly #refusals: Denials;
   readonly #forwarded: Counter<'status'>;
+  readonly #denials: Counter;
   #inFlight = 0;
   #denied = 0;
 
@@ -73,6 +76,11 @@ export class LicenseProxy {
       labelNames: ['status'],
       registers: [options.registry],
     });
+    this.#denials = new Counter({
+      name: LICENSE_DENIALS_METRIC,
+      help: 'License and key requests denied (401 or 403), by the proxy or by the license service.',
+      registers: [options.registry],
+    });
   }
 
   static async start(options: LicenseProxyOptions): Promise<LicenseProxy> {
@@ -89,6 +97,11 @@ export class LicenseProxy {
    */
   get denied(): number {
     return this.#denied;
+  }
+
+  #deny(): void {
+    this.#denied++;
+    this.#denials.inc();
   }
 
   get port(): number {
@@ -124,7 +137,7 @@ export class LicenseProxy {
     }
     const refusal = error instanceof HttpError ? error : new HttpError(500, 'internal', 'the request failed');
     if (refusal.status === 401 || refusal.status === 403) {
-      this.#denied++;
+      this.#deny();
     }
     if (!res.headersSent) {
       sendError(res, refusal);
@@ -204,7 +217,7 @@ export class LicenseProxy {
     const bytes = await boundedBody(upstream);
     this.#forwarded.inc({ status: String(upstream.status) });
     if (upstream.status === 401 || upstream.status === 403) {
-      this.#denied++;
+      this.#deny();
     }
     res.writeHead(upstream.status, {
       'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',

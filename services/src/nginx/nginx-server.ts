@@ -14,7 +14,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from '@smart-fleet/kube';
-import { mediaTools } from '../media-tools.ts';
+import { mediaTool } from '../media-tools.ts';
 
 const run = promisify(execFile);
 const READY_TIMEOUT_MS = 15_000;
@@ -93,7 +93,7 @@ export class NginxServer {
     const conf = join(o.dir, 'nginx.conf');
     const nonce = randomBytes(6).toString('hex');
     await NginxServer.#check(o, conf, mainConfig(o, http, nonce, 1));
-    const child = spawn(mediaTools().nginx, ['-p', o.dir, '-c', conf], {
+    const child = spawn(mediaTool('nginx'), ['-p', o.dir, '-c', conf], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -151,7 +151,7 @@ export class NginxServer {
     const candidate = `${conf}.next`;
     writeFileSync(candidate, text, { mode: 0o600 });
     try {
-      await run(mediaTools().nginx, ['-t', '-q', '-p', o.dir, '-c', candidate]);
+      await run(mediaTool('nginx'), ['-t', '-q', '-p', o.dir, '-c', candidate]);
     } catch (error) {
       const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
       throw new NginxError(`nginx refused the rendered config (nothing changed): ${detail}`);

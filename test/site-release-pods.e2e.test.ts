@@ -1,0 +1,359 @@
+/**
+ * A site's releases run as pods on a real site node, and the rollout acts on what they do: the
+ * hub's operators roll a release (the streaming edge and the license proxy, from the images we
+ * build) to a site whose agent applies it to the node's cluster and reports it running only once
+ * its pods are Ready; the edge pod, given its plan and the hub's keys by the agent, admits an
+ * entitled session and serves a segment it fills from a distribution origin. A release whose
+ * edge exits is caught in the canary wave with the kubelet's reason, rolled back, and the
+ * previous release's pods run again. The heartbeat's figures come from those pods (the edge's
+ * status port, the node's healthy accelerators), not from an edge in the agent's process.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { V1Pod } from '@kubernetes/client-node';
+import {
+  applyInventory,
+  buildComponentImages,
+  freePort,
+  importImage,
+  nodePreflight,
+  type SiteNodeInfo,
+  startSiteNode,
+  stopSiteNode,
+} from '@smart-fleet/hub';
+import { connect, type KubeClient, silentLogger, waitFor } from '@smart-fleet/kube';
+import {
+  imageFor,
+  LICENSE_PROXY_SERVICE,
+  parseInventory,
+  SITE_SERVICE_PORT,
+  SITE_SERVICE_PORT_NAME,
+  TELEMETRY_METRICS,
+} from '@smart-fleet/model';
+import {
+  type Manager,
+  NodeAccelerators,
+  ReleasePodReadings,
+  releasePodServices,
+  releaseSelector,
+  SITE_NAMESPACE,
+  SiteAgent,
+  siteTelemetry,
+  startManager,
+} from '@smart-fleet/operators';
+import {
+  AcceleratorPlugin,
+  type EntitlementSigner,
+  generateEntitlementSigner,
+  issueEntitlement,
+  Origin,
+  publicKeySet,
+} from '@smart-fleet/services';
+import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
+import { rolloutFixtures, statusOf } from './support/rollout-fixtures.ts';
+import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
+
+const skip = nodePreflight().join('; ') || false;
+const namespace = uniqueNamespace('release-pods');
+const TITLE = 'harbour-lights';
+const SEGMENT = 'low/seg0.ts';
+
+describe('site releases as pods on a real site node', { skip }, () => {
+  let hub: TestHub;
+  let manager: Manager;
+  let node: SiteNodeInfo;
+  let nodeDir: string;
+  let siteClient: KubeClient;
+  let plugin: AcceleratorPlugin;
+  let agent: SiteAgent;
+  let accelerators: NodeAccelerators;
+  let origin: Origin | undefined;
+  let signer: EntitlementSigner;
+  let fx: ReturnType<typeof rolloutFixtures>;
+  let site = '';
+  const media = mkdtempSync(join(tmpdir(), 'smart-fleet-release-pods-'));
+  const library = join(media, 'library');
+  let originPort = 0;
+
+  /** A release of the edge and the license proxy, as an operator writes one; `edge` adds settings. */
+  const release = (name: string, version: string, edge: Record<string, string> = {}) =>
+    fx.release(name, version, {
+      services: [
+        { name: 'streaming-edge', image: imageFor('streamingEdge'), settings: edge },
+        {
+          name: 'license-proxy',
+          image: imageFor('licenseProxy'),
+          settings: { LICENSE_UPSTREAM_URL: 'http://127.0.0.1:9' },
+        },
+      ],
+    });
+
+  const edgePods = async (): Promise<V1Pod[]> =>
+    (
+      await siteClient.core.listNamespacedPod({
+        namespace: SITE_NAMESPACE,
+        labelSelector: 'app.kubernetes.io/name=streaming-edge',
+      })
+    ).items.filter((p) => !p.metadata?.deletionTimestamp);
+  const isReady = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  const deployedRelease = async () => (await fx.deployed()).get(site);
+  /** What a pod that cannot run says: its container's waiting reason and the end of its last log. */
+  const stuck = async (pods: V1Pod[]): Promise<string | undefined> => {
+    for (const pod of pods) {
+      const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
+      if (waiting?.reason && /Err|BackOff|Invalid/.test(waiting.reason)) {
+        const printed = await siteClient.core
+          .readNamespacedPodLog({ name: pod.metadata?.name ?? '', namespace: SITE_NAMESPACE, previous: true })
+          .catch(() => '');
+        return `${pod.metadata?.name}: ${waiting.reason}: ${waiting.message ?? ''}\n${printed.slice(-2000)}`;
+      }
+    }
+    return undefined;
+  };
+
+  before(async () => {
+    hub = await testHub();
+    fx = rolloutFixtures(hub.client, namespace);
+    // The entry box (one accelerator), streaming a fifth of its gigabit: the release fits the
+    // two cores this machine's node has.
+    const fleet = editSite(smallFleet(namespace, 1), 0, (s) => {
+      Object.assign(s, { hardware: 'entry', subscriberCap: 50, streaming: { egressBudgetMbps: 200 } });
+    });
+    const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(fleet) }]);
+    assert.ok(parsed.inventory, JSON.stringify(parsed.problems));
+    await applyInventory(hub.client, parsed.inventory);
+    site = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    await release('v1', '1.0.0');
+    // It exits at start, refusing its setting: a broken release.
+    await release('v2', '2.0.0', { FILL_RATE_MBPS: '0' });
+
+    nodeDir = mkdtempSync(join(tmpdir(), 'smart-fleet-release-node-'));
+    node = await startSiteNode({
+      hubDir: hub.dir,
+      site,
+      hardwareProfile: 'entry',
+      dir: nodeDir,
+      log: () => {},
+    });
+    siteClient = connect(node.kubeconfig);
+    const built = await buildComponentImages(['streamingEdge', 'licenseProxy'], {
+      log: (line) => console.error(line),
+    });
+    await importImage(node.containerdSocket, built.streamingEdge, [imageFor('streamingEdge')]);
+    await importImage(node.containerdSocket, built.licenseProxy, [imageFor('licenseProxy')]);
+    const devices = join(media, 'devices');
+    mkdirSync(devices);
+    // A character device like a card's (1:3 is /dev/null's numbers: harmless to hand out).
+    assert.equal(spawnSync('mknod', [join(devices, 'smart-accel0'), 'c', '1', '3']).status, 0);
+    plugin = await AcceleratorPlugin.start({
+      devicePluginsDir: node.devicePluginsDir,
+      patterns: [join(devices, 'smart-accel[0-9]*')],
+      rescanSeconds: 1,
+      log: silentLogger,
+    });
+
+    // The license proxy's Service, as the LocalServer stack declares it (stacks/site/
+    // release-namespace.ts): the edge pod is given its address. Not the stack's site-endpoints
+    // ConfigMap: its in-cluster DNS names need a cluster DNS this node does not run.
+    await siteClient.core.createNamespace({ body: { metadata: { name: SITE_NAMESPACE } } });
+    await siteClient.core.createNamespacedService({
+      namespace: SITE_NAMESPACE,
+      body: {
+        metadata: { name: LICENSE_PROXY_SERVICE },
+        spec: {
+          selector: releaseSelector(LICENSE_PROXY_SERVICE),
+          ports: [
+            { name: SITE_SERVICE_PORT_NAME, port: SITE_SERVICE_PORT, targetPort: SITE_SERVICE_PORT_NAME },
+          ],
+        },
+      },
+    });
+    manager = await startManager({ client: hub.client, namespace, log: silentLogger });
+    const secret = await waitFor(
+      () =>
+        hub.client.core.readNamespacedSecret({ name: `${site}-bootstrap`, namespace }).catch(() => undefined),
+      { what: `the bootstrap secret of ${site}`, timeoutMs: 30000 },
+    );
+    signer = await generateEntitlementSigner('hub-release-pods');
+    // The origin listens on the node's bridge, where pods reach this machine; it starts once the
+    // first pod has made the bridge.
+    originPort = await freePort();
+    const readings = new ReleasePodReadings({ siteClient, log: silentLogger });
+    accelerators = new NodeAccelerators({ siteClient, node: site, log: silentLogger });
+    await accelerators.start(1000);
+    agent = new SiteAgent({
+      hubUrl: manager.ingestUrl,
+      namespace,
+      site,
+      stateDir: join(media, 'agent'),
+      siteClient,
+      bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
+      telemetry: siteTelemetry({
+        edge: () => readings.edge(),
+        licenseDenied: () => readings.licenseDenied(),
+        acceleratorsHealthy: () => accelerators.healthy(),
+      }),
+      services: releasePodServices(readings),
+      log: silentLogger,
+      heartbeatMs: 1000,
+      edge: {
+        originUrls: [`http://${node.network.gateway}:${originPort}`],
+        entitlementKeys: publicKeySet([signer]),
+      },
+      fillAnytime: true,
+    });
+    await agent.start();
+  });
+
+  after(async () => {
+    agent?.stop();
+    accelerators?.stop();
+    await manager?.stop();
+    await origin?.stop();
+    await plugin?.stop();
+    if (nodeDir) {
+      await stopSiteNode(nodeDir, () => {});
+      rmSync(nodeDir, { recursive: true, force: true });
+    }
+    rmSync(media, { recursive: true, force: true });
+  });
+
+  it('counts a release running once its pods are Ready on the node, and not before', async () => {
+    await fx.rollout('to-v1', {
+      release: 'v1',
+      canarySites: 1,
+      waves: [{ name: 'all', percent: 100, maxUnavailable: 1 }],
+    });
+    // Until the kubelet says the edge is Ready the site does not report v1.
+    const applied = await waitFor(async () => ((await edgePods()).length > 0 ? edgePods() : undefined), {
+      what: 'the edge pod created on the node',
+      timeoutMs: 60000,
+    });
+    if (!applied.every(isReady)) {
+      assert.notEqual(await deployedRelease(), 'v1', 'reported running before its pods were Ready');
+    }
+    let why: string | undefined;
+    await waitFor(
+      async () => {
+        const pods = await edgePods();
+        why = await stuck(pods);
+        return pods.length > 0 && pods.every(isReady);
+      },
+      { what: 'the edge pod Ready', timeoutMs: 180000, abortReason: () => why },
+    );
+    await fx.untilPhase('to-v1', 'Succeeded', 60000);
+    assert.equal(await deployedRelease(), 'v1');
+    const [edge] = await edgePods();
+    assert.ok(edge && isReady(edge));
+    assert.equal(edge.spec?.nodeName, site, 'scheduled on the site node');
+    assert.equal(edge.spec?.containers[0]?.resources?.limits?.['smartfleet.io/stream-accelerator'], '1');
+  });
+
+  it("serves an entitled session's segment from the edge pod, filled from the origin", async () => {
+    mkdirSync(join(library, TITLE, 'low'), { recursive: true });
+    const segment = Buffer.alloc(1_500_000, createHash('sha256').update(TITLE).digest());
+    writeFileSync(join(library, TITLE, SEGMENT), segment);
+    writeFileSync(
+      join(library, TITLE, 'packaged.json'),
+      JSON.stringify({ renditions: [{ name: 'low', targetMbps: 2 }] }),
+    );
+    origin = await Origin.start({
+      dir: join(media, 'origin'),
+      libraryDir: library,
+      host: node.network.gateway,
+      port: originPort,
+    });
+    const [pod] = await edgePods();
+    const edgeUrl = `http://${pod?.status?.podIP}:8080`;
+    const token = await issueEntitlement(signer, {
+      subscriber: 'ann',
+      tenant: 'acme',
+      title: TITLE,
+      site,
+      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
+      ttlSeconds: 300,
+    });
+    const opened = await fetch(`${edgeUrl}/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: TITLE }),
+    });
+    const session = (await opened.json()) as { prefix?: string };
+    assert.equal(opened.status, 201, JSON.stringify(session));
+    const served = await fetch(`${edgeUrl}${session.prefix}/${TITLE}/${SEGMENT}`);
+    assert.equal(served.status, 200);
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), segment);
+    // The hub hears of the session from the pod's own reading, and of the node's one card.
+    const exported = async (field: keyof typeof TELEMETRY_METRICS) => {
+      const metrics = await (await fetch(`${manager.metricsUrl}/metrics`)).text();
+      const line = metrics
+        .split('\n')
+        .find((l) => l.startsWith(`${TELEMETRY_METRICS[field]}{`) && l.includes(`site="${site}"`));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    await waitFor(async () => (await exported('activeStreams')) === 1, {
+      what: "the edge pod's open session in the heartbeat",
+      timeoutMs: 30000,
+    });
+    assert.equal(await exported('acceleratorsHealthy'), 1);
+    const elsewhere = await issueEntitlement(signer, {
+      subscriber: 'ann',
+      tenant: 'acme',
+      title: TITLE,
+      site: 'apt-elsewhere-00001',
+      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
+      ttlSeconds: 300,
+    });
+    const refused = await fetch(`${edgeUrl}/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${elsewhere}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: TITLE }),
+    });
+    assert.equal(refused.status, 403, "the pod's edge was told which site it is");
+  });
+
+  it('catches a release whose edge exits in the canary wave, and runs the previous pods again', async () => {
+    const before = (await edgePods()).map((p) => p.metadata?.uid);
+    await fx.rollout('to-v2', {
+      release: 'v2',
+      canarySites: 1,
+      waves: [{ name: 'all', percent: 100, maxUnavailable: 1 }],
+    });
+    const rolled = await fx.untilPhase('to-v2', 'RolledBack', 240000);
+    const progressing = statusOf(rolled).conditions?.find((c) => c.type === 'Progressing');
+    assert.equal(progressing?.reason, 'ReleaseFailed');
+    assert.match(
+      progressing?.message ?? '',
+      new RegExp(`site ${site} reports release v2 failed: .*CrashLoopBackOff`),
+    );
+    assert.match(progressing?.message ?? '', /exited with code 2/);
+    assert.deepEqual(
+      statusOf(rolled)
+        .waves?.map((w) => w.name)
+        .slice(0, 1),
+      ['canary'],
+    );
+    const back = await waitFor(
+      async () => {
+        const pods = await edgePods();
+        return (await deployedRelease()) === 'v1' && pods.length === 1 && pods.every(isReady) && pods;
+      },
+      { what: 'v1 Ready on the node again', timeoutMs: 180000, intervalMs: 500 },
+    );
+    assert.notDeepEqual(
+      back.map((p) => p.metadata?.uid),
+      before,
+      'the v1 pods are new ones: v2 really replaced them first',
+    );
+    const settings = await siteClient.core.readNamespacedConfigMap({
+      name: 'streaming-edge-settings',
+      namespace: SITE_NAMESPACE,
+    });
+    assert.deepEqual(settings.data ?? {}, {}, "v1's settings are back");
+  });
+});
