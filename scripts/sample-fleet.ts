@@ -6,22 +6,30 @@
  * release rolled out to those two by a real Rollout (so the fleet shows a release running, a
  * finished rollout and its waves). The other sample sites wait in Provisioning, each with its
  * bootstrap credential, for an agent.
+ *
+ * Where this machine runs site nodes (root, cgroup v1: hub/src/site-node/node-preflight.ts), each
+ * live site is a real node and the release's edge and license proxy run there as pods; it is
+ * built and its images imported on the first start (minutes). The live sites are entry boxes
+ * (inventory/sample-fleet.yaml), whose release fits the cores of one machine.
  */
 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applyInventory,
+  buildComponentImages,
   formatSummary,
   hubReferences,
   ProgressLine,
+  prepareSiteNodes,
   readInventoryFiles,
 } from '@smart-fleet/hub';
-import { type KubeClient, type Logger, serverSideApply } from '@smart-fleet/kube';
+import { type KubeClient, type Logger, listAll, serverSideApply, waitFor } from '@smart-fleet/kube';
 import { type FleetObject, GROUP_VERSION, imageFor, parseInventory } from '@smart-fleet/model';
 import { type Manager, type ManagerOptions, startManager } from '@smart-fleet/operators';
 import { type LiveSite, type SampleAgents, startSampleAgents } from './sample-agents.ts';
 import { type SampleDataPlane, startSampleDataPlane } from './sample-data-plane.ts';
+import type { ReleaseImages } from './sample-site-node.ts';
 
 export const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
 /** On the sites `npm start` runs agents for; the sample release's rollout selects it. */
@@ -43,6 +51,8 @@ export interface SampleFleetOptions {
   /** One line per step, for a terminal. */
   say?: (line: string) => void;
   operators?: Partial<ManagerOptions>;
+  /** Live sites on real nodes where this machine can run them (default); false: never. */
+  siteNodes?: boolean;
 }
 
 export interface SampleFleet {
@@ -145,12 +155,15 @@ export async function startSampleFleet(o: SampleFleetOptions): Promise<SampleFle
         sites: live,
         dataPlane,
         stateRoot: o.agentStateRoot,
+        nodes: o.siteNodes === false ? undefined : await releaseImages(say),
         log: o.log,
+        say,
       });
       await rollOutSampleRelease(o.client, inventory.namespace, live);
       say(
-        `[fleet] live sites ${agents.sites.map((s) => s.site).join(', ')}: agents and edges started, release ${SAMPLE_RELEASE} rolling out to them`,
+        `[fleet] live sites ${agents.sites.map((s) => s.site).join(', ')}: agents started, release ${SAMPLE_RELEASE} rolling out to them`,
       );
+      await awaitSampleRollout(o.client, inventory.namespace, say);
     }
   } catch (error) {
     await agents?.stop();
@@ -169,4 +182,45 @@ export async function startSampleFleet(o: SampleFleetOptions): Promise<SampleFle
       await operators.stop();
     },
   };
+}
+
+/** The sample release's images, built for the live sites' nodes; undefined where no node can run. */
+async function releaseImages(say: (line: string) => void): Promise<ReleaseImages | undefined> {
+  const missing = await prepareSiteNodes(say);
+  if (missing.length > 0) {
+    say(
+      `[fleet] live sites run their edges in this process, on clusters with no node: this machine lacks ${missing.join('; ')}`,
+    );
+    return undefined;
+  }
+  return buildComponentImages(['streamingEdge', 'licenseProxy'], { log: say });
+}
+
+const ROLLOUT_WAIT_MS = 300_000;
+
+/** Waits (bounded) for the sample rollout to finish, saying how it ended; a failure is shown, not thrown. */
+async function awaitSampleRollout(client: KubeClient, namespace: string, say: (line: string) => void) {
+  const name = `${SAMPLE_RELEASE}-live-sites`;
+  const phaseOf = async () => {
+    const rollout = (await listAll(client, 'Rollout', namespace)).find((r) => r.metadata?.name === name);
+    const status = (
+      rollout as { status?: { phase?: string; conditions?: { type: string; message?: string }[] } }
+    )?.status;
+    return {
+      phase: status?.phase,
+      message: status?.conditions?.find((c) => c.type === 'Progressing')?.message,
+    };
+  };
+  const done = await waitFor(
+    async () => {
+      const now = await phaseOf();
+      return ['Succeeded', 'Failed', 'RolledBack', 'Aborted'].includes(now.phase ?? '') && now;
+    },
+    { what: `rollout ${name} to finish`, timeoutMs: ROLLOUT_WAIT_MS, intervalMs: 1000 },
+  ).catch(() => undefined);
+  say(
+    done
+      ? `[fleet] rollout ${name}: ${done.phase}${done.phase === 'Succeeded' ? '' : ` (${done.message})`}`
+      : `[fleet] rollout ${name} still running after ${ROLLOUT_WAIT_MS / 1000} s: npm run kubectl -- get rollouts -A`,
+  );
 }

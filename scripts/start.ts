@@ -65,7 +65,7 @@ SMART Fleet hub is up: ${client.server}
   kubeconfig   ${kubeconfig}
   operators    site admission and health, rollouts, content placement, DRM keys, admission webhook; metrics ${operators.metricsUrl}/metrics, /readyz
   live sites   ${fleet.liveSites.length > 0 ? fleet.liveSites.map((s) => `${s.site} (edge ${s.edgeUrl})`).join(', ') : 'none (bring your own agents)'}
-               real agents with their own clusters, streaming edges and license proxies
+               ${liveSitesNote(fleet)}
   data plane   ${fleet.dataPlane ? `origin ${fleet.dataPlane.origin.url}, license service ${fleet.dataPlane.licenseUrl.origin}, title ${fleet.dataPlane.title}` : 'none'}
   agents       register and heartbeat at ${operators.ingestUrl}/v1/register, /v1/heartbeat
   Prometheus   ${prometheus.url}  (telemetry history: scrapes the operators, takes agents' replays)
@@ -86,6 +86,14 @@ ${ownHub ? 'Ctrl-C stops the hub (its data is kept for the next npm start).' : '
   if (ownHub) {
     await stopHub(DEFAULT_HUB_DIR, log);
   }
+}
+
+/** What the live sites are: real nodes running their release as pods, or edges in this process. */
+function liveSitesNote(fleet: SampleFleet): string {
+  const [node] = fleet.liveSites.filter((s) => s.kubeconfig);
+  return node
+    ? `real agents on site nodes running the release as pods: npm run kubectl -- --context ${node.site} get pods -A`
+    : 'real agents with their own clusters, streaming edges and license proxies in this process';
 }
 
 /** A command that plays the sample title from the first live site now, or why there is none. */

@@ -2,7 +2,9 @@
  * The sample fleet exactly as `npm start` brings it up (scripts/sample-fleet.ts), on the test
  * hub: every object settles with no reconcile error anywhere, `kubectl get smart` shows no
  * column that is always empty, and a live site's edge plays the sample title, encrypted, to a
- * subscriber holding an entitlement, after pre-positioning it from the origin.
+ * subscriber holding an entitlement, after pre-positioning it from the origin. Where this machine
+ * runs site nodes, the live sites are real nodes: their edges and license proxies are Ready pods
+ * there, and the hub hears of each node's accelerators from its device plugin.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,9 +14,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { setHeaderOptions } from '@kubernetes/client-node';
-import { jsonLogger, listAll, waitFor } from '@smart-fleet/kube';
-import { ALL_KINDS, API_GROUP, API_VERSION, type PrinterColumn } from '@smart-fleet/model';
-import { localKek } from '@smart-fleet/operators';
+import { nodePreflight } from '@smart-fleet/hub';
+import { connect, jsonLogger, listAll, waitFor } from '@smart-fleet/kube';
+import {
+  ALL_KINDS,
+  API_GROUP,
+  API_VERSION,
+  HARDWARE_PROFILES,
+  type PrinterColumn,
+  TELEMETRY_METRICS,
+} from '@smart-fleet/model';
+import { localKek, SITE_NAMESPACE } from '@smart-fleet/operators';
 import { issueEntitlement, mediaTools } from '@smart-fleet/services';
 import { SAMPLE_CLIP } from '../scripts/sample-data-plane.ts';
 import { type SampleFleet, startSampleFleet } from '../scripts/sample-fleet.ts';
@@ -127,6 +137,30 @@ describe('the sample fleet npm start runs', () => {
         );
         assert.ok(filled, `${kind.kind}: column ${column.name} is empty in every row`);
       });
+    }
+  });
+
+  it('runs the live sites as real nodes, their release as Ready pods there, where this machine can', {
+    skip: nodePreflight().join('; ') || false,
+  }, async () => {
+    assert.equal(fleet.liveSites.length, 2);
+    const metrics = await (await fetch(`${fleet.operators.metricsUrl}/metrics`)).text();
+    for (const live of fleet.liveSites) {
+      assert.ok(live.kubeconfig, `${live.site} is a node`);
+      const pods = await connect(live.kubeconfig).core.listNamespacedPod({ namespace: SITE_NAMESPACE });
+      const running = pods.items
+        .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        .map((p) => `${p.metadata?.labels?.['app.kubernetes.io/name']}@${p.spec?.nodeName}`)
+        .sort();
+      assert.deepEqual(running, [`license-proxy@${live.site}`, `streaming-edge@${live.site}`]);
+      // The node's cards, as its device plugin reports them, in the hub's telemetry.
+      const healthy = metrics
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith(`${TELEMETRY_METRICS.acceleratorsHealthy}{`) && l.includes(`site="${live.site}"`),
+        );
+      assert.equal(Number(healthy?.split(' ').at(-1)), HARDWARE_PROFILES.entry.accelerators, healthy);
     }
   });
 

@@ -9,51 +9,24 @@
  * status port, the node's healthy accelerators), not from an edge in the agent's process.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
+import { applyInventory, buildComponentImages, nodePreflight } from '@smart-fleet/hub';
+import { type KubeClient, silentLogger, waitFor } from '@smart-fleet/kube';
+import { imageFor, parseInventory, TELEMETRY_METRICS } from '@smart-fleet/model';
+import { type Manager, SITE_NAMESPACE, SiteAgent, startManager } from '@smart-fleet/operators';
 import {
-  applyInventory,
-  buildComponentImages,
-  freePort,
-  importImage,
-  nodePreflight,
-  type SiteNodeInfo,
-  startSiteNode,
-  stopSiteNode,
-} from '@smart-fleet/hub';
-import { connect, type KubeClient, silentLogger, waitFor } from '@smart-fleet/kube';
-import {
-  imageFor,
-  LICENSE_PROXY_SERVICE,
-  parseInventory,
-  SITE_SERVICE_PORT,
-  SITE_SERVICE_PORT_NAME,
-  TELEMETRY_METRICS,
-} from '@smart-fleet/model';
-import {
-  type Manager,
-  NodeAccelerators,
-  ReleasePodReadings,
-  releasePodServices,
-  releaseSelector,
-  SITE_NAMESPACE,
-  SiteAgent,
-  siteTelemetry,
-  startManager,
-} from '@smart-fleet/operators';
-import {
-  AcceleratorPlugin,
   type EntitlementSigner,
   generateEntitlementSigner,
   issueEntitlement,
   Origin,
   publicKeySet,
 } from '@smart-fleet/services';
+import { type SampleSiteNode, startSampleSiteNode } from '../scripts/sample-site-node.ts';
 import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
 import { rolloutFixtures, statusOf } from './support/rollout-fixtures.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
@@ -66,30 +39,23 @@ const SEGMENT = 'low/seg0.ts';
 describe('site releases as pods on a real site node', { skip }, () => {
   let hub: TestHub;
   let manager: Manager;
-  let node: SiteNodeInfo;
-  let nodeDir: string;
+  let node: SampleSiteNode;
   let siteClient: KubeClient;
-  let plugin: AcceleratorPlugin;
   let agent: SiteAgent;
-  let accelerators: NodeAccelerators;
-  let origin: Origin | undefined;
+  let origin: Origin;
   let signer: EntitlementSigner;
   let fx: ReturnType<typeof rolloutFixtures>;
   let site = '';
   const media = mkdtempSync(join(tmpdir(), 'smart-fleet-release-pods-'));
   const library = join(media, 'library');
-  let originPort = 0;
+  const segment = Buffer.alloc(1_500_000, createHash('sha256').update(TITLE).digest());
 
   /** A release of the edge and the license proxy, as an operator writes one; `edge` adds settings. */
   const release = (name: string, version: string, edge: Record<string, string> = {}) =>
     fx.release(name, version, {
       services: [
         { name: 'streaming-edge', image: imageFor('streamingEdge'), settings: edge },
-        {
-          name: 'license-proxy',
-          image: imageFor('licenseProxy'),
-          settings: { LICENSE_UPSTREAM_URL: 'http://127.0.0.1:9' },
-        },
+        { name: 'license-proxy', image: imageFor('licenseProxy') },
       ],
     });
 
@@ -127,52 +93,38 @@ describe('site releases as pods on a real site node', { skip }, () => {
     const parsed = parseInventory([{ file: 'fleet.yaml', text: toYaml(fleet) }]);
     assert.ok(parsed.inventory, JSON.stringify(parsed.problems));
     await applyInventory(hub.client, parsed.inventory);
-    site = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
+    const siteObject = parsed.inventory.objects.find((o) => o.kind === 'Site');
+    assert.ok(siteObject);
+    site = siteObject.metadata.name;
     await release('v1', '1.0.0');
     // It exits at start, refusing its setting: a broken release.
     await release('v2', '2.0.0', { FILL_RATE_MBPS: '0' });
 
-    nodeDir = mkdtempSync(join(tmpdir(), 'smart-fleet-release-node-'));
-    node = await startSiteNode({
+    // A title on a distribution origin: the parent the edge pod fills from.
+    mkdirSync(join(library, TITLE, 'low'), { recursive: true });
+    writeFileSync(join(library, TITLE, SEGMENT), segment);
+    writeFileSync(
+      join(library, TITLE, 'packaged.json'),
+      JSON.stringify({ renditions: [{ name: 'low', targetMbps: 2 }] }),
+    );
+    origin = await Origin.start({
+      dir: join(media, 'origin'),
+      libraryDir: library,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    // The node as npm start makes a live site's: images imported, one stand-in card, the
+    // stack's Services and endpoints, relays for what its pods reach.
+    node = await startSampleSiteNode({
       hubDir: hub.dir,
-      site,
-      hardwareProfile: 'entry',
-      dir: nodeDir,
-      log: () => {},
-    });
-    siteClient = connect(node.kubeconfig);
-    const built = await buildComponentImages(['streamingEdge', 'licenseProxy'], {
-      log: (line) => console.error(line),
-    });
-    await importImage(node.containerdSocket, built.streamingEdge, [imageFor('streamingEdge')]);
-    await importImage(node.containerdSocket, built.licenseProxy, [imageFor('licenseProxy')]);
-    const devices = join(media, 'devices');
-    mkdirSync(devices);
-    // A character device like a card's (1:3 is /dev/null's numbers: harmless to hand out).
-    assert.equal(spawnSync('mknod', [join(devices, 'smart-accel0'), 'c', '1', '3']).status, 0);
-    plugin = await AcceleratorPlugin.start({
-      devicePluginsDir: node.devicePluginsDir,
-      patterns: [join(devices, 'smart-accel[0-9]*')],
-      rescanSeconds: 1,
+      site: siteObject,
+      dir: join(media, 'node'),
+      images: await buildComponentImages(['streamingEdge', 'licenseProxy'], { log: (l) => console.error(l) }),
+      parents: { originUrl: origin.url, licenseServiceUrl: 'http://127.0.0.1:9' },
       log: silentLogger,
+      say: () => {},
     });
-
-    // The license proxy's Service, as the LocalServer stack declares it (stacks/site/
-    // release-namespace.ts): the edge pod is given its address. Not the stack's site-endpoints
-    // ConfigMap: its in-cluster DNS names need a cluster DNS this node does not run.
-    await siteClient.core.createNamespace({ body: { metadata: { name: SITE_NAMESPACE } } });
-    await siteClient.core.createNamespacedService({
-      namespace: SITE_NAMESPACE,
-      body: {
-        metadata: { name: LICENSE_PROXY_SERVICE },
-        spec: {
-          selector: releaseSelector(LICENSE_PROXY_SERVICE),
-          ports: [
-            { name: SITE_SERVICE_PORT_NAME, port: SITE_SERVICE_PORT, targetPort: SITE_SERVICE_PORT_NAME },
-          ],
-        },
-      },
-    });
+    siteClient = node.siteClient;
     manager = await startManager({ client: hub.client, namespace, log: silentLogger });
     const secret = await waitFor(
       () =>
@@ -180,12 +132,6 @@ describe('site releases as pods on a real site node', { skip }, () => {
       { what: `the bootstrap secret of ${site}`, timeoutMs: 30000 },
     );
     signer = await generateEntitlementSigner('hub-release-pods');
-    // The origin listens on the node's bridge, where pods reach this machine; it starts once the
-    // first pod has made the bridge.
-    originPort = await freePort();
-    const readings = new ReleasePodReadings({ siteClient, log: silentLogger });
-    accelerators = new NodeAccelerators({ siteClient, node: site, log: silentLogger });
-    await accelerators.start(1000);
     agent = new SiteAgent({
       hubUrl: manager.ingestUrl,
       namespace,
@@ -193,18 +139,11 @@ describe('site releases as pods on a real site node', { skip }, () => {
       stateDir: join(media, 'agent'),
       siteClient,
       bootstrapToken: Buffer.from(secret.data?.token ?? '', 'base64').toString(),
-      telemetry: siteTelemetry({
-        edge: () => readings.edge(),
-        licenseDenied: () => readings.licenseDenied(),
-        acceleratorsHealthy: () => accelerators.healthy(),
-      }),
-      services: releasePodServices(readings),
+      telemetry: node.agent.telemetry,
+      services: node.agent.services,
       log: silentLogger,
       heartbeatMs: 1000,
-      edge: {
-        originUrls: [`http://${node.network.gateway}:${originPort}`],
-        entitlementKeys: publicKeySet([signer]),
-      },
+      edge: { originUrls: node.agent.originUrls, entitlementKeys: publicKeySet([signer]) },
       fillAnytime: true,
     });
     await agent.start();
@@ -212,14 +151,9 @@ describe('site releases as pods on a real site node', { skip }, () => {
 
   after(async () => {
     agent?.stop();
-    accelerators?.stop();
     await manager?.stop();
+    await node?.stop();
     await origin?.stop();
-    await plugin?.stop();
-    if (nodeDir) {
-      await stopSiteNode(nodeDir, () => {});
-      rmSync(nodeDir, { recursive: true, force: true });
-    }
     rmSync(media, { recursive: true, force: true });
   });
 
@@ -255,21 +189,8 @@ describe('site releases as pods on a real site node', { skip }, () => {
   });
 
   it("serves an entitled session's segment from the edge pod, filled from the origin", async () => {
-    mkdirSync(join(library, TITLE, 'low'), { recursive: true });
-    const segment = Buffer.alloc(1_500_000, createHash('sha256').update(TITLE).digest());
-    writeFileSync(join(library, TITLE, SEGMENT), segment);
-    writeFileSync(
-      join(library, TITLE, 'packaged.json'),
-      JSON.stringify({ renditions: [{ name: 'low', targetMbps: 2 }] }),
-    );
-    origin = await Origin.start({
-      dir: join(media, 'origin'),
-      libraryDir: library,
-      host: node.network.gateway,
-      port: originPort,
-    });
-    const [pod] = await edgePods();
-    const edgeUrl = `http://${pod?.status?.podIP}:8080`;
+    // Subscribers' way in: the edge's Service (through npm start's loopback relay).
+    const edgeUrl = node.edgeUrl;
     const token = await issueEntitlement(signer, {
       subscriber: 'ann',
       tenant: 'acme',

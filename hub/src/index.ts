@@ -10,5 +10,6 @@ export * from './local-prometheus.ts';
 export { ensureClientCert, makeServingCert, type ServingCert } from './pki.ts';
 export * from './progress.ts';
 export { NodeUnsupportedError, nodePreflight, prepareSiteNodes } from './site-node/node-preflight.ts';
+export * from './site-node/node-relay.ts';
 export * from './site-node/site-node.ts';
 export * from './toolchain.ts';

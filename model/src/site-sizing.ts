@@ -36,6 +36,15 @@ export const SITE_ENDPOINTS_CONFIG = 'site-endpoints';
 export const SITE_SERVICE_PORT_NAME = 'http';
 export const SITE_CONTAINER_PORT = 8080;
 export const SITE_SERVICE_PORT = 80;
+/** A served service's Service port, as the site stack declares it (protocol spelled out: server-side apply keys on it). */
+export const SITE_SERVICE_PORTS = [
+  {
+    name: SITE_SERVICE_PORT_NAME,
+    port: SITE_SERVICE_PORT,
+    targetPort: SITE_SERVICE_PORT_NAME,
+    protocol: 'TCP',
+  },
+] as const;
 /** Every served service answers these (readiness, liveness) on its `http` port. */
 export const SITE_PROBE_PATHS = { ready: '/readyz', live: '/healthz' } as const;
 

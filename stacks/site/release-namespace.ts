@@ -20,8 +20,7 @@ import {
   SERVED_SITE_SERVICES,
   SITE_CACHE_CLAIM,
   SITE_ENDPOINTS_CONFIG,
-  SITE_SERVICE_PORT,
-  SITE_SERVICE_PORT_NAME,
+  SITE_SERVICE_PORTS,
   type SiteSizing,
 } from '@smart-fleet/model';
 import { releaseSelector, SITE_NAMESPACE } from '@smart-fleet/operators';
@@ -99,14 +98,7 @@ export function declareReleaseNamespace(
           // Players reach the edge from the building's network; the rest are in-cluster only.
           type: service === EDGE_SERVICE ? settings.edgeServiceType : 'ClusterIP',
           selector: releaseSelector(service),
-          ports: [
-            {
-              name: SITE_SERVICE_PORT_NAME,
-              port: SITE_SERVICE_PORT,
-              targetPort: SITE_SERVICE_PORT_NAME,
-              protocol: 'TCP',
-            },
-          ],
+          ports: SITE_SERVICE_PORTS.map((p) => ({ ...p })),
         },
       },
       opts,

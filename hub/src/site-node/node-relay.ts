@@ -8,7 +8,7 @@
  * of a Service in the node's cluster, looked up per connection (so a restarted pod's new address
  * is found). Bounded: at most `maxConnections` at once, a deadline to connect to the target.
  */
-import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import type { KubeClient, Logger } from '@smart-fleet/kube';
 import { withTimeout } from '@smart-fleet/kube';
 

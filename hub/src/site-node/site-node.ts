@@ -339,6 +339,8 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
       });
       return path;
     };
+    // The admin's, with its context named after the site (`npm run kubectl -- --context <site>`).
+    const adminKubeconfig = kubeconfigFor('kubeconfig', 'smart-fleet-admin', pki.cert('admin'));
     const cmKubeconfig = kubeconfigFor(
       'controller-manager.kubeconfig',
       'system:kube-controller-manager',
@@ -356,15 +358,15 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
       [`--kubeconfig=${schedulerKubeconfig}`, '--leader-elect=false', '--port=0', '--secure-port=0'],
       join(layout.logs, 'kube-scheduler.log'),
     ).pid;
-    record(network, cluster.server, cluster.kubeconfig);
+    record(network, cluster.server, adminKubeconfig);
 
     await ensureBridge(network);
     mkdirSync(layout.cniConfDir, { recursive: true });
     writeFileSync(join(layout.cniConfDir, '10-smart-fleet.conflist'), cniConfig(o.site, layout, network));
     pids.namespaceHolder = await startNamespaceHolder(layout);
-    record(network, cluster.server, cluster.kubeconfig);
+    record(network, cluster.server, adminKubeconfig);
     pids.containerd = await startContainerd(tc, layout, pids.namespaceHolder);
-    record(network, cluster.server, cluster.kubeconfig);
+    record(network, cluster.server, adminKubeconfig);
 
     const nodeCert = await ensureClientCert(
       pki,
@@ -409,8 +411,8 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
       log: join(layout.logs, 'kubelet.log'),
     };
     pids.kubelet = await launchKubelet(pids.namespaceHolder, kubelet);
-    record(network, cluster.server, cluster.kubeconfig);
-    const admin = connect(cluster.kubeconfig);
+    record(network, cluster.server, adminKubeconfig);
+    const admin = connect(adminKubeconfig);
     await waitFor(
       async () => {
         const node = await admin.core.readNode({ name: o.site }).catch(() => undefined);
