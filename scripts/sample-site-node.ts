@@ -35,14 +35,7 @@ import {
   SITE_SERVICE_PORT_NAME,
   SITE_SERVICE_PORTS,
 } from '@smart-fleet/model';
-import {
-  NodeAccelerators,
-  ReleasePodReadings,
-  releasePodServices,
-  releaseSelector,
-  SITE_NAMESPACE,
-  siteTelemetry,
-} from '@smart-fleet/operators';
+import { releasePodReporting, releaseSelector, SITE_NAMESPACE } from '@smart-fleet/operators';
 import { AcceleratorPlugin } from '@smart-fleet/services';
 
 /** The images a sample release names, built once for every live site. */
@@ -54,11 +47,7 @@ export interface SampleSiteNode {
   /** Where subscribers reach the site's edge (its Service, through a loopback relay). */
   edgeUrl: string;
   /** What the agent needs besides its credentials: telemetry, services, the edge's inputs. */
-  agent: {
-    telemetry: ReturnType<typeof siteTelemetry>;
-    services: ReturnType<typeof releasePodServices>;
-    originUrls: string[];
-  };
+  agent: Pick<ReturnType<typeof releasePodReporting>, 'telemetry' | 'services'> & { originUrls: string[] };
   stop(): Promise<void>;
 }
 
@@ -122,9 +111,9 @@ export async function startSampleSiteNode(o: {
   });
   const relays: NodeRelay[] = [];
   let plugin: AcceleratorPlugin | undefined;
-  let accelerators: NodeAccelerators | undefined;
+  let reporting: ReturnType<typeof releasePodReporting> | undefined;
   const stop = async () => {
-    accelerators?.stop();
+    reporting?.stop();
     await plugin?.stop();
     await Promise.all(relays.map((r) => r.stop()));
     await stopSiteNode(o.dir, o.say);
@@ -163,23 +152,13 @@ export async function startSampleSiteNode(o: {
       LICENSE_UPSTREAM_URL: license.url,
       LICENSE_PROXY_URL: proxy.url,
     });
-    const readings = new ReleasePodReadings({ siteClient, log: o.log });
-    accelerators = new NodeAccelerators({ siteClient, node: name, log: o.log });
-    await accelerators.start();
-    const healthy = accelerators;
+    reporting = releasePodReporting({ siteClient, node: name, log: o.log });
+    await reporting.start();
     return {
       siteClient,
       kubeconfig: node.kubeconfig,
       edgeUrl: edge.url,
-      agent: {
-        telemetry: siteTelemetry({
-          edge: () => readings.edge(),
-          licenseDenied: () => readings.licenseDenied(),
-          acceleratorsHealthy: () => healthy.healthy(),
-        }),
-        services: releasePodServices(readings),
-        originUrls: [origin.url],
-      },
+      agent: { telemetry: reporting.telemetry, services: reporting.services, originUrls: [origin.url] },
       stop,
     };
   } catch (error) {

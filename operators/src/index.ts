@@ -4,7 +4,7 @@ export { LOOPBACK, localUrlHost, Registry, SharedInformers, serveMetrics } from 
 export { localKek, parseKek } from '@smart-fleet/services';
 export { type Bundle, makeBundle } from './agent/bundle.ts';
 export { NodeAccelerators } from './agent/node-accelerators.ts';
-export { ReleasePodReadings } from './agent/release-pod-readings.ts';
+export { ReleasePodReadings, releasePodReporting } from './agent/release-pod-readings.ts';
 export { releaseSelector, renderBundle, SITE_NAMESPACE, type SiteObject } from './agent/render.ts';
 export { SiteAgent } from './agent/site-agent.ts';
 export {

@@ -19,10 +19,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type KubeClient, type Logger, processLogger, Registry } from '@smart-fleet/kube';
 import { entitlementKeys, LicenseProxy, SiteEdge } from '@smart-fleet/services';
-import { NodeAccelerators } from './node-accelerators.ts';
-import { ReleasePodReadings } from './release-pod-readings.ts';
+import { releasePodReporting } from './release-pod-readings.ts';
 import { SiteAgent, type SiteAgentOptions } from './site-agent.ts';
-import { edgeServices, inProcessReadings, releasePodServices, siteTelemetry } from './site-services.ts';
+import { edgeServices, inProcessReadings, siteTelemetry } from './site-services.ts';
 
 const { values } = parseArgs({
   options: {
@@ -118,21 +117,11 @@ async function inProcessParts(): Promise<
   };
 }
 
-/** The release's pods and the site's node: what the heartbeat reads. */
+/** The release's pods and the site's node (named after the site): what the heartbeat reads. */
 function podParts(client: KubeClient, logger: Logger) {
-  const readings = new ReleasePodReadings({ siteClient: client, log: logger });
-  // The site's node is named after the site (hub/src/site-node).
-  const accelerators = new NodeAccelerators({ siteClient: client, node: site, log: logger });
-  void accelerators.start();
-  return {
-    telemetry: siteTelemetry({
-      edge: () => readings.edge(),
-      licenseDenied: () => readings.licenseDenied(),
-      acceleratorsHealthy: () => accelerators.healthy(),
-    }),
-    services: releasePodServices(readings),
-    stop: async () => accelerators.stop(),
-  };
+  const reporting = releasePodReporting({ siteClient: client, node: site, log: logger });
+  void reporting.start();
+  return { ...reporting, stop: async () => reporting.stop() };
 }
 
 const parts = inProcess ? await inProcessParts() : podParts(siteClient, log);

@@ -23,7 +23,9 @@ import {
   IDLE_EDGE,
   LICENSE_DENIALS_METRIC,
 } from '@smart-fleet/services';
+import { NodeAccelerators } from './node-accelerators.ts';
 import { releaseSelector, SITE_NAMESPACE } from './render.ts';
+import { releasePodServices, siteTelemetry } from './site-services.ts';
 
 const READ_TIMEOUT_MS = 2000;
 /** A reading is a few hundred bytes; anything far larger is not one. */
@@ -146,4 +148,24 @@ function leastFilled(fills: readonly FillProgress[]): FillProgress {
   return fills.reduce((least, f) =>
     f.filledMB / (f.plannedMB || 1) < least.filledMB / (least.plannedMB || 1) ? f : least,
   );
+}
+
+/**
+ * What the agent reports where its release runs as pods on the site's node: the heartbeat read
+ * from the pods and the node's healthy cards, and the fill from the edge pods. `start` begins
+ * reading the node (named after the site).
+ */
+export function releasePodReporting(o: { siteClient: KubeClient; node: string; log: Logger }) {
+  const readings = new ReleasePodReadings(o);
+  const accelerators = new NodeAccelerators(o);
+  return {
+    telemetry: siteTelemetry({
+      edge: () => readings.edge(),
+      licenseDenied: () => readings.licenseDenied(),
+      acceleratorsHealthy: () => accelerators.healthy(),
+    }),
+    services: releasePodServices(readings),
+    start: () => accelerators.start(),
+    stop: () => accelerators.stop(),
+  };
 }
