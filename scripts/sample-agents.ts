@@ -55,6 +55,10 @@ interface StartedSite {
   stop(): Promise<void>;
 }
 
+/** Where a site's agent keeps its credentials (and an in-process edge its files). */
+const agentStateDir = (o: SampleAgentsOptions, site: string) =>
+  join(o.stateRoot ?? join(o.hubDir, 'agents'), site);
+
 /** Registered on an earlier start, the agent has its own credential; otherwise it waits for the one admission issues. */
 async function bootstrapToken(o: SampleAgentsOptions, site: FleetObject, stateDir: string) {
   const { name, namespace } = site.metadata;
@@ -76,7 +80,7 @@ async function nodeSite(
 ): Promise<StartedSite> {
   const { name, namespace } = site.metadata;
   const log = o.log.child({ component: 'smart-site-agent', site: name });
-  const stateDir = join(o.stateRoot ?? join(o.hubDir, 'agents'), name);
+  const stateDir = agentStateDir(o, name);
   const node = await startSampleSiteNode({
     hubDir: o.hubDir,
     site,
@@ -151,7 +155,7 @@ async function inProcessSite(o: SampleAgentsOptions, site: FleetObject): Promise
     name: o.stateRoot ? `${namespace}-${name}`.slice(0, 60) : name,
     port: await freePort(),
   });
-  const stateDir = join(o.stateRoot ?? join(o.hubDir, 'agents'), name);
+  const stateDir = agentStateDir(o, name);
   const token = await bootstrapToken(o, site, stateDir);
   const proxy = await LicenseProxy.start({
     host: '127.0.0.1',

@@ -36,6 +36,7 @@ export class ReleasePodReadings {
   readonly #client: KubeClient;
   readonly #log: Logger;
   #fill: FillProgress | undefined;
+  #listing: Promise<V1Pod[]> | undefined;
   readonly #failing = new Set<string>();
 
   constructor(o: { siteClient: KubeClient; log: Logger }) {
@@ -76,24 +77,35 @@ export class ReleasePodReadings {
   }
 
   async #readyPods(service: string): Promise<V1Pod[]> {
-    const selector = Object.entries(releaseSelector(service))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    try {
-      const list = await this.#client.core.listNamespacedPod(
-        { namespace: SITE_NAMESPACE, labelSelector: selector },
-        withTimeout(READ_TIMEOUT_MS * 2),
-      );
-      return list.items.filter(
-        (p) =>
-          !p.metadata?.deletionTimestamp &&
-          p.status?.podIP &&
-          p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      );
-    } catch (error) {
-      this.#warnOnce(`list ${service}`, `cannot list the ${service} pods`, error);
-      return [];
-    }
+    const wanted = releaseSelector(service);
+    const pods = await this.#readyReleasePods();
+    return pods.filter((p) => Object.entries(wanted).every(([k, v]) => p.metadata?.labels?.[k] === v));
+  }
+
+  /**
+   * The Ready pods of the release namespace, listed once for the heartbeat's concurrent readings
+   * (edge and proxy): a listing in flight is shared, a finished one is never reused.
+   */
+  #readyReleasePods(): Promise<V1Pod[]> {
+    this.#listing ??= this.#client.core
+      .listNamespacedPod({ namespace: SITE_NAMESPACE }, withTimeout(READ_TIMEOUT_MS * 2))
+      .then(
+        (list) =>
+          list.items.filter(
+            (p) =>
+              !p.metadata?.deletionTimestamp &&
+              p.status?.podIP &&
+              p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+          ),
+        (error: unknown) => {
+          this.#warnOnce('list', 'cannot list the release pods', error);
+          return [];
+        },
+      )
+      .finally(() => {
+        this.#listing = undefined;
+      });
+    return this.#listing;
   }
 
   /** One bounded GET from a pod; undefined (logged once until it answers again) when it fails. */
