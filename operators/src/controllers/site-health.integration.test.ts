@@ -183,9 +183,14 @@ describe('site health from agent heartbeats, against a real kube-apiserver', () 
       what: 'heartbeats refused',
       timeoutMs: 10000,
     });
-    const agentSecret = await hub.client.core
-      .readNamespacedSecret({ name: `${siteName}-agent`, namespace })
-      .catch(() => undefined);
-    assert.equal(agentSecret, undefined, 'the agent credential survived decommissioning');
+    // The phase follows the request at once (health controller); admission revokes the
+    // credential on its own queue, so the Secret goes a moment later, never not at all.
+    await waitFor(
+      async () =>
+        (await hub.client.core
+          .readNamespacedSecret({ name: `${siteName}-agent`, namespace })
+          .catch(() => undefined)) === undefined,
+      { what: 'the agent credential revoked on decommissioning', timeoutMs: 10000 },
+    );
   });
 });
