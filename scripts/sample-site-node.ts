@@ -8,13 +8,15 @@
  *
  * What the LocalServer stack declares in the release namespace is written here as the stack
  * would (the license proxy's and the edge's Services, the site-endpoints ConfigMap). This
- * machine's node runs no kube-proxy and no cluster DNS, so what pods reach goes through relays
- * on the node's bridge (hub/src/site-node/node-relay.ts): the sample origin, the license service,
- * and the license proxy's Service; subscribers reach the edge's Service through one on loopback.
+ * machine's node has no cluster DNS and its Services answer through the node's service proxy, so
+ * the license proxy is named by its cluster IP, and what pods reach outside the node goes through
+ * relays on the node's bridge (hub/src/site-node/node-relay.ts): the sample origin and the
+ * license service; subscribers reach the edge's Service through one on loopback.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { V1Service } from '@kubernetes/client-node';
 import {
   type BuiltImage,
   fixedTarget,
@@ -24,9 +26,11 @@ import {
   startNodeRelay,
   startSiteNode,
   stopSiteNode,
+  waitForNode,
 } from '@smart-fleet/hub';
 import { connect, type KubeClient, type Logger, serverSideApply } from '@smart-fleet/kube';
 import {
+  ACCELERATOR_RESOURCE,
   EDGE_SERVICE,
   type FleetObject,
   imageFor,
@@ -65,13 +69,24 @@ function standInDevices(dir: string, count: number): string {
   return join(dir, 'smart-accel[0-9]*');
 }
 
-/** The Services and endpoints the LocalServer stack declares (stacks/site/release-namespace.ts). */
-async function declareReleaseNamespace(client: KubeClient, endpoints: Record<string, string>): Promise<void> {
+/**
+ * The Services and endpoints the LocalServer stack declares (stacks/site/release-namespace.ts).
+ * The stack names the license proxy by its Service's DNS name; with no cluster DNS here it is
+ * named by its cluster IP, which the node's service proxy answers at.
+ */
+async function declareReleaseNamespace(
+  client: KubeClient,
+  parents: { ORIGIN_URL: string; LICENSE_UPSTREAM_URL: string },
+): Promise<void> {
   const apply = (object: object) =>
-    serverSideApply(client, object as never, { fieldManager: FIELD_MANAGER, force: true });
+    serverSideApply(client, object as never, {
+      fieldManager: FIELD_MANAGER,
+      force: true,
+    }) as Promise<V1Service>;
   await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SITE_NAMESPACE } });
+  const clusterIps: Record<string, string> = {};
   for (const service of [EDGE_SERVICE, LICENSE_PROXY_SERVICE]) {
-    await apply({
+    const applied = await apply({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: service, namespace: SITE_NAMESPACE },
@@ -80,12 +95,16 @@ async function declareReleaseNamespace(client: KubeClient, endpoints: Record<str
         ports: SITE_SERVICE_PORTS,
       },
     });
+    clusterIps[service] = applied.spec?.clusterIP ?? '';
   }
   await apply({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: SITE_ENDPOINTS_CONFIG, namespace: SITE_NAMESPACE },
-    data: endpoints,
+    data: {
+      ...parents,
+      LICENSE_PROXY_URL: `http://${clusterIps[LICENSE_PROXY_SERVICE]}:${SITE_SERVICE_PORTS[0]?.port}`,
+    },
   });
 }
 
@@ -126,6 +145,15 @@ export async function startSampleSiteNode(o: {
       patterns: [standInDevices(join(o.dir, 'stand-in-accelerators'), hardware.accelerators)],
       log: o.log.child({ component: 'accelerator-plugin' }),
     });
+    // The box is up once its cards are allocatable: a release sent before would wait on them,
+    // and past the agent's grace for an unschedulable pod it would count as failed.
+    const cards = String(hardware.accelerators);
+    await waitForNode(
+      node,
+      `${name} to advertise its ${cards} ${ACCELERATOR_RESOURCE} (the device plugin registered)`,
+      (n) => n.status?.allocatable?.[ACCELERATOR_RESOURCE] === cards || undefined,
+      90000,
+    );
     const siteClient = connect(node.kubeconfig);
     const relay = async (
       what: string,
@@ -138,20 +166,12 @@ export async function startSampleSiteNode(o: {
     };
     const origin = await relay('origin', fixedTarget(o.parents.originUrl));
     const license = await relay('license service', fixedTarget(o.parents.licenseServiceUrl));
-    const proxy = await relay(
-      'license proxy',
-      serviceTarget(siteClient, SITE_NAMESPACE, LICENSE_PROXY_SERVICE, SITE_SERVICE_PORT_NAME),
-    );
     const edge = await relay(
       'edge',
       serviceTarget(siteClient, SITE_NAMESPACE, EDGE_SERVICE, SITE_SERVICE_PORT_NAME),
       '127.0.0.1',
     );
-    await declareReleaseNamespace(siteClient, {
-      ORIGIN_URL: origin.url,
-      LICENSE_UPSTREAM_URL: license.url,
-      LICENSE_PROXY_URL: proxy.url,
-    });
+    await declareReleaseNamespace(siteClient, { ORIGIN_URL: origin.url, LICENSE_UPSTREAM_URL: license.url });
     reporting = releasePodReporting({ siteClient, node: name, log: o.log });
     await reporting.start();
     return {

@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
 import { applyInventory, buildComponentImages, nodePreflight } from '@smart-fleet/hub';
 import { type KubeClient, silentLogger, waitFor } from '@smart-fleet/kube';
-import { imageFor, parseInventory, TELEMETRY_METRICS } from '@smart-fleet/model';
+import { imageFor, parseInventory } from '@smart-fleet/model';
 import { type Manager, SITE_NAMESPACE, SiteAgent, startManager } from '@smart-fleet/operators';
 import {
   type EntitlementSigner,
@@ -28,7 +28,9 @@ import {
 } from '@smart-fleet/services';
 import { type SampleSiteNode, startSampleSiteNode } from '../scripts/sample-site-node.ts';
 import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
+import { isReady, stuckPod } from './support/node-pods.ts';
 import { rolloutFixtures, statusOf } from './support/rollout-fixtures.ts';
+import { exportedFigure } from './support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
 
 const skip = nodePreflight().join('; ') || false;
@@ -66,21 +68,8 @@ describe('site releases as pods on a real site node', { skip }, () => {
         labelSelector: 'app.kubernetes.io/name=streaming-edge',
       })
     ).items.filter((p) => !p.metadata?.deletionTimestamp);
-  const isReady = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
   const deployedRelease = async () => (await fx.deployed()).get(site);
-  /** What a pod that cannot run says: its container's waiting reason and the end of its last log. */
-  const stuck = async (pods: V1Pod[]): Promise<string | undefined> => {
-    for (const pod of pods) {
-      const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
-      if (waiting?.reason && /Err|BackOff|Invalid/.test(waiting.reason)) {
-        const printed = await siteClient.core
-          .readNamespacedPodLog({ name: pod.metadata?.name ?? '', namespace: SITE_NAMESPACE, previous: true })
-          .catch(() => '');
-        return `${pod.metadata?.name}: ${waiting.reason}: ${waiting.message ?? ''}\n${printed.slice(-2000)}`;
-      }
-    }
-    return undefined;
-  };
+  const stuck = (pods: V1Pod[]) => stuckPod(siteClient, pods);
 
   before(async () => {
     hub = await testHub();
@@ -210,13 +199,8 @@ describe('site releases as pods on a real site node', { skip }, () => {
     assert.equal(served.status, 200);
     assert.deepEqual(Buffer.from(await served.arrayBuffer()), segment);
     // The hub hears of the session from the pod's own reading, and of the node's one card.
-    const exported = async (field: keyof typeof TELEMETRY_METRICS) => {
-      const metrics = await (await fetch(`${manager.metricsUrl}/metrics`)).text();
-      const line = metrics
-        .split('\n')
-        .find((l) => l.startsWith(`${TELEMETRY_METRICS[field]}{`) && l.includes(`site="${site}"`));
-      return line === undefined ? undefined : Number(line.split(' ').at(-1));
-    };
+    const exported = (field: Parameters<typeof exportedFigure>[2]) =>
+      exportedFigure(manager.metricsUrl, site, field);
     await waitFor(async () => (await exported('activeStreams')) === 1, {
       what: "the edge pod's open session in the heartbeat",
       timeoutMs: 30000,

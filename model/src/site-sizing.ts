@@ -71,15 +71,23 @@ export interface WorkloadSize {
   limits: Amount;
 }
 
-/** The agent pulls, applies and reports every few seconds; it bursts while it applies. */
+/**
+ * The agent pulls, applies and reports every few seconds; it bursts while it applies. Its memory
+ * is what Node 24 and its modules take before any work (194 MB resident, measured), and room
+ * for a bundle and the telemetry buffer.
+ */
 export const AGENT_SIZE: WorkloadSize = {
-  requests: { cpuMillis: 100, memoryMi: 128 },
-  limits: { cpuMillis: 500, memoryMi: 256 },
+  requests: { cpuMillis: 100, memoryMi: 224 },
+  limits: { cpuMillis: 500, memoryMi: 384 },
 };
-/** The device plugin answers the kubelet's few gRPC calls and nothing else. */
+/**
+ * The device plugin answers the kubelet's few gRPC calls and nothing else; its memory is Node 24
+ * with gRPC and the shared packages loaded (186 MB at its peak, measured: 64Mi was OOM-killed
+ * at start on the site node).
+ */
 export const DEVICE_PLUGIN_SIZE: WorkloadSize = {
-  requests: { cpuMillis: 20, memoryMi: 32 },
-  limits: { cpuMillis: 100, memoryMi: 64 },
+  requests: { cpuMillis: 20, memoryMi: 192 },
+  limits: { cpuMillis: 100, memoryMi: 256 },
 };
 /**
  * The license proxy holds a session per subscriber (about 0.15 millicore and 192 KiB each),

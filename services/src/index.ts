@@ -1,7 +1,11 @@
 // The data-plane services' public surface; each service's entry point is its own main.ts.
 export { AcceleratorPlugin, type AcceleratorPluginOptions } from './accelerator/accelerator-plugin.ts';
 export { DeviceDiscoveryError } from './accelerator/device-discovery.ts';
-export { DEFAULT_DEVICE_PATTERN, DevicePatternError } from './accelerator/device-pattern.ts';
+export {
+  DEFAULT_DEVICE_PATTERN,
+  DevicePatternError,
+  parseDevicePatterns,
+} from './accelerator/device-pattern.ts';
 export { commandProbe, type HealthProbe, type HealthVerdict } from './accelerator/health-probe.ts';
 export { deviceIdsEnv, pluginSocketName, ResourceNameError } from './accelerator/resource-names.ts';
 export type { PluginStatus } from './accelerator/status-server.ts';

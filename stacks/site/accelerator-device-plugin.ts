@@ -12,11 +12,14 @@ import { RESTRICTED_CONTAINER } from '../lib/pod-security.ts';
 export const ACCELERATOR_PLUGIN = 'stream-accelerator-device-plugin';
 /** Where the kubelet listens for device plugins (kubelet.sock) and where they put their own sockets. */
 export const KUBELET_DEVICE_PLUGINS = '/var/lib/kubelet/device-plugins';
+export const TERMINATION_LOG = '/termination-log';
 
 export interface AcceleratorPluginSettings {
   /** The cards the site's hardware has: the plugin logs a shortfall and shows it in its status. */
   accelerators: number;
   size: WorkloadSize;
+  /** Where its cards' device nodes are (under /dev, the host path it mounts); unset: its default. */
+  devicePatterns?: readonly string[];
 }
 
 export function declareAcceleratorDevicePlugin(
@@ -42,6 +45,9 @@ export function declareAcceleratorDevicePlugin(
               {
                 name: ACCELERATOR_PLUGIN,
                 image: imageFor('acceleratorDevicePlugin', ctx.images),
+                ...(settings.devicePatterns
+                  ? { args: settings.devicePatterns.map((p) => `--pattern=${p}`) }
+                  : {}),
                 env: [
                   { name: 'ACCELERATOR_RESOURCE', value: ACCELERATOR_RESOURCE },
                   { name: 'ACCELERATOR_COUNT', value: String(settings.accelerators) },
@@ -53,6 +59,10 @@ export function declareAcceleratorDevicePlugin(
                 // directory, the only host path it writes.
                 securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 0, runAsNonRoot: false },
                 resources: resourceQuantities(settings.size),
+                // Not under /dev: the host's /dev is mounted there read-only, where the kubelet
+                // could not put its default termination-log file (the container would not start).
+                terminationMessagePath: TERMINATION_LOG,
+                terminationMessagePolicy: 'FallbackToLogsOnError',
                 volumeMounts: [
                   { name: 'device-plugins', mountPath: KUBELET_DEVICE_PLUGINS },
                   { name: 'host-dev', mountPath: '/dev', readOnly: true },

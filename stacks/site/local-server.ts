@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   ACCELERATOR_RESOURCE,
   type ImageSource,
+  SITE_CACHE_CLAIM,
   type SiteSizing,
   type SiteSpec,
   sizeSite,
@@ -10,8 +11,14 @@ import { SITE_NAMESPACE } from '@smart-fleet/operators';
 import type { KubernetesVersion } from '../lib/api-versions.ts';
 import { componentNamespace } from '../lib/part-context.ts';
 import { declareAcceleratorDevicePlugin } from './accelerator-device-plugin.ts';
-import { declareReleaseNamespace, type EdgeServiceType, RELEASE_QUOTA } from './release-namespace.ts';
-import { declareSiteAgent } from './site-agent.ts';
+import { declareLocalVolumes, LOCAL_STORAGE_CLASS } from './local-volumes.ts';
+import {
+  cacheClaimSize,
+  declareReleaseNamespace,
+  type EdgeServiceType,
+  RELEASE_QUOTA,
+} from './release-namespace.ts';
+import { declareSiteAgent, STATE_CLAIM, STATE_CLAIM_SIZE } from './site-agent.ts';
 import { SITE_AGENT } from './site-agent-access.ts';
 
 export interface LocalServerArgs {
@@ -27,8 +34,13 @@ export interface LocalServerArgs {
   };
   edge: { serviceType: EdgeServiceType; originUrl: string };
   licenseProxy: { upstreamUrl: string };
-  /** Unset: the cluster's default storage class. */
-  storageClass?: string;
+  /**
+   * Where the claims' volumes come from: a storage class (unset: the cluster's default), or
+   * folders on the box's own disk (local-volumes.ts).
+   */
+  storage: { class?: string } | { localPath: string };
+  /** The accelerator plugin's device patterns; unset: its default (the SMART cards' path). */
+  devicePatterns?: string[];
   images: ImageSource;
   kubernetesVersion: KubernetesVersion;
 }
@@ -52,9 +64,27 @@ export class LocalServer extends pulumi.ComponentResource {
     const sizing = sizeSite(site.spec);
     if (sizing.devicePlugin) {
       declareAcceleratorDevicePlugin(
-        { accelerators: site.spec.hardware.accelerators, size: sizing.devicePlugin },
+        {
+          accelerators: site.spec.hardware.accelerators,
+          size: sizing.devicePlugin,
+          devicePatterns: args.devicePatterns,
+        },
         ctx,
       );
+    }
+    let storageClass: string | undefined;
+    if ('localPath' in args.storage) {
+      storageClass = LOCAL_STORAGE_CLASS;
+      declareLocalVolumes(
+        args.storage.localPath,
+        [
+          { namespace, name: STATE_CLAIM, size: STATE_CLAIM_SIZE },
+          { namespace: SITE_NAMESPACE, name: SITE_CACHE_CLAIM, size: cacheClaimSize(sizing) },
+        ],
+        ctx,
+      );
+    } else {
+      storageClass = args.storage.class;
     }
     const releaseNamespace = declareReleaseNamespace(
       {
@@ -62,7 +92,7 @@ export class LocalServer extends pulumi.ComponentResource {
         edgeServiceType: args.edge.serviceType,
         originUrl: args.edge.originUrl,
         licenseUpstreamUrl: args.licenseProxy.upstreamUrl,
-        storageClass: args.storageClass,
+        storageClass,
       },
       { ...ctx, opts: { parent: this } },
     );
@@ -71,7 +101,7 @@ export class LocalServer extends pulumi.ComponentResource {
         ...args.agent,
         hubNamespace: site.hubNamespace,
         site: site.name,
-        storageClass: args.storageClass,
+        storageClass,
         size: sizing.agent,
       },
       releaseNamespace,

@@ -115,7 +115,7 @@ describe('the site program against a real kube-apiserver', () => {
     assert.match(refused, /limits\.cpu/);
   });
 
-  it('lets the site agent apply and prune its bundle in smart-site, and do nothing else', async () => {
+  it('lets the site agent apply, prune and judge its bundle in smart-site and read its Node, and do nothing else', async () => {
     for (const object of stack.kubernetesObjects().filter((o) => RBAC_KINDS.includes(o.kind))) {
       await serverSideApply(hub.client, object as KubernetesObject, {
         fieldManager: FIELD_MANAGER,
@@ -154,6 +154,12 @@ describe('the site program against a real kube-apiserver', () => {
       assert.equal(await can(verb, 'deployments', apps), true, `${verb} deployments`);
     }
     assert.equal(await can('patch', 'namespaces', { name: SITE_NAMESPACE }), true);
+    // What it judges a release by and reads the heartbeat from: the pods there, its own Node.
+    assert.equal(await can('list', 'pods', bundle), true, 'list pods');
+    assert.equal(await can('get', 'nodes', { name: SAMPLE_SITE }), true, 'get its Node');
+    assert.ok(await cannot('get', 'nodes', { name: 'another-box' }));
+    assert.ok(await cannot('list', 'nodes'));
+    assert.ok(await cannot('delete', 'pods', bundle));
     // And nothing more: not the stack's Services, claim or quota there either.
     assert.ok(await cannot('get', 'secrets', bundle));
     assert.ok(await cannot('create', 'pods', bundle));

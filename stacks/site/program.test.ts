@@ -16,7 +16,7 @@ import { type DeclaredStack, declareStack, type KubernetesManifest } from '../te
 import { renderedSampleRelease } from '../testing/fixtures/sample-bundle.ts';
 import { configError, SAMPLE_SITE, siteConfig } from '../testing/fixtures/stack-configs.ts';
 import { siteProgram } from './program.ts';
-import { BUNDLE_RULES, NAMESPACE_RULES } from './site-agent-access.ts';
+import { BUNDLE_RULES, clusterRules } from './site-agent-access.ts';
 
 type Json = Record<string, any>;
 
@@ -141,6 +141,8 @@ describe('the site program', () => {
       { name: 'host-dev', mountPath: '/dev', readOnly: true },
       'the host devices only read',
     );
+    // The kubelet cannot make its default /dev/termination-log in a read-only /dev.
+    assert.ok(!container.terminationMessagePath.startsWith('/dev/'), container.terminationMessagePath);
     assert.equal(plugin.hostNetwork, undefined);
     assert.equal(plugin.automountServiceAccountToken, false);
     assert.ok(!container.securityContext.privileged);
@@ -170,8 +172,8 @@ describe('the site program', () => {
     assert.deepEqual((stack.object('ResourceQuota', 'release-budget', SITE_NAMESPACE).spec as Json).hard, {
       'requests.cpu': '7380m',
       'limits.cpu': '7380m',
-      'requests.memory': '15200Mi',
-      'limits.memory': '15200Mi',
+      'requests.memory': '14944Mi',
+      'limits.memory': '14944Mi',
       'requests.smartfleet.io/stream-accelerator': '4',
     });
     assert.equal(
@@ -255,19 +257,21 @@ describe('the site program', () => {
     );
   });
 
-  it("gives the agent exactly what its code does on its cluster: apply and prune in the agent's namespace", () => {
+  it('gives the agent exactly what its code does on its cluster: apply, prune and judge in the release namespace, read its Node', () => {
     const subject = [{ kind: 'ServiceAccount', name: 'site-agent', namespace }];
     const role = stack.object('Role', 'site-agent', SITE_NAMESPACE) as Json;
     assert.deepEqual(role.rules, BUNDLE_RULES);
     assert.deepEqual(BUNDLE_RULES, [
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch', 'list', 'delete'] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch', 'list', 'delete'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
     ]);
     assert.deepEqual((stack.object('RoleBinding', 'site-agent', SITE_NAMESPACE) as Json).subjects, subject);
     const clusterRole = stack.object('ClusterRole', `site-agent-${namespace}`) as Json;
-    assert.deepEqual(clusterRole.rules, NAMESPACE_RULES);
-    assert.deepEqual(NAMESPACE_RULES, [
+    assert.deepEqual(clusterRole.rules, clusterRules(SAMPLE_SITE));
+    assert.deepEqual(clusterRules(SAMPLE_SITE), [
       { apiGroups: [''], resources: ['namespaces'], verbs: ['patch'], resourceNames: ['smart-site'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get'], resourceNames: [SAMPLE_SITE] },
     ]);
     const binding = stack.object('ClusterRoleBinding', `site-agent-${namespace}`) as Json;
     assert.deepEqual(binding.roleRef, {
@@ -325,8 +329,8 @@ describe('the site program', () => {
         hard: {
           'requests.cpu': '7380m',
           'limits.cpu': '7380m',
-          'requests.memory': '15200Mi',
-          'limits.memory': '15200Mi',
+          'requests.memory': '14944Mi',
+          'limits.memory': '14944Mi',
           'requests.smartfleet.io/stream-accelerator': '4',
         },
       },
@@ -442,6 +446,41 @@ describe('site config errors name their key', () => {
       /^smart-fleet:storage\.class: "Local Path" is not a Kubernetes object name/,
     ],
     [
+      'a storage class and a local path both',
+      { 'storage.class': 'local-path', 'storage.localPath': '/var/lib/smart-fleet/volumes' },
+      /^smart-fleet:storage\.localPath: give storage\.class or storage\.localPath, not both/,
+    ],
+    [
+      'a local path that is relative',
+      { 'storage.localPath': 'volumes/smart' },
+      /^smart-fleet:storage\.localPath: must be an absolute folder on the box/,
+    ],
+    [
+      'a local path with dots in it',
+      { 'storage.localPath': '/var/lib/../smart' },
+      /^smart-fleet:storage\.localPath: must be an absolute folder on the box/,
+    ],
+    [
+      'device patterns that are not a list',
+      { 'accelerators.devicePatterns': '"/dev/nvidia0"' },
+      /^smart-fleet:accelerators\.devicePatterns: must be a list of device path patterns/,
+    ],
+    [
+      'a device pattern outside /dev',
+      { 'accelerators.devicePatterns': '["/sys/class/accel[0-9]*"]' },
+      /^smart-fleet:accelerators\.devicePatterns: "\/sys\/class\/accel\[0-9\]\*" is not under \/dev/,
+    ],
+    [
+      'a device pattern with a glob in its folder',
+      { 'accelerators.devicePatterns': '["/dev/*/accel0"]' },
+      /^smart-fleet:accelerators\.devicePatterns: device pattern "\/dev\/\*\/accel0": only the last path segment/,
+    ],
+    [
+      'no device pattern at all',
+      { 'accelerators.devicePatterns': '[]' },
+      /^smart-fleet:accelerators\.devicePatterns: .*give 1 to 16 patterns, not 0/,
+    ],
+    [
       'a heartbeat too slow',
       { 'agent.heartbeatSeconds': '600' },
       /^smart-fleet:agent\.heartbeatSeconds: must be an integer from 1 to 60/,
@@ -470,5 +509,41 @@ describe('site config errors name their key', () => {
       );
     }
     assert.equal((stack.object('Service', 'streaming-edge', SITE_NAMESPACE).spec as Json).type, 'NodePort');
+  });
+
+  it("puts the claims on the box's own disk when given a local path, each on a volume of its own", async () => {
+    const root = '/var/lib/smart-fleet/volumes';
+    const stack = await declareStack(
+      siteProgram,
+      siteConfig({
+        namespace,
+        overrides: {
+          'storage.localPath': `${root}/`,
+          'accelerators.devicePatterns': '["/dev/nvidia[0-9]*"]',
+        },
+      }),
+    );
+    const storageClass = stack.object('StorageClass', 'smart-local') as Json;
+    assert.equal(storageClass.provisioner, 'kubernetes.io/no-provisioner');
+    assert.equal(storageClass.volumeBindingMode, 'WaitForFirstConsumer');
+    for (const [name, ns, size] of [
+      ['site-cache', SITE_NAMESPACE, '1800G'],
+      ['site-agent-state', namespace, '1Gi'],
+    ] as const) {
+      const claim = stack.object('PersistentVolumeClaim', name, ns).spec as Json;
+      assert.equal(claim.storageClassName, 'smart-local');
+      const volume = stack.object('PersistentVolume', name).spec as Json;
+      assert.deepEqual(volume.claimRef, { namespace: ns, name }, `${name}'s volume is its alone`);
+      assert.equal(volume.storageClassName, 'smart-local');
+      assert.equal(volume.persistentVolumeReclaimPolicy, 'Retain');
+      assert.deepEqual(volume.local, { path: `${root}/${name}` });
+      assert.deepEqual(volume.capacity, { storage: size });
+      assert.deepEqual(volume.nodeAffinity.required.nodeSelectorTerms, [
+        { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [SAMPLE_SITE] }] },
+      ]);
+    }
+    const plugin = (stack.object('DaemonSet', 'stream-accelerator-device-plugin', namespace).spec as Json)
+      .template.spec.containers[0];
+    assert.deepEqual(plugin.args, ['--pattern=/dev/nvidia[0-9]*']);
   });
 });

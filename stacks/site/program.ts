@@ -8,14 +8,14 @@ import { quantities, SITE_CACHE_CLAIM } from '@smart-fleet/model';
 import type { StackOutputs } from '../index.ts';
 import { StackConfig } from '../lib/config.ts';
 import { LocalServer } from './local-server.ts';
-import { releaseQuotaHard } from './release-namespace.ts';
+import { cacheClaimSize, releaseQuotaHard } from './release-namespace.ts';
 import { readSiteConfig } from './site-config.ts';
 
 export function siteProgram(): StackOutputs {
   const args = readSiteConfig(new StackConfig());
   const server = new LocalServer(args.site.name, args);
   const { spec } = args.site;
-  const { edge, cacheVolumeGB } = server.sizing;
+  const { edge } = server.sizing;
   return {
     site: args.site.name,
     region: spec.location.region,
@@ -26,7 +26,7 @@ export function siteProgram(): StackOutputs {
     agentServiceAccount: server.agentServiceAccount,
     releaseNamespace: server.releaseNamespace,
     releaseQuota: { name: server.releaseQuota, hard: releaseQuotaHard(server.sizing) },
-    cache: { claim: SITE_CACHE_CLAIM, size: `${cacheVolumeGB}G` },
+    cache: { claim: SITE_CACHE_CLAIM, size: cacheClaimSize(server.sizing) },
     // What the agent will give the edge of every release, per replica.
     edge: {
       replicas: edge.replicas,

@@ -43,6 +43,9 @@ export interface ReleaseNamespaceSettings {
   storageClass?: string;
 }
 
+/** The cache claim's size: the share of the box's storage the sizing gives it. */
+export const cacheClaimSize = (sizing: SiteSizing) => `${sizing.cacheVolumeGB}G`;
+
 /** A release service's in-cluster address, through the stack's Service. */
 export function releaseServiceUrl(service: string): string {
   return `http://${service}.${SITE_NAMESPACE}.svc`;
@@ -84,7 +87,7 @@ export function declareReleaseNamespace(
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(settings.storageClass ? { storageClassName: settings.storageClass } : {}),
-        resources: { requests: { storage: `${settings.sizing.cacheVolumeGB}G` } },
+        resources: { requests: { storage: cacheClaimSize(settings.sizing) } },
       },
     },
     opts,

@@ -5,9 +5,12 @@
  *   itself (patch; this stack creates it, so the agent never needs to create namespaces), and
  *   ConfigMaps and Deployments (patch, and create, since applying a new object creates it);
  * - it prunes what a newer bundle no longer has: list and delete ConfigMaps and Deployments
- *   there.
- * No get or watch, no Secrets, no Services, claims or quotas (the stack's), nothing in any other
- * namespace.
+ *   there;
+ * - it judges a release by its pods and reads the heartbeat from them (release-readiness.ts,
+ *   release-pod-readings.ts): list pods there; and the healthy cards from its own Node, by name
+ *   (node-accelerators.ts): get that one Node.
+ * No watch, no Secrets, no Services, claims or quotas (the stack's), no pod it may create or
+ * delete, nothing in any other namespace.
  */
 import * as k8s from '@pulumi/kubernetes';
 import { SITE_NAMESPACE } from '@smart-fleet/operators';
@@ -20,11 +23,16 @@ export const SITE_AGENT = 'site-agent';
 export const BUNDLE_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
   { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch', 'list', 'delete'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch', 'list', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
 ];
 
-export const NAMESPACE_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
-  { apiGroups: [''], resources: ['namespaces'], verbs: ['patch'], resourceNames: [SITE_NAMESPACE] },
-];
+/** Cluster-scoped: the release namespace, and the box's Node (named after the site). */
+export function clusterRules(node: string): k8s.types.input.rbac.v1.PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['patch'], resourceNames: [SITE_NAMESPACE] },
+    { apiGroups: [''], resources: ['nodes'], verbs: ['get'], resourceNames: [node] },
+  ];
+}
 
 /** Cluster-scoped names are one per cluster; the stack's namespace keeps two stacks apart. */
 export function namespaceRoleName(namespace: string): string {
@@ -51,7 +59,7 @@ export function declareSiteAgentAccess(
   const clusterName = namespaceRoleName(ctx.namespace);
   grantRole(
     clusterName,
-    { kind: 'ClusterRole', name: clusterName, labels, rules: NAMESPACE_RULES, subjects },
+    { kind: 'ClusterRole', name: clusterName, labels, rules: clusterRules(ctx.instance), subjects },
     ctx.opts,
   );
   return serviceAccount;

@@ -16,6 +16,7 @@ import { declareSiteAgentAccess, SITE_AGENT } from './site-agent-access.ts';
 
 export const BOOTSTRAP_SECRET = 'site-agent-bootstrap';
 export const STATE_CLAIM = 'site-agent-state';
+export const STATE_CLAIM_SIZE = '1Gi';
 export const STATE_DIR = '/var/lib/smart-site-agent';
 export const BOOTSTRAP_DIR = '/var/run/secrets/smart-fleet/bootstrap';
 export const BOOTSTRAP_FILE = `${BOOTSTRAP_DIR}/token`;
@@ -66,7 +67,7 @@ export function declareSiteAgent(
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(settings.storageClass ? { storageClassName: settings.storageClass } : {}),
-        resources: { requests: { storage: '1Gi' } },
+        resources: { requests: { storage: STATE_CLAIM_SIZE } },
       },
     },
     // Its agent credential cannot be had again without a new bootstrap token.

@@ -25,7 +25,18 @@ describe('site node configuration', () => {
 
   it('numbers node networks 0-255 with a bridge name Linux accepts, and refuses others', () => {
     const net = nodeNetwork(255);
-    assert.deepEqual(net, { bridge: 'sf-node-255', subnet: '10.88.255.0/24', gateway: '10.88.255.1' });
+    assert.deepEqual(net, {
+      bridge: 'sf-node-255',
+      subnet: '10.88.255.0/24',
+      gateway: '10.88.255.1',
+      serviceSubnet: '10.89.255.0/24',
+      apiServiceIp: '10.89.255.1',
+    });
+    assert.notEqual(
+      nodeNetwork(3).serviceSubnet,
+      nodeNetwork(4).serviceSubnet,
+      'each node its own Service IPs',
+    );
     assert.ok(net.bridge.length <= 15);
     assert.throws(() => nodeNetwork(256), /0-255/);
     assert.throws(() => nodeNetwork(-1), /0-255/);
@@ -37,6 +48,7 @@ describe('site node configuration', () => {
     assert.equal(bridge.bridge, 'sf-node-3');
     assert.equal(bridge.ipMasq, false);
     assert.deepEqual(bridge.ipam.ranges, [[{ subnet: '10.88.3.0/24', gateway: '10.88.3.1' }]]);
+    assert.deepEqual(bridge.ipam.routes, [{ dst: '10.89.3.0/24' }], "the node's Services, and nothing else");
     assert.equal(bridge.ipam.dataDir, '/nodes/a/cni/ipam');
   });
 

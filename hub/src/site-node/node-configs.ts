@@ -77,14 +77,27 @@ export interface NodeNetwork {
   /** The pods' /24, e.g. 10.88.3.0/24; the bridge holds its .1. */
   subnet: string;
   gateway: string;
+  /** The cluster's Service IPs, e.g. 10.89.3.0/24: the node's own, so two nodes never share one. */
+  serviceSubnet: string;
+  /** The `kubernetes` Service's IP (the range's first), where pods find the API server. */
+  apiServiceIp: string;
 }
 
-/** The n-th node network on this machine (n in 0..255): 10.88.n.0/24 on bridge sf-node-n. */
+/**
+ * The n-th node network on this machine (n in 0..255): pods on 10.88.n.0/24 on bridge sf-node-n,
+ * Services on 10.89.n.0/24 (their IPs are put on the same bridge by the node's service proxy).
+ */
 export function nodeNetwork(n: number): NodeNetwork {
   if (!Number.isInteger(n) || n < 0 || n > 255) {
     throw new RangeError(`node network index must be 0-255, not ${n}`);
   }
-  return { bridge: `sf-node-${n}`, subnet: `10.88.${n}.0/24`, gateway: `10.88.${n}.1` };
+  return {
+    bridge: `sf-node-${n}`,
+    subnet: `10.88.${n}.0/24`,
+    gateway: `10.88.${n}.1`,
+    serviceSubnet: `10.89.${n}.0/24`,
+    apiServiceIp: `10.89.${n}.1`,
+  };
 }
 
 export function cniConfig(name: string, layout: NodeLayout, net: NodeNetwork): string {
@@ -103,6 +116,9 @@ export function cniConfig(name: string, layout: NodeLayout, net: NodeNetwork): s
           ipam: {
             type: 'host-local',
             ranges: [[{ subnet: net.subnet, gateway: net.gateway }]],
+            // The node's Services, through the gateway (the service proxy answers there); no
+            // default route: nothing beyond this machine is reached.
+            routes: [{ dst: net.serviceSubnet }],
             dataDir: join(layout.dir, 'cni', 'ipam'),
           },
         },

@@ -94,7 +94,7 @@ export const fixedTarget =
     return { host: u.hostname, port: Number(u.port || 80) };
   };
 
-/** One ready endpoint of `service` in the node's cluster, on its port named `portName`. */
+/** One ready endpoint of `service` in the node's cluster, on its port named `portName` ('' for an unnamed one). */
 export function serviceTarget(
   client: KubeClient,
   namespace: string,
@@ -103,11 +103,15 @@ export function serviceTarget(
 ): () => Promise<RelayTarget | undefined> {
   let turn = 0;
   return async () => {
-    const endpoints = await client.core
-      .readNamespacedEndpoints({ name: service, namespace }, withTimeout(CONNECT_TIMEOUT_MS))
+    // Listed by name rather than read: kube-proxy's role (the service proxy's) may list, not get.
+    const listed = await client.core
+      .listNamespacedEndpoints(
+        { namespace, fieldSelector: `metadata.name=${service}` },
+        withTimeout(CONNECT_TIMEOUT_MS),
+      )
       .catch(() => undefined);
-    const targets = (endpoints?.subsets ?? []).flatMap((subset) => {
-      const port = subset.ports?.find((p) => p.name === portName)?.port;
+    const targets = (listed?.items[0]?.subsets ?? []).flatMap((subset) => {
+      const port = subset.ports?.find((p) => (p.name ?? '') === portName)?.port;
       return port === undefined ? [] : (subset.addresses ?? []).map((a) => ({ host: a.ip, port }));
     });
     turn = (turn + 1) % Math.max(1, targets.length);

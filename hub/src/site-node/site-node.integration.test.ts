@@ -2,11 +2,13 @@
  * A site node for real on this machine: its own API server, scheduler and controller-manager, a
  * kubelet on its own containerd. The Node registers under the Site's name with its labels and the
  * site's reserve kept back; a pod of a locally built image is scheduled, runs and turns Ready
- * through an HTTP readiness probe on its pod IP; stop removes every pod and the bridge, and a new
+ * through an HTTP readiness probe on its pod IP; its Service and the API server answer at their
+ * cluster IPs (the node's service proxy), for a pod and for this machine; stop removes every pod and the bridge, and a new
  * start brings the same node back with the pod recreated by its Deployment.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -119,6 +121,84 @@ describe('a site node on this machine', { skip: supported ? false : nodePrefligh
     assert.match(ip, /^10\.88\.\d+\.\d+$/);
     const body = await (await fetch(`http://${ip}:8080/readyz`)).text();
     assert.equal(body.trim(), 'ready');
+  });
+
+  it("answers at its Services' cluster IPs, the API server's own among them, for pods and this machine", async () => {
+    const namespace = 'smoke';
+    const web = await site_.core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: 'web' },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+    });
+    const ip = web.spec?.clusterIP ?? '';
+    assert.ok(
+      ip.startsWith(node.network.serviceSubnet.replace(/0\/24$/, '')),
+      `${ip} is on the node's own range`,
+    );
+    const body = await waitFor(
+      () =>
+        fetch(`http://${ip}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+          async (r) => r.ok && (await r.text()),
+          () => undefined,
+        ),
+      { what: `the web Service at ${ip}`, timeoutMs: 30000 },
+    );
+    assert.equal(body.trim(), 'ready');
+    // The API server at the `kubernetes` Service's IP, with a certificate naming that IP.
+    const cluster = site_.kc.getCurrentCluster();
+    const user = site_.kc.getCurrentUser();
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      https
+        .get(
+          `https://${node.network.apiServiceIp}/readyz`,
+          {
+            ca: Buffer.from(cluster?.caData ?? '', 'base64'),
+            cert: Buffer.from(user?.certData ?? '', 'base64'),
+            key: Buffer.from(user?.keyData ?? '', 'base64'),
+          },
+          (r) => resolve(r.resume().statusCode),
+        )
+        .on('error', reject);
+    });
+    assert.equal(status, 200);
+    // And from a pod: the Service by the address the kubelet gives it, the API server likewise.
+    await site_.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'probe' },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'probe',
+              image: image.ref,
+              imagePullPolicy: 'Never',
+              args: [
+                'sh',
+                '-c',
+                [
+                  'set -e',
+                  'wget -q -O - "http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/readyz" | grep -q ready',
+                  'token=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)',
+                  'wget -q -O - --header "Authorization: Bearer $token" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/readyz" | grep -q ok',
+                ].join('\n'),
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const phase = await waitFor(
+      async () => {
+        const pod = await site_.core.readNamespacedPod({ name: 'probe', namespace });
+        return ['Succeeded', 'Failed'].includes(pod.status?.phase ?? '') && pod.status?.phase;
+      },
+      { what: 'the probe pod to finish', timeoutMs: 60000 },
+    );
+    const printed = await site_.core.readNamespacedPodLog({ name: 'probe', namespace }).catch(() => '');
+    assert.equal(phase, 'Succeeded', `the pod reached both Services: ${printed}`);
   });
 
   it('stops with no pod or bridge left, and starts the same node again with its pods back', async () => {

@@ -2,7 +2,8 @@
  * A site's local server as a real single-node Kubernetes cluster on this machine: its own
  * kube-apiserver (on the hub's etcd under its own prefix, Node authorization), controller-manager
  * and scheduler, and one kubelet on its own containerd + runc with a CNI bridge, registered as a
- * Node named after the Site. Processes run detached; state.json in the node's folder records them,
+ * Node named after the Site, and a service proxy (service-proxy.ts) where kube-proxy would be: the
+ * cluster's Services, the API server's own among them, on a Service range of the node's own. Processes run detached; state.json in the node's folder records them,
  * so start finds a running node, stop stops it cleanly and status says how it is.
  *
  * Why a private mount namespace: kubelet 1.20 hard-codes the device plugins' folder
@@ -18,7 +19,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { connect, freePort, waitFor } from '@smart-fleet/kube';
 import { SYSTEM_RESERVED } from '@smart-fleet/model';
@@ -40,6 +43,7 @@ import {
 } from './node-configs.ts';
 import { ensureNodeSupported } from './node-preflight.ts';
 import type { NodeToolchain } from './node-toolchain.ts';
+import { API_SERVICE } from './service-proxy.ts';
 
 export const SITE_LABEL = 'smartfleet.io/site';
 export const HARDWARE_PROFILE_LABEL = 'smartfleet.io/hardware-profile';
@@ -67,6 +71,7 @@ const COMPONENTS = [
   'apiserver',
   'controllerManager',
   'scheduler',
+  'serviceProxy',
   'containerd',
   'kubelet',
 ] as const;
@@ -162,15 +167,97 @@ async function grantKubeletApi(kubeconfig: string): Promise<void> {
   }
 }
 
-/** The lowest node network whose bridge this machine does not have yet. */
-function freeNetwork(): NodeNetwork {
+const NETWORK_FILE = 'network.json';
+
+/** The network index this node had last time: its cluster's `kubernetes` Service keeps its IP. */
+function previousNetwork(dir: string): number | undefined {
+  const file = join(dir, NETWORK_FILE);
+  if (!existsSync(file)) {
+    return undefined;
+  }
+  const n = Number(
+    /^sf-node-(\d+)$/.exec((JSON.parse(readFileSync(file, 'utf8')) as NodeNetwork).bridge)?.[1],
+  );
+  return Number.isInteger(n) ? n : undefined;
+}
+
+const bridgeFree = (net: NodeNetwork) => !existsSync(`/sys/class/net/${net.bridge}`);
+
+/** The node's previous network if it is free, else the lowest one whose bridge this machine lacks. */
+function freeNetwork(preferred?: number): NodeNetwork {
+  if (preferred !== undefined && bridgeFree(nodeNetwork(preferred))) {
+    return nodeNetwork(preferred);
+  }
   for (let n = 0; n < 256; n++) {
-    const net = nodeNetwork(n);
-    if (!existsSync(`/sys/class/net/${net.bridge}`)) {
-      return net;
+    if (bridgeFree(nodeNetwork(n))) {
+      return nodeNetwork(n);
     }
   }
   throw new Error('all 256 node networks (10.88.0-255.0/24) are in use on this machine');
+}
+
+/**
+ * The `kubernetes` Service on the node's own range. A cluster first started with another range
+ * (an older node folder) keeps its old IP, which another node may hold: it is deleted, and the
+ * API server makes it again on the range it has now.
+ */
+async function ensureApiServiceIp(kubeconfig: string, net: NodeNetwork): Promise<void> {
+  const client = connect(kubeconfig);
+  const ref = { name: API_SERVICE.name, namespace: API_SERVICE.namespace };
+  const current = await client.core.readNamespacedService(ref).catch(() => undefined);
+  if (current && current.spec?.clusterIP !== net.apiServiceIp) {
+    await client.core.deleteNamespacedService(ref);
+  }
+  await waitFor(
+    async () =>
+      (await client.core.readNamespacedService(ref).catch(() => undefined))?.spec?.clusterIP ===
+      net.apiServiceIp,
+    { what: `the kubernetes Service on ${net.apiServiceIp}`, timeoutMs: 60000 },
+  );
+}
+
+const SERVICE_PROXY_MAIN = fileURLToPath(new URL('./service-proxy-main.ts', import.meta.url));
+
+/** The node's service proxy (service-proxy.ts), up once the API server answers at its Service IP. */
+async function startServiceProxyProcess(o: {
+  kubeconfig: string;
+  network: NodeNetwork;
+  apiServer: string;
+  log: string;
+}): Promise<number> {
+  const proxy = startDetached(
+    process.execPath,
+    [
+      SERVICE_PROXY_MAIN,
+      `--kubeconfig=${o.kubeconfig}`,
+      `--bridge=${o.network.bridge}`,
+      `--api-server=${new URL(o.apiServer).host}`,
+    ],
+    o.log,
+  );
+  await awaitReady({
+    name: 'the service proxy',
+    log: o.log,
+    process: proxy,
+    timeoutMs: 30000,
+    ready: () => tcpAnswers(o.network.apiServiceIp, 443),
+  });
+  return proxy.pid;
+}
+
+function tcpAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port, timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** The node's bridge with its gateway address, made before the kubelet (its node IP lives there). */
@@ -293,7 +380,8 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
         2,
       ),
     );
-  const network = freeNetwork();
+  const network = freeNetwork(previousNetwork(dir));
+  writeFileSync(join(dir, NETWORK_FILE), JSON.stringify(network));
   let kubelet: KubeletCommand | undefined;
   try {
     log(
@@ -307,6 +395,14 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
       certs,
       'apiserver-kubelet-client',
       `/CN=${KUBELET_CLIENT_USER}`,
+    );
+    // In-cluster clients reach it at the `kubernetes` Service's IP (the service proxy's relay).
+    const apiServing = await ensureServingCert(
+      pki,
+      certs,
+      'apiserver',
+      'kube-apiserver',
+      network.apiServiceIp,
     );
     const cluster = await startExtraApiserver({
       hubDir: o.hubDir,
@@ -322,9 +418,13 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
         `--kubelet-certificate-authority=${pki.caCert}`,
         `--kubelet-client-certificate=${toKubelets.cert}`,
         `--kubelet-client-key=${toKubelets.key}`,
+        `--service-cluster-ip-range=${network.serviceSubnet}`,
+        `--tls-cert-file=${apiServing.cert}`,
+        `--tls-private-key-file=${apiServing.key}`,
       ],
     });
     await grantKubeletApi(cluster.kubeconfig);
+    await ensureApiServiceIp(cluster.kubeconfig, network);
     pids.apiserver = cluster.pid;
     record(network, cluster.server, cluster.kubeconfig);
     const kubeconfigFor = (file: string, user: string, cert: { cert: string; key: string }) => {
@@ -361,6 +461,14 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
     record(network, cluster.server, adminKubeconfig);
 
     await ensureBridge(network);
+    const proxyCert = await ensureClientCert(pki, certs, 'kube-proxy', '/CN=system:kube-proxy');
+    pids.serviceProxy = await startServiceProxyProcess({
+      kubeconfig: kubeconfigFor('service-proxy.kubeconfig', 'system:kube-proxy', proxyCert),
+      network,
+      apiServer: cluster.server,
+      log: join(layout.logs, 'service-proxy.log'),
+    });
+    record(network, cluster.server, adminKubeconfig);
     mkdirSync(layout.cniConfDir, { recursive: true });
     writeFileSync(join(layout.cniConfDir, '10-smart-fleet.conflist'), cniConfig(o.site, layout, network));
     pids.namespaceHolder = await startNamespaceHolder(layout);
@@ -465,7 +573,7 @@ export async function stopSiteNode(
   }
   await stop('containerd');
   await killShims(state.containerdSocket);
-  await Promise.all([stop('scheduler'), stop('controllerManager')]);
+  await Promise.all([stop('scheduler'), stop('controllerManager'), stop('serviceProxy')]);
   await stop('apiserver');
   await stop('namespaceHolder');
   if (existsSync(`/sys/class/net/${state.network.bridge}`)) {
