@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { judgeRelease, UNSCHEDULABLE_GRACE_MS } from './release-readiness.ts';
+import { judgeRelease, RETRY_GRACE_MS, UNSCHEDULABLE_GRACE_MS } from './release-readiness.ts';
 
 const selector = { 'app.kubernetes.io/name': 'streaming-edge' };
 
@@ -55,6 +55,23 @@ describe('judging whether a release runs', () => {
     assert.equal(judged.state, 'failed');
     assert.equal(judged.state === 'failed' && judged.reason, 'ImagePullBackOff');
     assert.match(judged.state === 'failed' ? judged.message : '', /Back-off pulling image "r\/x:9"/);
+  });
+
+  it("waits out a container the kubelet could not make yet, and fails it past the grace with the kubelet's words", () => {
+    const now = Date.parse('2026-12-04T02:00:00Z');
+    const trying = (ms: number) => {
+      const p = waitingPod('CreateContainerConfigError', 'failed to sync configmap cache: timed out');
+      return { ...p, status: { ...p.status, startTime: new Date(now - ms) } };
+    };
+    const fresh = judgeRelease([deployment({})], [trying(RETRY_GRACE_MS - 1000)], now);
+    assert.equal(
+      fresh.state,
+      'progressing',
+      'the kubelet retries; a ConfigMap reaches its cache a moment later',
+    );
+    const judged = judgeRelease([deployment({})], [trying(RETRY_GRACE_MS)], now);
+    assert.equal(judged.state === 'failed' && judged.reason, 'CreateContainerConfigError');
+    assert.match(judged.state === 'failed' ? judged.message : '', /failed to sync configmap cache/);
   });
 
   it('fails a crash loop with the exit code, but not for a terminating pod of the template replaced', () => {

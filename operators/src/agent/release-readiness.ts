@@ -5,8 +5,9 @@
  *                Ready (their readiness probes pass)
  *   failed       a pod cannot start, with the reason the kubelet or the scheduler gives: the image
  *                cannot be had (ImagePullBackOff, ErrImageNeverPull...), it keeps exiting
- *                (CrashLoopBackOff, with its exit code), it has fit on no node for
- *                UNSCHEDULABLE_GRACE_MS (Unschedulable, with the scheduler's message naming the
+ *                (CrashLoopBackOff, with its exit code), its container could not be made for
+ *                RETRY_GRACE_MS (CreateContainerConfigError, CreateContainerError), it has fit on
+ *                no node for as long (Unschedulable, with the scheduler's message naming the
  *                resource), the quota refused it, or the Deployment's own progress deadline passed
  *   progressing  anything else: pods are being made, pulled, started or probed
  */
@@ -23,6 +24,14 @@ export type ReleaseReadiness =
  * registers, and the previous release's pods free their share as they terminate.
  */
 export const UNSCHEDULABLE_GRACE_MS = 30_000;
+/**
+ * How long a pod's container may fail to be made before the release fails for it. The kubelet
+ * retries on every sync, and these clear as often as not: a ConfigMap the agent applied with the
+ * Deployment reaches the kubelet's cache a moment later ("failed to sync configmap cache", seen
+ * on a loaded node), a container name is still held by the one before. A permanent cause (a
+ * missing key, a root image under runAsNonRoot) still fails the release, with its message.
+ */
+export const RETRY_GRACE_MS = UNSCHEDULABLE_GRACE_MS;
 
 /** Container waiting reasons that will not clear by themselves. */
 const STUCK_WAITING = new Set([
@@ -30,10 +39,10 @@ const STUCK_WAITING = new Set([
   'ErrImagePull',
   'ErrImageNeverPull',
   'InvalidImageName',
-  'CreateContainerConfigError',
-  'CreateContainerError',
   'CrashLoopBackOff',
 ]);
+/** Container waiting reasons the kubelet retries, which often clear: failed after RETRY_GRACE_MS. */
+const RETRIED_WAITING = new Set(['CreateContainerConfigError', 'CreateContainerError']);
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -41,9 +50,14 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 type Failure = { reason: string; message: string };
 type ContainerStatus = NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number];
 
-function containerFailure(pod: string, c: ContainerStatus): Failure | undefined {
+/** `waitingFor`: how long the pod has been trying (since the kubelet took it up). */
+function containerFailure(pod: string, c: ContainerStatus, waitingFor: number): Failure | undefined {
   const waiting = c.state?.waiting;
-  if (!waiting?.reason || !STUCK_WAITING.has(waiting.reason)) {
+  const stuck =
+    waiting?.reason !== undefined &&
+    (STUCK_WAITING.has(waiting.reason) ||
+      (RETRIED_WAITING.has(waiting.reason) && waitingFor >= RETRY_GRACE_MS));
+  if (!stuck || !waiting?.reason) {
     return undefined;
   }
   const exited = c.lastState?.terminated;
@@ -59,8 +73,9 @@ function containerFailure(pod: string, c: ContainerStatus): Failure | undefined 
 
 function podFailure(pod: V1Pod, now: number): Failure | undefined {
   const name = pod.metadata?.name ?? '?';
+  const started = pod.status?.startTime ? new Date(pod.status.startTime).getTime() : now;
   for (const c of pod.status?.containerStatuses ?? []) {
-    const failure = containerFailure(name, c);
+    const failure = containerFailure(name, c, now - started);
     if (failure) {
       return failure;
     }
