@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { ensureConsoleBuilt } from '@smart-fleet/console';
 import {
   buildComponentImages,
@@ -29,7 +29,7 @@ import { hubProgram } from '../stacks/hub/program.ts';
 import { hubTestConfig } from '../stacks/hub/testing/hub-test-config.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../stacks/testing/declare.ts';
 import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
-import { isReady, podSummary, stuckPod } from './support/node-pods.ts';
+import { untilPodsReady } from './support/node-pods.ts';
 import { testHub } from './support/test-hub.ts';
 
 const skip = nodePreflight().join('; ') || false;
@@ -44,33 +44,7 @@ describe('the hub stack on a real node of the hub', { skip }, () => {
   let stack: DeclaredStack;
   const dir = mkdtempSync(join(tmpdir(), 'smart-fleet-hub-stack-'));
 
-  /** Waits for `app`'s pods to be Ready, giving up with the kubelet's reason. */
-  const untilReady = async (app: string, timeoutMs = 240000): Promise<V1Pod[]> => {
-    let why: string | undefined;
-    const pods = async () =>
-      (
-        await client.core.listNamespacedPod({
-          namespace: system,
-          labelSelector: `app.kubernetes.io/name=${app}`,
-        })
-      ).items.filter((p) => !p.metadata?.deletionTimestamp);
-    return waitFor(
-      async () => {
-        const found = await pods();
-        why = await stuckPod(client, found);
-        return found.length > 0 && found.every(isReady) && found;
-      },
-      { what: `${app} Ready on the node`, timeoutMs, abortReason: () => why },
-    ).catch(async (error: Error) => {
-      const [first] = await pods();
-      const printed = await client.core
-        .readNamespacedPodLog({ name: first?.metadata?.name ?? '', namespace: system })
-        .catch(() => '');
-      throw new Error(
-        `${error.message}\npods: ${await podSummary(client, system)}\n${app} log:\n${printed.slice(-3000)}`,
-      );
-    });
-  };
+  const untilReady = (app: string) => untilPodsReady(client, system, app, 240000);
   /** GET `path` at a Service of the hub, from this machine, at its cluster IP. */
   const atService = async (service: string, path: string): Promise<{ status: number; body: string }> => {
     const s = await client.core.readNamespacedService({ name: service, namespace: system });

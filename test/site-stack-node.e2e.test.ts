@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   applyInventory,
   buildComponentImages,
@@ -39,7 +39,7 @@ import { SITE_AGENT } from '../stacks/site/site-agent-access.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../stacks/testing/declare.ts';
 import { siteConfig } from '../stacks/testing/fixtures/stack-configs.ts';
 import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
-import { isReady, podSummary, stuckPod } from './support/node-pods.ts';
+import { logOf, untilPodsReady } from './support/node-pods.ts';
 import { rolloutFixtures } from './support/rollout-fixtures.ts';
 import { exportedFigure } from './support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
@@ -67,32 +67,8 @@ describe('the site stack on a real site node', { skip }, () => {
   // folder of this run's own (the stack's device pattern points at it).
   const cards = join('/dev', `smart-fleet-test-${process.pid}`);
 
-  const podsOf = async (namespace: string, app: string): Promise<V1Pod[]> =>
-    (
-      await siteClient.core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/name=${app}` })
-    ).items.filter((p) => !p.metadata?.deletionTimestamp);
-  /** Waits for `app`'s pods in `namespace` to be Ready, giving up with the kubelet's reason. */
-  const untilReady = async (namespace: string, app: string, timeoutMs = 180000) => {
-    let why: string | undefined;
-    return waitFor(
-      async () => {
-        const pods = await podsOf(namespace, app);
-        why = await stuckPod(siteClient, pods);
-        return pods.length > 0 && pods.every(isReady) && pods;
-      },
-      { what: `${app} Ready on the node`, timeoutMs, abortReason: () => why },
-    ).catch(async (error: Error) => {
-      throw new Error(`${error.message}\npods: ${await podSummary(siteClient, namespace)}`);
-    });
-  };
-  /** The end of the log of `app`'s first pod: what a failed wait on it adds to its message. */
-  const logOf = async (namespace: string, app: string) => {
-    const [pod] = await podsOf(namespace, app);
-    const printed = await siteClient.core
-      .readNamespacedPodLog({ name: pod?.metadata?.name ?? '', namespace })
-      .catch(() => '');
-    return `${app} log:\n${printed.slice(-3000)}`;
-  };
+  const untilReady = (namespace: string, app: string) => untilPodsReady(siteClient, namespace, app);
+  const logOfApp = (namespace: string, app: string) => logOf(siteClient, namespace, app);
   const sitePhase = async () => {
     const object = (await hub.client.custom.getNamespacedCustomObject({
       group: 'smartfleet.io',
@@ -199,7 +175,7 @@ describe('the site stack on a real site node', { skip }, () => {
       },
       { what: `the node to advertise one ${ACCELERATOR_RESOURCE}`, timeoutMs: 60000 },
     ).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await logOf(stackNamespace, ACCELERATOR_PLUGIN)}`);
+      throw new Error(`${error.message}\n${await logOfApp(stackNamespace, ACCELERATOR_PLUGIN)}`);
     });
     assert.equal(allocatable[ACCELERATOR_RESOURCE], '1');
   });
@@ -211,7 +187,7 @@ describe('the site stack on a real site node', { skip }, () => {
       what: `${site} Ready at the hub from the agent pod's heartbeats`,
       timeoutMs: 90000,
     }).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await logOf(stackNamespace, SITE_AGENT)}`);
+      throw new Error(`${error.message}\n${await logOfApp(stackNamespace, SITE_AGENT)}`);
     });
     // Its credential is on the box's disk, where the next agent pod finds it.
     const claim = await siteClient.core.readNamespacedPersistentVolumeClaim({

@@ -4,7 +4,7 @@
  * its previous log), so a failed wait names the cause rather than only timing out.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import type { KubeClient } from '@smart-fleet/kube';
+import { type KubeClient, waitFor } from '@smart-fleet/kube';
 
 export const isReady = (p: V1Pod): boolean =>
   p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -40,4 +40,47 @@ export async function podSummary(client: KubeClient, namespace: string): Promise
       return `${p.metadata?.name}: ${state}${unscheduled ? ` (${unscheduled.message})` : ''}`;
     })
     .join('; ');
+}
+
+/** The pods of `app` (app.kubernetes.io/name) in `namespace`, not terminating. */
+export async function podsOf(client: KubeClient, namespace: string, app: string): Promise<V1Pod[]> {
+  const listed = await client.core.listNamespacedPod({
+    namespace,
+    labelSelector: `app.kubernetes.io/name=${app}`,
+  });
+  return listed.items.filter((p) => !p.metadata?.deletionTimestamp);
+}
+
+/** The end of the log of `app`'s first pod. */
+export async function logOf(client: KubeClient, namespace: string, app: string): Promise<string> {
+  const [pod] = await podsOf(client, namespace, app);
+  const printed = await client.core
+    .readNamespacedPodLog({ name: pod?.metadata?.name ?? '', namespace })
+    .catch(() => '');
+  return `${app} log:\n${printed.slice(-3000)}`;
+}
+
+/**
+ * Waits for `app`'s pods in `namespace` to be Ready: gives up early when one is stuck for good,
+ * with the kubelet's reason, and on a timeout says where every pod stands and what `app` printed.
+ */
+export async function untilPodsReady(
+  client: KubeClient,
+  namespace: string,
+  app: string,
+  timeoutMs = 180000,
+): Promise<V1Pod[]> {
+  let why: string | undefined;
+  return waitFor(
+    async () => {
+      const pods = await podsOf(client, namespace, app);
+      why = await stuckPod(client, pods);
+      return pods.length > 0 && pods.every(isReady) && pods;
+    },
+    { what: `${app} Ready on the node`, timeoutMs, abortReason: () => why },
+  ).catch(async (error: Error) => {
+    throw new Error(
+      `${error.message}\npods: ${await podSummary(client, namespace)}\n${await logOf(client, namespace, app)}`,
+    );
+  });
 }
