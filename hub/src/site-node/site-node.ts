@@ -18,9 +18,10 @@
  * allocatable, the hardware profile is a node label, and accelerators come from the device plugin.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { connect, freePort, waitFor } from '@smart-fleet/kube';
@@ -167,6 +168,15 @@ async function grantKubeletApi(kubeconfig: string): Promise<void> {
   }
 }
 
+/**
+ * The node's cluster on the hub's etcd (its API server's folder and key prefix): named after the
+ * site and the node's folder, so two nodes of one site name (two sample fleets on one test hub)
+ * never share a cluster, where their two kubelets would report one Node by turns.
+ */
+function clusterName(site: string, dir: string): string {
+  return `node-${site}-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 8)}`;
+}
+
 const NETWORK_FILE = 'network.json';
 
 /** The network index this node had last time: its cluster's `kubernetes` Service keeps its IP. */
@@ -181,16 +191,26 @@ function previousNetwork(dir: string): number | undefined {
   return Number.isInteger(n) ? n : undefined;
 }
 
-const bridgeFree = (net: NodeNetwork) => !existsSync(`/sys/class/net/${net.bridge}`);
-
-/** The node's previous network if it is free, else the lowest one whose bridge this machine lacks. */
-function freeNetwork(preferred?: number): NodeNetwork {
-  if (preferred !== undefined && bridgeFree(nodeNetwork(preferred))) {
-    return nodeNetwork(preferred);
-  }
-  for (let n = 0; n < 256; n++) {
-    if (bridgeFree(nodeNetwork(n))) {
-      return nodeNetwork(n);
+/**
+ * Claims a node network for this node: the node's previous one if it can, else the lowest free.
+ * Claiming is making its bridge, which the kernel does once per name, so two nodes starting at
+ * the same moment (two test files, two live sites) never take the same network.
+ */
+function claimNetwork(preferred?: number): NodeNetwork {
+  const order = [
+    ...(preferred === undefined ? [] : [preferred]),
+    ...Array.from({ length: 256 }, (_, n) => n),
+  ];
+  for (const n of order) {
+    const net = nodeNetwork(n);
+    const made = spawnSync('ip', ['link', 'add', net.bridge, 'type', 'bridge'], { encoding: 'utf8' });
+    if (made.status === 0) {
+      return net;
+    }
+    if (!/File exists/.test(made.stderr)) {
+      throw new Error(
+        `cannot make the node's bridge ${net.bridge}: ${made.stderr.trim() || made.error?.message}`,
+      );
     }
   }
   throw new Error('all 256 node networks (10.88.0-255.0/24) are in use on this machine');
@@ -380,7 +400,7 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
         2,
       ),
     );
-  const network = freeNetwork(previousNetwork(dir));
+  const network = claimNetwork(previousNetwork(dir));
   writeFileSync(join(dir, NETWORK_FILE), JSON.stringify(network));
   let kubelet: KubeletCommand | undefined;
   try {
@@ -406,7 +426,7 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
     );
     const cluster = await startExtraApiserver({
       hubDir: o.hubDir,
-      name: `node-${o.site}`,
+      name: clusterName(o.site, dir),
       port: await freePort(),
       extraArgs: [
         // The kubelet may read and write only its own Node and the pods bound to it.
