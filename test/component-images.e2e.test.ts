@@ -30,6 +30,7 @@ import {
   TMP_MOUNT,
   TMP_VOLUME,
 } from '@smart-fleet/model';
+import { isReady } from './support/node-pods.ts';
 import { testHub } from './support/test-hub.ts';
 
 const site = `images-test-${process.pid}`;
@@ -74,7 +75,7 @@ async function readyPod(name: string, container: Omit<V1Container, 'name'>): Pro
         stuck = `${waiting.reason}: ${waiting.message ?? ''}\n${printed.slice(-2000)}`;
         return undefined;
       }
-      return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
+      return isReady(pod) ? pod : undefined;
     },
     { what: `the ${name} pod to be Ready`, timeoutMs: 120000, abortReason: () => stuck },
   );

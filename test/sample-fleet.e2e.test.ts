@@ -28,6 +28,7 @@ import { localKek, SITE_NAMESPACE } from '@smart-fleet/operators';
 import { issueEntitlement, mediaTools } from '@smart-fleet/services';
 import { SAMPLE_CLIP } from '../scripts/sample-data-plane.ts';
 import { type SampleFleet, startSampleFleet } from '../scripts/sample-fleet.ts';
+import { isReady } from './support/node-pods.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
 
 const run = promisify(execFile);
@@ -149,7 +150,7 @@ describe('the sample fleet npm start runs', () => {
       assert.ok(live.kubeconfig, `${live.site} is a node`);
       const pods = await connect(live.kubeconfig).core.listNamespacedPod({ namespace: SITE_NAMESPACE });
       const running = pods.items
-        .filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        .filter(isReady)
         .map((p) => `${p.metadata?.labels?.['app.kubernetes.io/name']}@${p.spec?.nodeName}`)
         .sort();
       assert.deepEqual(running, [`license-proxy@${live.site}`, `streaming-edge@${live.site}`]);

@@ -27,7 +27,7 @@ export const API_SERVICE = { namespace: 'default', name: 'kubernetes' } as const
 export const MAX_SERVICE_PORTS = 256;
 const DEFAULT_RESYNC_MS = 2000;
 const LIST_TIMEOUT_MS = 10000;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 export interface ServicePort {
   namespace: string;
@@ -77,7 +77,8 @@ export async function startServiceProxy(o: {
   resyncMs?: number;
 }): Promise<ServiceProxy> {
   const relays = new Map<string, { port: ServicePort; relay: NodeRelay }>();
-  const addresses = new Set<string>();
+  /** Whether a relay listens on `address`: the bridge holds it exactly then. */
+  const inUse = (address: string) => [...relays.values()].some((r) => r.port.ip === address);
   let refusedOverCap = false;
 
   const ip = (action: 'add' | 'del', address: string): boolean => {
@@ -87,11 +88,8 @@ export async function startServiceProxy(o: {
   };
 
   const open = async (port: ServicePort) => {
-    if (!addresses.has(port.ip)) {
-      if (!ip('add', port.ip)) {
-        throw new Error(`cannot put ${port.ip} on ${o.bridge} (ip addr add needs root)`);
-      }
-      addresses.add(port.ip);
+    if (!inUse(port.ip) && !ip('add', port.ip)) {
+      throw new Error(`cannot put ${port.ip} on ${o.bridge} (ip addr add needs root)`);
     }
     const isApi = port.namespace === API_SERVICE.namespace && port.name === API_SERVICE.name;
     const relay = await startNodeRelay({
@@ -112,9 +110,8 @@ export async function startServiceProxy(o: {
     relays.delete(key);
     await entry?.relay.stop();
     const address = entry?.port.ip;
-    if (address && ![...relays.values()].some((r) => r.port.ip === address)) {
+    if (address && !inUse(address)) {
       ip('del', address);
-      addresses.delete(address);
     }
   };
 

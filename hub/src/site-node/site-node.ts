@@ -3,8 +3,9 @@
  * kube-apiserver (on the hub's etcd under its own prefix, Node authorization), controller-manager
  * and scheduler, and one kubelet on its own containerd + runc with a CNI bridge, registered as a
  * Node named after the Site, and a service proxy (service-proxy.ts) where kube-proxy would be: the
- * cluster's Services, the API server's own among them, on a Service range of the node's own. Processes run detached; state.json in the node's folder records them,
- * so start finds a running node, stop stops it cleanly and status says how it is.
+ * cluster's Services, the API server's own among them, on a Service range of the node's own.
+ * Processes run detached; state.json in the node's folder records them, so start finds a running
+ * node, stop stops it cleanly and status says how it is.
  *
  * Why a private mount namespace: kubelet 1.20 hard-codes the device plugins' folder
  * (/var/lib/kubelet/device-plugins) and the pod log folders (/var/log/pods, /var/log/containers)
@@ -182,13 +183,10 @@ const NETWORK_FILE = 'network.json';
 /** The network index this node had last time: its cluster's `kubernetes` Service keeps its IP. */
 function previousNetwork(dir: string): number | undefined {
   const file = join(dir, NETWORK_FILE);
-  if (!existsSync(file)) {
-    return undefined;
-  }
-  const n = Number(
-    /^sf-node-(\d+)$/.exec((JSON.parse(readFileSync(file, 'utf8')) as NodeNetwork).bridge)?.[1],
-  );
-  return Number.isInteger(n) ? n : undefined;
+  const n = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { index?: unknown }).index
+    : undefined;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 255 ? n : undefined;
 }
 
 /**
@@ -196,7 +194,7 @@ function previousNetwork(dir: string): number | undefined {
  * Claiming is making its bridge, which the kernel does once per name, so two nodes starting at
  * the same moment (two test files, two live sites) never take the same network.
  */
-function claimNetwork(preferred?: number): NodeNetwork {
+function claimNetwork(preferred?: number): { index: number; network: NodeNetwork } {
   const order = [
     ...(preferred === undefined ? [] : [preferred]),
     ...Array.from({ length: 256 }, (_, n) => n),
@@ -205,7 +203,7 @@ function claimNetwork(preferred?: number): NodeNetwork {
     const net = nodeNetwork(n);
     const made = spawnSync('ip', ['link', 'add', net.bridge, 'type', 'bridge'], { encoding: 'utf8' });
     if (made.status === 0) {
-      return net;
+      return { index: n, network: net };
     }
     if (!/File exists/.test(made.stderr)) {
       throw new Error(
@@ -280,11 +278,8 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** The node's bridge with its gateway address, made before the kubelet (its node IP lives there). */
+/** The node's bridge (claimNetwork made it) given its gateway address, before the kubelet (its node IP lives there). */
 async function ensureBridge(net: NodeNetwork): Promise<void> {
-  if (!existsSync(`/sys/class/net/${net.bridge}`)) {
-    await run('ip', ['link', 'add', net.bridge, 'type', 'bridge']);
-  }
   const addresses = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', net.bridge]);
   if (!addresses.includes(`${net.gateway}/`)) {
     await run('ip', ['addr', 'add', `${net.gateway}/24`, 'dev', net.bridge]);
@@ -400,8 +395,8 @@ export async function startSiteNode(o: SiteNodeOptions): Promise<SiteNodeInfo> {
         2,
       ),
     );
-  const network = claimNetwork(previousNetwork(dir));
-  writeFileSync(join(dir, NETWORK_FILE), JSON.stringify(network));
+  const { index, network } = claimNetwork(previousNetwork(dir));
+  writeFileSync(join(dir, NETWORK_FILE), JSON.stringify({ index }));
   let kubelet: KubeletCommand | undefined;
   try {
     log(
