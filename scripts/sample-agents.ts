@@ -15,7 +15,7 @@ import { freePort, siteNodeDir, startExtraApiserver } from '@smart-fleet/hub';
 import { connect, type KubeClient, type Logger, Registry, waitFor } from '@smart-fleet/kube';
 import type { FleetObject } from '@smart-fleet/model';
 import { edgeServices, inProcessReadings, SiteAgent, siteTelemetry } from '@smart-fleet/operators';
-import { LicenseProxy, publicKeySet, SiteEdge } from '@smart-fleet/services';
+import { LicenseProxy, SiteEdge } from '@smart-fleet/services';
 import type { SampleDataPlane } from './sample-data-plane.ts';
 import { type ReleaseImages, startSampleSiteNode } from './sample-site-node.ts';
 
@@ -100,7 +100,7 @@ async function nodeSite(
       bootstrapToken: await bootstrapToken(o, site, stateDir),
       telemetry: node.agent.telemetry,
       services: node.agent.services,
-      edge: { originUrls: node.agent.originUrls, entitlementKeys: publicKeySet([o.dataPlane.signer]) },
+      edge: { originUrls: node.agent.originUrls },
       // A newcomer should not wait for the small hours to see a title pre-positioned.
       fillAnytime: true,
       log,
@@ -189,7 +189,7 @@ async function inProcessSite(o: SampleAgentsOptions, site: FleetObject): Promise
     bootstrapToken: token,
     telemetry: siteTelemetry(inProcessReadings(edge, proxy)),
     services: edgeServices(edge, origins),
-    edge: { originUrls: origins, entitlementKeys: publicKeySet([o.dataPlane.signer]) },
+    edge: { originUrls: origins },
     // A newcomer should not wait for the small hours to see a title pre-positioned.
     fillAnytime: true,
     // This cluster has no node: its edge and proxy run in this process (above), so the

@@ -98,12 +98,22 @@ async function sampleClip(dir: string): Promise<string> {
   return file;
 }
 
+/**
+ * The local hub's entitlement signer, kept in the data plane's folder between starts: the API
+ * issues with it, the license service verifies with it, and the operators hand its public key to
+ * every site in the bundle (so it is made before they start).
+ */
+export function sampleEntitlementSigner(dir: string): Promise<EntitlementSigner> {
+  return loadOrCreateEntitlementSigner(join(dir, 'entitlement-signing-key.json'), 'local-hub-1');
+}
+
 export async function startSampleDataPlane(o: {
   client: KubeClient;
   namespace: string;
-  /** Where the library, the clip and the signing key are kept between starts. */
+  /** Where the library and the clip are kept between starts. */
   dir: string;
   kek: KekRing;
+  signer: EntitlementSigner;
   log: Logger;
   say: (line: string) => void;
 }): Promise<SampleDataPlane> {
@@ -155,10 +165,7 @@ export async function startSampleDataPlane(o: {
     host: '127.0.0.1',
     port: 0,
   });
-  const signer = await loadOrCreateEntitlementSigner(
-    join(o.dir, 'entitlement-signing-key.json'),
-    'local-hub-1',
-  );
+  const { signer } = o;
   const keys = entitlementKeys(publicKeySet([signer]));
   const license = await LicenseServer.start({
     host: '127.0.0.1',

@@ -27,8 +27,9 @@ import {
 import { type KubeClient, type Logger, listAll, serverSideApply, waitFor } from '@smart-fleet/kube';
 import { type FleetObject, GROUP_VERSION, imageFor, parseInventory } from '@smart-fleet/model';
 import { type Manager, type ManagerOptions, startManager } from '@smart-fleet/operators';
+import { publicKeySet } from '@smart-fleet/services';
 import { type LiveSite, type SampleAgents, startSampleAgents } from './sample-agents.ts';
-import { type SampleDataPlane, startSampleDataPlane } from './sample-data-plane.ts';
+import { type SampleDataPlane, sampleEntitlementSigner, startSampleDataPlane } from './sample-data-plane.ts';
 import type { ReleaseImages } from './sample-site-node.ts';
 
 export const SAMPLE_FLEET = fileURLToPath(new URL('../inventory/sample-fleet.yaml', import.meta.url));
@@ -119,6 +120,20 @@ async function rollOutSampleRelease(client: KubeClient, namespace: string, live:
   });
 }
 
+/**
+ * What the live sites' data plane needs: the KEK the DRM key controller seals with, a folder, and
+ * the hub's entitlement signer, made first since the operators give its public key to every site.
+ * None without a hub folder and a KEK.
+ */
+async function dataPlaneParts(o: SampleFleetOptions) {
+  const kek = o.operators?.drm;
+  if (!o.hubDir || !kek) {
+    return undefined;
+  }
+  const dir = o.dataPlaneDir ?? join(o.hubDir, 'data-plane');
+  return { dir, kek, signer: await sampleEntitlementSigner(dir) };
+}
+
 export async function startSampleFleet(o: SampleFleetOptions): Promise<SampleFleet> {
   const say = o.say ?? (() => {});
   const { inventory, problems } = parseInventory([sampleInventory(o.namespace)], {
@@ -130,21 +145,24 @@ export async function startSampleFleet(o: SampleFleetOptions): Promise<SampleFle
   const progress = new ProgressLine('[fleet] sample fleet applied');
   const summary = await applyInventory(o.client, inventory, { onProgress: (c) => progress.update(c) });
   say(`[fleet] sample fleet: ${formatSummary(summary)}`);
-  const operators = await startManager({ client: o.client, log: o.log, ...o.operators });
+  const plane = await dataPlaneParts(o);
+  const operators = await startManager({
+    client: o.client,
+    log: o.log,
+    ...o.operators,
+    ...(plane ? { entitlementKeys: publicKeySet([plane.signer]) } : {}),
+  });
   const live = inventory.objects
     .filter((s) => s.kind === 'Site' && s.spec.kind === 'apartment-complex')
     .slice(0, 2);
-  const kek = o.operators?.drm;
   let dataPlane: SampleDataPlane | undefined;
   let agents: SampleAgents | undefined;
   try {
-    // Live sites need the data plane, and it needs the KEK the DRM key controller seals with.
-    if (o.hubDir && kek) {
+    if (o.hubDir && plane) {
       dataPlane = await startSampleDataPlane({
         client: o.client,
         namespace: inventory.namespace,
-        dir: o.dataPlaneDir ?? join(o.hubDir, 'data-plane'),
-        kek,
+        ...plane,
         log: o.log,
         say,
       });

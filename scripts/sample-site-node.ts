@@ -70,23 +70,19 @@ function standInDevices(dir: string, count: number): string {
 }
 
 /**
- * The Services and endpoints the LocalServer stack declares (stacks/site/release-namespace.ts).
- * The stack names the license proxy by its Service's DNS name; with no cluster DNS here it is
- * named by its cluster IP, which the node's service proxy answers at.
+ * The Services and endpoints the LocalServer stack declares (stacks/site/release-namespace.ts);
+ * the edge pod finds the license proxy's Service in its environment, at the cluster IP the
+ * node's service proxy answers at.
  */
-async function declareReleaseNamespace(
-  client: KubeClient,
-  parents: { ORIGIN_URL: string; LICENSE_UPSTREAM_URL: string },
-): Promise<void> {
+async function declareReleaseNamespace(client: KubeClient, licenseUpstreamUrl: string): Promise<void> {
   const apply = (object: object) =>
     serverSideApply(client, object as never, {
       fieldManager: FIELD_MANAGER,
       force: true,
     }) as Promise<V1Service>;
   await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SITE_NAMESPACE } });
-  const clusterIps: Record<string, string> = {};
   for (const service of [EDGE_SERVICE, LICENSE_PROXY_SERVICE]) {
-    const applied = await apply({
+    await apply({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: service, namespace: SITE_NAMESPACE },
@@ -95,16 +91,12 @@ async function declareReleaseNamespace(
         ports: SITE_SERVICE_PORTS,
       },
     });
-    clusterIps[service] = applied.spec?.clusterIP ?? '';
   }
   await apply({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: SITE_ENDPOINTS_CONFIG, namespace: SITE_NAMESPACE },
-    data: {
-      ...parents,
-      LICENSE_PROXY_URL: `http://${clusterIps[LICENSE_PROXY_SERVICE]}:${SITE_SERVICE_PORTS[0]?.port}`,
-    },
+    data: { LICENSE_UPSTREAM_URL: licenseUpstreamUrl },
   });
 }
 
@@ -171,7 +163,7 @@ export async function startSampleSiteNode(o: {
       serviceTarget(siteClient, SITE_NAMESPACE, EDGE_SERVICE, SITE_SERVICE_PORT_NAME),
       '127.0.0.1',
     );
-    await declareReleaseNamespace(siteClient, { ORIGIN_URL: origin.url, LICENSE_UPSTREAM_URL: license.url });
+    await declareReleaseNamespace(siteClient, license.url);
     reporting = releasePodReporting({ siteClient, node: name, log: o.log });
     await reporting.start();
     return {

@@ -114,13 +114,18 @@ describe('site releases as pods on a real site node', { skip }, () => {
       say: () => {},
     });
     siteClient = node.siteClient;
-    manager = await startManager({ client: hub.client, namespace, log: silentLogger });
+    signer = await generateEntitlementSigner('hub-release-pods');
+    manager = await startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      entitlementKeys: publicKeySet([signer]),
+    });
     const secret = await waitFor(
       () =>
         hub.client.core.readNamespacedSecret({ name: `${site}-bootstrap`, namespace }).catch(() => undefined),
       { what: `the bootstrap secret of ${site}`, timeoutMs: 30000 },
     );
-    signer = await generateEntitlementSigner('hub-release-pods');
     agent = new SiteAgent({
       hubUrl: manager.ingestUrl,
       namespace,
@@ -132,7 +137,7 @@ describe('site releases as pods on a real site node', { skip }, () => {
       services: node.agent.services,
       log: silentLogger,
       heartbeatMs: 1000,
-      edge: { originUrls: node.agent.originUrls, entitlementKeys: publicKeySet([signer]) },
+      edge: { originUrls: node.agent.originUrls },
       fillAnytime: true,
     });
     await agent.start();

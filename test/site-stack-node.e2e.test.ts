@@ -7,10 +7,13 @@
  * mounted, keeps its credential on the box's disk (the stack's local volume), and heartbeats from
  * its pod: the site goes Ready at the hub with the card the plugin found. A release the hub rolls
  * out runs as pods the agent (in-cluster, through the `kubernetes` Service) applied, judged and
- * reported on with only the RBAC the stack gave it.
+ * reported on with only the RBAC the stack gave it; one with a streaming edge serves an entitled
+ * session a segment, filling from the origin the stack was configured with and admitting with
+ * the keys the hub sent in the bundle.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +32,22 @@ import {
   stopSiteNode,
 } from '@smart-fleet/hub';
 import { connect, type KubeClient, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
-import { ACCELERATOR_RESOURCE, type ComponentImage, imageFor, parseInventory } from '@smart-fleet/model';
+import {
+  ACCELERATOR_RESOURCE,
+  type ComponentImage,
+  EDGE_SERVICE,
+  imageFor,
+  parseInventory,
+  SITE_SERVICE_PORTS,
+} from '@smart-fleet/model';
 import { type Manager, SITE_NAMESPACE, startManager } from '@smart-fleet/operators';
+import {
+  type EntitlementSigner,
+  generateEntitlementSigner,
+  issueEntitlement,
+  Origin,
+  publicKeySet,
+} from '@smart-fleet/services';
 import { ACCELERATOR_PLUGIN } from '../stacks/site/accelerator-device-plugin.ts';
 import { localVolumePath } from '../stacks/site/local-volumes.ts';
 import { siteProgram } from '../stacks/site/program.ts';
@@ -51,6 +68,10 @@ const stackNamespace = 'smart-local-server';
 const FIELD_MANAGER = 'smart-fleet-site-stack-test';
 /** The stack's workloads and the images they run, by the component each image is built from. */
 const STACK_IMAGES: ComponentImage[] = ['agent', 'acceleratorDevicePlugin'];
+/** What the releases here run. */
+const RELEASE_IMAGES: ComponentImage[] = ['streamingEdge', 'licenseProxy'];
+const TITLE = 'harbour-lights';
+const SEGMENT = 'low/seg0.ts';
 
 describe('the site stack on a real site node', { skip }, () => {
   let hub: TestHub;
@@ -58,11 +79,16 @@ describe('the site stack on a real site node', { skip }, () => {
   let node: SiteNodeInfo;
   let siteClient: KubeClient;
   let hubRelay: NodeRelay;
+  let originRelay: NodeRelay;
+  let origin: Origin;
+  let signer: EntitlementSigner;
   let stack: DeclaredStack;
   let fx: ReturnType<typeof rolloutFixtures>;
   let site = '';
   const media = mkdtempSync(join(tmpdir(), 'smart-fleet-site-stack-'));
   const volumes = join(media, 'volumes');
+  const library = join(media, 'library');
+  const segment = Buffer.alloc(1_000_000, createHash('sha256').update(TITLE).digest());
   // The box's card: the DaemonSet sees the host's /dev, so its stand-in is made there, in a
   // folder of this run's own (the stack's device pattern points at it).
   const cards = join('/dev', `smart-fleet-test-${process.pid}`);
@@ -93,7 +119,14 @@ describe('the site stack on a real site node', { skip }, () => {
     assert.ok(parsed.inventory, JSON.stringify(parsed.problems));
     await applyInventory(hub.client, parsed.inventory);
     site = parsed.inventory.objects.find((o) => o.kind === 'Site')?.metadata.name ?? '';
-    manager = await startManager({ client: hub.client, namespace: hubNamespace, log: silentLogger });
+    // The hub's entitlement key: the operators hand its public half to the site in its bundle.
+    signer = await generateEntitlementSigner('hub-site-stack');
+    manager = await startManager({
+      client: hub.client,
+      namespace: hubNamespace,
+      log: silentLogger,
+      entitlementKeys: publicKeySet([signer]),
+    });
     const bootstrap = await waitFor(
       () =>
         hub.client.core
@@ -111,6 +144,25 @@ describe('the site stack on a real site node', { skip }, () => {
       target: fixedTarget(manager.ingestUrl),
       log: silentLogger,
     });
+    // The parent tier's distribution origin with one title, reached over the box's network.
+    mkdirSync(join(library, TITLE, 'low'), { recursive: true });
+    writeFileSync(join(library, TITLE, SEGMENT), segment);
+    writeFileSync(
+      join(library, TITLE, 'packaged.json'),
+      JSON.stringify({ renditions: [{ name: 'low', targetMbps: 2 }] }),
+    );
+    origin = await Origin.start({
+      dir: join(media, 'origin'),
+      libraryDir: library,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    originRelay = await startNodeRelay({
+      host: node.network.gateway,
+      name: 'distribution origin',
+      target: fixedTarget(origin.url),
+      log: silentLogger,
+    });
     mkdirSync(cards, { recursive: true });
     assert.equal(spawnSync('mknod', [join(cards, 'smart-accel0'), 'c', '1', '3']).status, 0, 'mknod a card');
     stack = await declareStack(
@@ -126,6 +178,7 @@ describe('the site stack on a real site node', { skip }, () => {
           'storage.localPath': volumes,
           'accelerators.devicePatterns': JSON.stringify([join(cards, 'smart-accel[0-9]*')]),
           'edge.serviceType': 'ClusterIP',
+          'edge.originUrl': originRelay.url,
         },
       }),
     );
@@ -133,13 +186,12 @@ describe('the site stack on a real site node', { skip }, () => {
     for (const claim of stack.kubernetesObjects().filter((o) => o.kind === 'PersistentVolume')) {
       mkdirSync(localVolumePath(volumes, claim.metadata), { recursive: true });
     }
-    const images = await buildComponentImages([...STACK_IMAGES, 'licenseProxy'], {
+    const images = await buildComponentImages([...STACK_IMAGES, ...RELEASE_IMAGES], {
       log: (l) => console.error(l),
     });
-    for (const component of STACK_IMAGES) {
+    for (const component of [...STACK_IMAGES, ...RELEASE_IMAGES]) {
       await importImage(node.containerdSocket, images[component], [imageFor(component)]);
     }
-    await importImage(node.containerdSocket, images.licenseProxy, [imageFor('licenseProxy')]);
     // What `pulumi up` does: the namespaces, then everything else, in the order declared.
     const objects = stack.kubernetesObjects();
     const first = (o: KubernetesManifest) => (o.kind === 'Namespace' ? 0 : 1);
@@ -153,6 +205,8 @@ describe('the site stack on a real site node', { skip }, () => {
 
   after(async () => {
     await hubRelay?.stop();
+    await originRelay?.stop();
+    await origin?.stop();
     await stopSiteNode(join(media, 'node'), () => {});
     await manager?.stop();
     rmSync(cards, { recursive: true, force: true });
@@ -216,5 +270,48 @@ describe('the site stack on a real site node', { skip }, () => {
     assert.equal(proxy?.spec?.nodeName, site);
     await fx.untilPhase('to-proxy-only', 'Succeeded', 90000);
     assert.equal((await fx.deployed()).get(site), 'proxy-only');
+  });
+
+  it("runs a release's streaming edge, which fills from the stack's origin and admits with the hub's keys", async () => {
+    await fx.release('edge-and-proxy', '2.0.0', {
+      services: [
+        { name: 'streaming-edge', image: imageFor('streamingEdge') },
+        { name: 'license-proxy', image: imageFor('licenseProxy') },
+      ],
+    });
+    await fx.rollout('to-edge-and-proxy', {
+      release: 'edge-and-proxy',
+      canarySites: 1,
+      waves: [{ name: 'all', percent: 100, maxUnavailable: 1 }],
+    });
+    const [edge] = await untilReady(SITE_NAMESPACE, EDGE_SERVICE).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await logOfApp(stackNamespace, SITE_AGENT)}`);
+    });
+    assert.equal(edge?.spec?.containers[0]?.resources?.limits?.[ACCELERATOR_RESOURCE], '1', "the box's card");
+    await fx.untilPhase('to-edge-and-proxy', 'Succeeded', 120000);
+    // A subscriber in the building reaches the edge at its Service (the stack's, ClusterIP here).
+    const service = await siteClient.core.readNamespacedService({
+      name: EDGE_SERVICE,
+      namespace: SITE_NAMESPACE,
+    });
+    const edgeUrl = `http://${service.spec?.clusterIP}:${SITE_SERVICE_PORTS[0]?.port}`;
+    const token = await issueEntitlement(signer, {
+      subscriber: 'ann',
+      tenant: 'acme',
+      title: TITLE,
+      site,
+      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
+      ttlSeconds: 300,
+    });
+    const opened = await fetch(`${edgeUrl}/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: TITLE }),
+    });
+    const session = (await opened.json()) as { prefix?: string };
+    assert.equal(opened.status, 201, `the hub's key admits: ${JSON.stringify(session)}`);
+    const served = await fetch(`${edgeUrl}${session.prefix}/${TITLE}/${SEGMENT}`);
+    assert.equal(served.status, 200, "filled from the stack's origin");
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), segment);
   });
 });

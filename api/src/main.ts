@@ -18,11 +18,19 @@
  *     smartfleet.io/license-service).
  *   npm run api -- token [--role operator|noc] [--sub NAME] [--hours N]
  *     Prints a development bearer token from the local issuer's key.
+ *   npm run api -- entitlement-key --kid ID [--alg ES256|EdDSA]
+ *     Prints a new private signing JWK, for the hub stack's secret `entitlements.signingKey`
+ *     (pipe it into `pulumi config set --secret`; it is printed nowhere else).
  */
 import { parseArgs } from 'node:util';
 import { connect, processLogger } from '@smart-fleet/kube';
 import { parseDuration } from '@smart-fleet/model';
-import { signerFromJwkFile } from '@smart-fleet/services';
+import {
+  ENTITLEMENT_ALGORITHMS,
+  type EntitlementAlgorithm,
+  newSigningJwk,
+  signerFromJwkFile,
+} from '@smart-fleet/services';
 import { trustedProxies } from './auth/client-address.ts';
 import { devTokenSigner, startDevIssuer } from './auth/dev-issuer.ts';
 import { STAFF_ROLES } from './auth/principal.ts';
@@ -52,6 +60,8 @@ const { values, positionals } = parseArgs({
     role: { type: 'string', default: 'operator' },
     sub: { type: 'string', default: 'developer' },
     hours: { type: 'string', default: '8' },
+    kid: { type: 'string' },
+    alg: { type: 'string', default: 'ES256' },
   },
 });
 
@@ -74,6 +84,18 @@ async function token(): Promise<void> {
   }
   const sign = await devTokenSigner(LOCAL_ISSUER_DIR, LOCAL_ISSUER);
   console.log(await sign({ sub: values.sub, roles: [values.role], ttlSeconds: Number(values.hours) * 3600 }));
+}
+
+async function newEntitlementKey(): Promise<void> {
+  const kid = values.kid ?? fail('--kid is required: name the key, e.g. hub-2026-12');
+  if (!(ENTITLEMENT_ALGORITHMS as readonly string[]).includes(values.alg)) {
+    fail(`--alg must be one of ${ENTITLEMENT_ALGORITHMS.join(', ')}, not ${values.alg}`);
+  }
+  try {
+    process.stdout.write(`${JSON.stringify(await newSigningJwk(kid, values.alg as EntitlementAlgorithm))}\n`);
+  } catch (error) {
+    fail(`--kid: ${(error as Error).message}`);
+  }
 }
 
 async function oidc(): Promise<{ config: OidcConfig; stop?: () => Promise<void> }> {
@@ -166,6 +188,8 @@ if (command === 'token') {
   await token();
 } else if (command === 'serve') {
   await serve();
+} else if (command === 'entitlement-key') {
+  await newEntitlementKey();
 } else {
-  fail(`unknown command ${command} (serve or token)`);
+  fail(`unknown command ${command} (serve, token or entitlement-key)`);
 }

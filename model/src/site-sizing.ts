@@ -30,7 +30,7 @@ export const ACCELERATOR_RESOURCE = 'smartfleet.io/stream-accelerator';
 /** The stack's PersistentVolumeClaim in the release namespace, and where the cache mounts it. */
 export const SITE_CACHE_CLAIM = 'site-cache';
 export const SITE_CACHE_PATH = '/var/cache/smart-site';
-/** The stack's ConfigMap of what only the box knows (its origin, its license service...), as environment. */
+/** The stack's ConfigMap of what only the box knows (its license service), as environment. */
 export const SITE_ENDPOINTS_CONFIG = 'site-endpoints';
 /** A served service listens on this container port, named `http`; its Service on port 80. */
 export const SITE_SERVICE_PORT_NAME = 'http';

@@ -25,7 +25,7 @@ import {
   urlHost,
 } from '@smart-fleet/kube';
 import { API_GROUP, DEFAULT_REPLAY_WINDOW_MS } from '@smart-fleet/model';
-import type { KekRing } from '@smart-fleet/services';
+import { checkedKeySet, type EntitlementKeySet, type KekRing } from '@smart-fleet/services';
 import { bundleSource, siteActive } from './agent/bundle-source.ts';
 import { makeControllers } from './controllers/index.ts';
 import type { HealthPolicy } from './controllers/site-health.ts';
@@ -72,6 +72,12 @@ export interface ManagerOptions {
   };
   /** The key-encryption keys for DRM content keys; the DRM controller runs only with them. */
   drm?: KekRing;
+  /**
+   * The public keys the hub's API signs playback entitlements with (current and rotated-out),
+   * handed to every site in its bundle: its streaming edge admits sessions with them. Without
+   * them a release that runs an edge cannot be rendered at any site.
+   */
+  entitlementKeys?: EntitlementKeySet;
   /**
    * Serve the validating admission webhook: with `certDir` (tls.crt, tls.key), that certificate,
    * its registration left to the stack; without, its own certificate, registering itself.
@@ -185,6 +191,8 @@ function leadOrStart(
 }
 
 export async function startManager(options: ManagerOptions): Promise<Manager> {
+  // Checked before anything starts, and before any site is given it: public keys only.
+  const entitlementKeys = options.entitlementKeys && checkedKeySet(options.entitlementKeys);
   const registry = processRegistry();
   const metrics = new ControllerMetrics(registry);
   const informers = new SharedInformers(options.client, options.namespace);
@@ -232,7 +240,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       credentials,
       store,
       log: options.log.child({ component: 'ingest' }),
-      bundleFor: bundleSource(informers),
+      bundleFor: bundleSource(informers, entitlementKeys),
       siteActive: siteActive(informers),
       routing: routing(LEADER_INGEST_ANNOTATION),
       replay,

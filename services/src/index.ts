@@ -14,7 +14,7 @@ export * from './drm/kek-source.ts';
 export * from './drm/key-plan.ts';
 export * from './drm/key-secret.ts';
 export * from './edge/edge-environment.ts';
-export type { EdgePlanFile } from './edge/edge-plan-file.ts';
+export { type EdgePlanFile, originUrlProblem } from './edge/edge-plan-file.ts';
 export {
   EDGE_TELEMETRY_PATH,
   type EdgeReading,

@@ -19,10 +19,13 @@ import { generateFleet } from '@smart-fleet/model';
 import { dump } from 'js-yaml';
 import { parse } from 'yaml';
 import { OPERATORS, serviceHost } from '../hub/names.ts';
+import { testSigningKey } from '../hub/testing/hub-test-config.ts';
 import { makeWebhookCertificates } from '../hub/testing/webhook-certificates.ts';
 import main from '../index.ts';
+import { SIGNING_KEY_CONFIG } from '../lib/entitlement-keys.ts';
 import { PROJECT_ROOT } from '../lib/inventory.ts';
 import { declareStack } from '../testing/declare.ts';
+import { testEntitlementKeys } from '../testing/fixtures/stack-configs.ts';
 
 const CONFIG_DIR = import.meta.dirname;
 const files = readdirSync(CONFIG_DIR)
@@ -60,6 +63,12 @@ function placeholder(key: string, config: Record<string, string>): string {
   }
   if (/kekId$/.test(key)) {
     return 'kek-placeholder';
+  }
+  if (key === SIGNING_KEY_CONFIG) {
+    return testSigningKey();
+  }
+  if (/entitlementKeys$/.test(key)) {
+    return testEntitlementKeys();
   }
   return randomBytes(32).toString('base64url');
 }

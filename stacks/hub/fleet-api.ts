@@ -8,10 +8,15 @@
  * with the issuer's published keys and holds no client secret. So they travel in a ConfigMap
  * and reach the API's flags through environment variables ($(VAR) expansion in args), which
  * lets an issuer change without editing the Deployment's command line.
+ *
+ * The entitlement signing key is the one secret it holds: a Secret mounted as a file (group
+ * readable by the pod's fsGroup only), read at start; a new key rolls the pods (the published
+ * set's digest is on the pod template).
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { KubernetesVersion } from '../lib/api-versions.ts';
+import { ENTITLEMENT_KEYS_ANNOTATION } from '../lib/entitlement-keys.ts';
 import { appLabels } from '../lib/labels.ts';
 import { API_CLUSTER_RULES, API_FLEET_NAMESPACE_RULES, API_KEYS_RULES } from './api-rbac.ts';
 import type { OidcSettings } from './hub-config.ts';
@@ -30,8 +35,13 @@ export interface FleetApiArgs {
   autoscaling: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
   /** Proxies whose X-Forwarded-For the API believes (the ingress controller's pods). */
   trustedProxies: string[];
+  /** The private signing key (a secret), and the digest of the published set it belongs to. */
+  entitlements: { signingKey: pulumi.Input<string>; digest: string };
   version: KubernetesVersion;
 }
+
+const ENTITLEMENT_KEY_DIR = '/var/run/secrets/smart-fleet/entitlements';
+const ENTITLEMENT_KEY_FILE = 'signing-key.jwk';
 
 /**
  * package.json's `api` script: `NODE_ENV=production node api/src/main.ts`, no node flags (the
@@ -80,6 +90,16 @@ export class FleetApi extends pulumi.ComponentResource {
       child,
     );
 
+    const signingKey = new k8s.core.v1.Secret(
+      `${name}-entitlement-key`,
+      {
+        metadata: { name: API.entitlementKeySecret, namespace: args.namespace, labels: appLabels(API.name) },
+        type: 'Opaque',
+        stringData: { [ENTITLEMENT_KEY_FILE]: args.entitlements.signingKey },
+      },
+      child,
+    );
+
     const web = webDeployment(
       name,
       {
@@ -108,6 +128,7 @@ export class FleetApi extends pulumi.ComponentResource {
               : []),
             `--keys-namespace=${args.keysNamespace}`,
             `--partner-operations=${API_PARTNER_OPERATIONS}`,
+            `--entitlement-key=${ENTITLEMENT_KEY_DIR}/${ENTITLEMENT_KEY_FILE}`,
             ...(args.trustedProxies.length > 0 ? [`--trusted-proxies=${args.trustedProxies.join(',')}`] : []),
           ],
           env: [
@@ -120,6 +141,16 @@ export class FleetApi extends pulumi.ComponentResource {
           ],
           resources: RESOURCES,
         },
+        mounts: [
+          {
+            volume: {
+              name: 'entitlement-key',
+              secret: { secretName: signingKey.metadata.name, defaultMode: 0o440 },
+            },
+            mountPath: ENTITLEMENT_KEY_DIR,
+          },
+        ],
+        podAnnotations: { [ENTITLEMENT_KEYS_ANNOTATION]: args.entitlements.digest },
         version: args.version,
       },
       child,

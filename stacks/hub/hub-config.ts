@@ -10,6 +10,7 @@ import { type KubernetesVersion, kubernetesVersion } from '../lib/api-versions.t
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
 import { isDnsLabel, namespaceName } from '../lib/config-checks.ts';
 import { KEK_CONFIG_KEY, kekProblem } from '../lib/drm-kek.ts';
+import { type EntitlementKeySettings, readEntitlementKeys } from '../lib/entitlement-keys.ts';
 import { imageSource } from '../lib/images.ts';
 import { DEFAULT_KEYS_NAMESPACE, DEFAULT_SYSTEM_NAMESPACE, OPERATORS, serviceHost } from './names.ts';
 import { readWebhookTls, type WebhookTls } from './webhook-tls.ts';
@@ -42,6 +43,8 @@ export interface HubSettings {
   operators: { replicas: number; kek: pulumi.Output<string>; kekId: string; webhookTls: WebhookTls };
   api: Autoscaling & { keysNamespace: string; trustedProxies: string[] };
   console: Autoscaling;
+  /** How the API signs playback entitlements, and the public keys everything else verifies with. */
+  entitlements: EntitlementKeySettings;
   oidc: OidcSettings;
   ingress: IngressSettings;
   monitoring: MonitoringSettings;
@@ -275,6 +278,7 @@ export function readHubConfig(config: StackConfig): HubSettings {
     api,
     // The console serves static files: two replicas for availability, a few more at a login rush.
     console: readAutoscaling(config, 'console', { replicas: 2, maxReplicas: 4, ceiling: 50 }),
+    entitlements: readEntitlementKeys(config),
     oidc: readOidc(config),
     ingress: readIngress(config),
     monitoring: readMonitoring(config),

@@ -14,6 +14,8 @@ export const OPERATORS = {
   ingestService: 'smart-fleet-operators-ingest',
   webhookService: 'smart-fleet-operators-webhook',
   kekSecret: 'smart-fleet-drm-kek',
+  /** The published entitlement keys (public), handed to every site in its bundle. */
+  entitlementKeysConfigMap: 'smart-fleet-entitlement-keys',
   webhookTlsSecret: 'smart-fleet-operators-webhook-tls',
   ports: { metrics: 9464, ingest: 9465, webhook: 9443 },
 } as const;
@@ -21,6 +23,8 @@ export const OPERATORS = {
 export const API = {
   name: 'smart-fleet-api',
   oidcConfigMap: 'smart-fleet-api-oidc',
+  /** The private key the API signs entitlements with. */
+  entitlementKeySecret: 'smart-fleet-entitlement-signing-key',
   port: 8080,
 } as const;
 

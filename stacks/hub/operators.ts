@@ -14,6 +14,9 @@
  * Secret; `--webhook-cert-dir` makes the operators serve it (reloading it when the Secret is
  * renewed) and skip self-registration.
  *
+ * The hub's published entitlement keys (public) are a ConfigMap the operators read at start and
+ * hand to every site in its bundle; a new set rolls the pods (its digest is on the template).
+ *
  * Agents reach either replica through the ingest Service; a standby relays their calls to the
  * leader at the address the leader advertises on the Lease (`--advertise-address`, its pod IP
  * from the downward API), so the one replica judging site health holds every heartbeat.
@@ -23,6 +26,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ALL_KINDS, API_GROUP, API_VERSION } from '@smart-fleet/model';
 import { WEBHOOK_NAME } from '@smart-fleet/operators';
 import { type KubernetesVersion, podDisruptionBudget } from '../lib/api-versions.ts';
+import { ENTITLEMENT_KEYS_ANNOTATION } from '../lib/entitlement-keys.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume, TMP_MOUNT } from '../lib/pod-security.ts';
 import { spreadAcrossNodes } from '../lib/spread-across-nodes.ts';
@@ -47,9 +51,13 @@ export interface OperatorsArgs {
   webhookTls: WebhookTls;
   /** Where agents' replayed telemetry is remote-written, and how old a replay may be. */
   telemetry: { prometheusUrl?: string; replayWindow: string };
+  /** The published entitlement key set (JSON, public keys) and its digest. */
+  entitlementKeys: { published: string; digest: string };
 }
 
 const WEBHOOK_TLS_DIR = '/var/run/smart-fleet/webhook-tls';
+const ENTITLEMENT_KEYS_DIR = '/etc/smart-fleet/entitlement-keys';
+const ENTITLEMENT_KEYS_FILE = 'jwks.json';
 /** package.json's `operators` script: `node operators/src/main.ts`, no node flags. */
 export const OPERATORS_COMMAND = ['node', 'operators/src/main.ts'] as const;
 const { ports } = OPERATORS;
@@ -98,6 +106,14 @@ export class Operators extends pulumi.ComponentResource {
       { metadata: meta(OPERATORS.kekSecret), type: 'Opaque', stringData: { kek: args.kek } },
       child,
     );
+    const entitlementKeys = new k8s.core.v1.ConfigMap(
+      `${name}-entitlement-keys`,
+      {
+        metadata: meta(OPERATORS.entitlementKeysConfigMap),
+        data: { [ENTITLEMENT_KEYS_FILE]: args.entitlementKeys.published },
+      },
+      child,
+    );
     const webhookTls = new k8s.core.v1.Secret(
       `${name}-webhook-tls`,
       {
@@ -130,6 +146,7 @@ export class Operators extends pulumi.ComponentResource {
                 'prometheus.io/path': '/metrics',
                 // A new KEK id rolls the pods, which read the key from their environment.
                 [`${API_GROUP}/kek-id`]: args.kekId,
+                [ENTITLEMENT_KEYS_ANNOTATION]: args.entitlementKeys.digest,
               },
             },
             spec: {
@@ -141,6 +158,7 @@ export class Operators extends pulumi.ComponentResource {
                 scratchVolume(),
                 // Group-readable: the pod's fsGroup owns the files; nobody else may read the key.
                 { name: 'webhook-tls', secret: { secretName: webhookTls.metadata.name, defaultMode: 0o440 } },
+                { name: 'entitlement-keys', configMap: { name: entitlementKeys.metadata.name } },
               ],
             },
           },
@@ -233,6 +251,7 @@ function operatorsContainer(args: OperatorsArgs, kek: k8s.core.v1.Secret): k8s.t
       `--ingest-port=${ports.ingest}`,
       `--webhook-port=${ports.webhook}`,
       `--webhook-cert-dir=${WEBHOOK_TLS_DIR}`,
+      `--entitlement-keys=${ENTITLEMENT_KEYS_DIR}/${ENTITLEMENT_KEYS_FILE}`,
       ...(args.telemetry.prometheusUrl
         ? [
             `--prometheus-url=${args.telemetry.prometheusUrl}`,
@@ -258,7 +277,11 @@ function operatorsContainer(args: OperatorsArgs, kek: k8s.core.v1.Secret): k8s.t
     readinessProbe: { ...probe('/readyz'), periodSeconds: 5, failureThreshold: 2 },
     resources: RESOURCES,
     securityContext: RESTRICTED_CONTAINER,
-    volumeMounts: [TMP_MOUNT, { name: 'webhook-tls', mountPath: WEBHOOK_TLS_DIR, readOnly: true }],
+    volumeMounts: [
+      TMP_MOUNT,
+      { name: 'webhook-tls', mountPath: WEBHOOK_TLS_DIR, readOnly: true },
+      { name: 'entitlement-keys', mountPath: ENTITLEMENT_KEYS_DIR, readOnly: true },
+    ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
 }

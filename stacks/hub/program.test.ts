@@ -17,13 +17,13 @@ import {
 import { parse } from 'yaml';
 import { StackConfigError } from '../lib/config.ts';
 import { type DeclaredStack, declareStack, type KubernetesManifest } from '../testing/declare.ts';
-import { configError } from '../testing/fixtures/stack-configs.ts';
+import { configError, testEntitlementKeys } from '../testing/fixtures/stack-configs.ts';
 import { API_PARTNER_OPERATIONS } from './fleet-api.ts';
 import { DEFAULT_TRUSTED_PROXIES } from './hub-config.ts';
 import { API, CONSOLE, OPERATORS, SCRAPE_CONFIG_MAP, serviceHost } from './names.ts';
 import { hubProgram } from './program.ts';
 import { FLAGS_KEY, SCRAPE_FILE, STORAGE_FILE } from './prometheus-scrape.ts';
-import { hubTestConfig, TEST_KEK } from './testing/hub-test-config.ts';
+import { hubTestConfig, TEST_KEK, TEST_SIGNING_KEY, testSigningKey } from './testing/hub-test-config.ts';
 import { makeWebhookCertificates } from './testing/webhook-certificates.ts';
 
 const NS = 'smart-fleet-system';
@@ -305,7 +305,44 @@ describe('hub program: what it declares and how it is wired', () => {
     });
   });
 
-  it('keeps the KEK and the webhook key out of ConfigMaps, env literals, other objects and the outputs', () => {
+  it("gives the API its entitlement signing key as a file, and the operators the published public keys for the sites' bundles", () => {
+    const api = deployment(stack, API.name).spec.template;
+    const apiContainer = api.spec.containers[0] as unknown as Record<string, any>;
+    const keyArg = (apiContainer.args as string[]).find((a) => a.startsWith('--entitlement-key='));
+    const keyVolume = (api.spec.volumes as unknown as Record<string, any>[]).find((v) => v.secret);
+    assert.deepEqual(keyVolume?.secret, { secretName: API.entitlementKeySecret, defaultMode: 0o440 });
+    const keyMount = apiContainer.volumeMounts.find(
+      (m: Record<string, string>) => m.name === keyVolume?.name,
+    );
+    assert.equal(keyArg, `--entitlement-key=${keyMount.mountPath}/signing-key.jwk`);
+    assert.equal(keyMount.readOnly, true);
+    const secret = stack.object('Secret', API.entitlementKeySecret, NS) as KubernetesManifest & {
+      stringData: Record<string, string>;
+    };
+    assert.equal(secret.stringData['signing-key.jwk'], TEST_SIGNING_KEY);
+
+    const operators = deployment(stack, OPERATORS.name).spec.template;
+    const container = operators.spec.containers[0] as unknown as Record<string, any>;
+    const keysMount = container.volumeMounts.find(
+      (m: Record<string, string>) => m.name === 'entitlement-keys',
+    );
+    assert.ok((container.args as string[]).includes(`--entitlement-keys=${keysMount.mountPath}/jwks.json`));
+    const configMap = stack.object(
+      'ConfigMap',
+      OPERATORS.entitlementKeysConfigMap,
+      NS,
+    ) as KubernetesManifest & {
+      data: Record<string, string>;
+    };
+    assert.equal(configMap.data['jwks.json'], stack.outputs.entitlementKeys);
+    // Both read the keys at start: a new set (a rotation) rolls both.
+    const digest = operators.metadata.annotations?.['smartfleet.io/entitlement-keys'];
+    assert.match(digest ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(api.metadata.annotations?.['smartfleet.io/entitlement-keys'], digest);
+  });
+
+  it('keeps the KEK, the webhook key and the entitlement signing key out of ConfigMaps, env literals, other objects and the outputs', () => {
+    const signingKey = (JSON.parse(TEST_SIGNING_KEY) as { d: string }).d;
     const key = hubTestConfig().config['smart-fleet:webhook.privateKey'] as string;
     const body = key.split('\n')[1] as string;
     const kek = stack.object('Secret', OPERATORS.kekSecret, NS) as KubernetesManifest & {
@@ -319,6 +356,7 @@ describe('hub program: what it declares and how it is wired', () => {
     for (const text of [...others, JSON.stringify(stack.outputs)]) {
       assert.ok(!text.includes(TEST_KEK), 'the KEK leaked');
       assert.ok(!text.includes(body), 'the webhook private key leaked');
+      assert.ok(!text.includes(signingKey), 'the entitlement signing key leaked');
     }
   });
 
@@ -533,9 +571,18 @@ describe('hub program: what it declares and how it is wired', () => {
         apiServiceAccount: `${NS}/${API.name}`,
         crds: undefined,
         kubernetesVersion: '1.20',
+        entitlementKeys: stack.outputs.entitlementKeys,
         imageTag: '0.1.0',
       },
     );
+    // The wide-area stacks' `drm.entitlementKeys`: the signing key's public half, nothing private.
+    const published = JSON.parse(stack.outputs.entitlementKeys as string) as {
+      keys: Record<string, string>[];
+    };
+    const signing = JSON.parse(TEST_SIGNING_KEY) as Record<string, string>;
+    assert.deepEqual(published.keys, [
+      { kty: 'EC', crv: 'P-256', x: signing.x, y: signing.y, kid: 'hub-test-1', alg: 'ES256', use: 'sig' },
+    ]);
     assert.equal((stack.outputs.crds as string[]).length, allCrds().length);
   });
 });
@@ -704,6 +751,30 @@ describe('hub program: config errors stop it, naming the key', () => {
     },
     { what: 'a bad KEK id', set: { 'drm.kekId': 'kek 1' }, key: 'drm.kekId', message: /short identifier/ },
     {
+      what: 'no entitlement signing key',
+      unset: 'entitlements.signingKey',
+      key: 'entitlements.signingKey',
+      message: /pulumi config set --secret smart-fleet:entitlements.signingKey/,
+    },
+    {
+      what: 'an entitlement signing key that is a public key',
+      set: { 'entitlements.signingKey': JSON.stringify({ ...JSON.parse(TEST_SIGNING_KEY), d: undefined }) },
+      key: 'entitlements.signingKey',
+      message: /a signing key is a private ES256 or EdDSA JWK; make one with: npm run api -- entitlement-key/,
+    },
+    {
+      what: "an accepted key with the signing key's kid",
+      set: { 'entitlements.acceptedPublicKeys': JSON.stringify(JSON.parse(testEntitlementKeys()).keys) },
+      key: 'entitlements.acceptedPublicKeys',
+      message: /two keys in the set have the same kid/,
+    },
+    {
+      what: 'an accepted key that is private',
+      set: { 'entitlements.acceptedPublicKeys': JSON.stringify([JSON.parse(testSigningKey('hub-test-2'))]) },
+      key: 'entitlements.acceptedPublicKeys',
+      message: /key hub-test-2: a verifier is given public keys only/,
+    },
+    {
       what: 'no webhook certificate',
       unset: 'webhook.certificate',
       key: 'webhook.certificate',
@@ -822,6 +893,7 @@ describe('hub program: config errors stop it, naming the key', () => {
       assert.ok(error.message.startsWith(`smart-fleet:${c.key}: `), error.message);
       assert.match(error.message, c.message);
       assert.ok(!error.message.includes(TEST_KEK), 'a secret in the message');
+      assert.ok(!error.message.includes(JSON.parse(TEST_SIGNING_KEY).d), 'the signing key in the message');
     });
   }
 });

@@ -44,6 +44,7 @@ export function hubProgram(): StackOutputs {
       kekId: settings.operators.kekId,
       webhookTls: settings.operators.webhookTls,
       telemetry: settings.monitoring,
+      entitlementKeys: settings.entitlements,
     },
     { ...inHub, dependsOn: [namespaces, crds] },
   );
@@ -62,6 +63,7 @@ export function hubProgram(): StackOutputs {
         targetCpuPercent: settings.api.targetCpuPercent,
       },
       trustedProxies: settings.api.trustedProxies,
+      entitlements: settings.entitlements,
       version: settings.version,
     },
     { ...inHub, dependsOn: [namespaces, crds] },
@@ -115,6 +117,8 @@ export function hubProgram(): StackOutputs {
     apiServiceAccount: `${settings.namespace}/${api.serviceAccountName}`,
     crds: crds.names,
     kubernetesVersion: `1.${settings.version.minor}`,
+    // For the wide-area stacks' license services (`drm.entitlementKeys`): public keys only.
+    entitlementKeys: settings.entitlements.published,
     imageTag: settings.images.tag,
   };
 }

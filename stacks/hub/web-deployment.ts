@@ -28,6 +28,8 @@ export interface WebDeploymentSpec {
   /** Paths, and how long the first start may take (the API lists the whole fleet first). */
   probes: { liveness: string; readiness: string; startupSeconds: number };
   container: Pick<Container, 'image' | 'command' | 'args' | 'env' | 'resources'>;
+  /** Volumes the container reads (a Secret or ConfigMap), each mounted read-only at its path. */
+  mounts?: { volume: k8s.types.input.core.v1.Volume; mountPath: string }[];
   podAnnotations?: Record<string, string>;
   version: KubernetesVersion;
 }
@@ -77,11 +79,18 @@ export function webDeployment(
                 livenessProbe: { ...probe(spec.probes.liveness), failureThreshold: 3 },
                 readinessProbe: { ...probe(spec.probes.readiness), periodSeconds: 5, failureThreshold: 2 },
                 securityContext: RESTRICTED_CONTAINER,
-                volumeMounts: [TMP_MOUNT],
+                volumeMounts: [
+                  TMP_MOUNT,
+                  ...(spec.mounts ?? []).map((m) => ({
+                    name: m.volume.name,
+                    mountPath: m.mountPath,
+                    readOnly: true,
+                  })),
+                ],
                 terminationMessagePolicy: 'FallbackToLogsOnError',
               },
             ],
-            volumes: [scratchVolume()],
+            volumes: [scratchVolume(), ...(spec.mounts ?? []).map((m) => m.volume)],
           },
         },
       },

@@ -90,7 +90,6 @@ export class LocalServer extends pulumi.ComponentResource {
       {
         sizing,
         edgeServiceType: args.edge.serviceType,
-        originUrl: args.edge.originUrl,
         licenseUpstreamUrl: args.licenseProxy.upstreamUrl,
         storageClass,
       },
@@ -99,6 +98,7 @@ export class LocalServer extends pulumi.ComponentResource {
     declareSiteAgent(
       {
         ...args.agent,
+        originUrl: args.edge.originUrl,
         hubNamespace: site.hubNamespace,
         site: site.name,
         storageClass,

@@ -5,8 +5,10 @@
  * render.ts); what outlives a release is this stack's, declared once per box:
  * - the cache's PersistentVolumeClaim, sized from the box's storage (the cache mounts it);
  * - a Service per served release service, selecting the pods the agent renders;
- * - what only this box knows (its origin and license service, its own services' addresses), as
- *   a ConfigMap the release's containers read as environment;
+ * - what only this box knows (the license service its proxy forwards to), as a ConfigMap the
+ *   release's containers read as environment. The box's origin goes to the agent instead (it
+ *   writes the edge's plan), and a release's pods find the box's own Services in the environment
+ *   Kubernetes gives every pod (LICENSE_PROXY_SERVICE_HOST...), which needs no cluster DNS;
  * - a ResourceQuota from the same sizing, so a release can never ask for more than the box has.
  * None of them carries the agent's managed-by label, so the agent's prune never touches them.
  */
@@ -15,7 +17,6 @@ import {
   ACCELERATOR_RESOURCE,
   CACHE_SERVICE,
   EDGE_SERVICE,
-  LICENSE_PROXY_SERVICE,
   quantities,
   SERVED_SITE_SERVICES,
   SITE_CACHE_CLAIM,
@@ -35,8 +36,6 @@ export interface ReleaseNamespaceSettings {
   sizing: SiteSizing;
   /** How the building's players reach the streaming edge. */
   edgeServiceType: EdgeServiceType;
-  /** The wide-area distribution origin the cache fills from. */
-  originUrl: string;
   /** The wide-area DRM license service the license proxy forwards to. */
   licenseUpstreamUrl: string;
   /** Unset: the cluster's default storage class. */
@@ -45,11 +44,6 @@ export interface ReleaseNamespaceSettings {
 
 /** The cache claim's size: the share of the box's storage the sizing gives it. */
 export const cacheClaimSize = (sizing: SiteSizing) => `${sizing.cacheVolumeGB}G`;
-
-/** A release service's in-cluster address, through the stack's Service. */
-export function releaseServiceUrl(service: string): string {
-  return `http://${service}.${SITE_NAMESPACE}.svc`;
-}
 
 /** The ResourceQuota's `hard`: the release's share of the box, limits as requests. */
 export function releaseQuotaHard(sizing: SiteSizing): Record<string, string> {
@@ -111,12 +105,7 @@ export function declareReleaseNamespace(
     SITE_ENDPOINTS_CONFIG,
     {
       metadata: inNamespace(SITE_ENDPOINTS_CONFIG, 'local-server'),
-      data: {
-        ORIGIN_URL: settings.originUrl,
-        LICENSE_UPSTREAM_URL: settings.licenseUpstreamUrl,
-        CACHE_URL: releaseServiceUrl(CACHE_SERVICE),
-        LICENSE_PROXY_URL: releaseServiceUrl(LICENSE_PROXY_SERVICE),
-      },
+      data: { LICENSE_UPSTREAM_URL: settings.licenseUpstreamUrl },
     },
     opts,
   );

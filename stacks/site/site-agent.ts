@@ -4,7 +4,9 @@
  * heartbeats. The bootstrap token is single-use and expires (24 h), so it comes from a Pulumi
  * secret into a Secret mounted as a file; the credential the agent gets in exchange, its applied
  * revision and its telemetry buffer live in its state directory, on a volume that outlives the
- * pod (a new pod with an empty state directory could not register again).
+ * pod (a new pod with an empty state directory could not register again). The edge of every
+ * release it applies fills from the box's origin (given here); the hub's entitlement keys come to
+ * it in each bundle, so a rotated key needs no change here.
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
@@ -26,6 +28,8 @@ export interface SiteAgentSettings {
   /** The hub namespace the Site object lives in. */
   hubNamespace: string;
   site: string;
+  /** The parent's distribution origin the release's edge fills from (`--origin`). */
+  originUrl: string;
   bootstrapToken: pulumi.Input<string>;
   heartbeatSeconds: number;
   storageClass?: string;
@@ -39,6 +43,7 @@ export function agentArgs(settings: SiteAgentSettings): string[] {
     `--namespace=${settings.hubNamespace}`,
     `--site=${settings.site}`,
     `--state-dir=${STATE_DIR}`,
+    `--origin=${settings.originUrl}`,
     `--bootstrap-token-file=${BOOTSTRAP_FILE}`,
     `--heartbeat-seconds=${settings.heartbeatSeconds}`,
   ];

@@ -8,7 +8,7 @@
 
 import { isAbsolute, normalize } from 'node:path';
 import { elide, quote, type SiteSpec } from '@smart-fleet/model';
-import { parseDevicePatterns } from '@smart-fleet/services';
+import { originUrlProblem, parseDevicePatterns } from '@smart-fleet/services';
 import { kubernetesVersion } from '../lib/api-versions.ts';
 import { type StackConfig, StackConfigError } from '../lib/config.ts';
 import { dnsSubdomain, httpUrl, namespaceName } from '../lib/config-checks.ts';
@@ -64,6 +64,16 @@ function readStorage(config: StackConfig): LocalServerArgs['storage'] {
   return { localPath: localPath.replace(/\/+$/, '') || '/' };
 }
 
+/** The parent's distribution origin, as the edge fills from it (the edge's own check). */
+function originUrl(config: StackConfig): string {
+  const value = config.string('edge.originUrl');
+  const problem = originUrlProblem(value);
+  if (problem) {
+    throw new StackConfigError('edge.originUrl', `${problem}: the edge fills from it as a plain upstream`);
+  }
+  return value.replace(/\/$/, '');
+}
+
 export function readSiteConfig(config: StackConfig): LocalServerArgs {
   const inventory = readStackInventory(config);
   const site = namedObject(inventory, 'Site', config, 'site');
@@ -81,7 +91,7 @@ export function readSiteConfig(config: StackConfig): LocalServerArgs {
     },
     edge: {
       serviceType: config.oneOf('edge.serviceType', SERVICE_TYPES, 'LoadBalancer'),
-      originUrl: httpUrl(config, 'edge.originUrl'),
+      originUrl: originUrl(config),
     },
     licenseProxy: { upstreamUrl: httpUrl(config, 'licenseProxy.upstreamUrl') },
     storage: readStorage(config),

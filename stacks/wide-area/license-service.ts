@@ -15,11 +15,16 @@
  *   other Secret (not the packager's hub credential). It reads them through the API rather than
  *   the environment, so the KEK never sits in a process environment and a rotated one
  *   (`pulumi up`) is read without a restart.
+ *
+ * It verifies subscribers' entitlements with the hub's published public keys (the hub stack's
+ * `entitlementKeys` output, `drm.entitlementKeys` here): a ConfigMap read at start, so a new set
+ * rolls the pods (its digest is on the template).
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import { imageFor } from '@smart-fleet/model';
 import { LICENSE_SERVICE_ACCOUNT } from '@smart-fleet/operators';
+import { ENTITLEMENT_KEYS_ANNOTATION, keySetDigest } from '../lib/entitlement-keys.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { PartContext } from '../lib/part-context.ts';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolume } from '../lib/pod-security.ts';
@@ -38,7 +43,11 @@ export interface LicenseServiceSettings {
   hubKubeconfig: pulumi.Input<string>;
   /** The hub namespace holding the content-key Secrets (the fleet's namespace). */
   hubNamespace: string;
+  /** The hub's published entitlement key set (JSON, public keys only). */
+  entitlementKeys: string;
 }
+
+export const ENTITLEMENT_KEYS_CONFIG_MAP = 'drm-license-entitlement-keys';
 
 export interface LicenseServiceParts {
   serviceAccount: k8s.core.v1.ServiceAccount;
@@ -101,6 +110,15 @@ export function declareLicenseService(
   const selector = selectorLabels(LICENSE_SERVICE, ctx.instance);
   declareHubAccessSecret(settings, ctx);
   const { serviceAccount, role } = declareAccess(ctx);
+  const keys = new k8s.core.v1.ConfigMap(
+    ENTITLEMENT_KEYS_CONFIG_MAP,
+    {
+      metadata: { name: ENTITLEMENT_KEYS_CONFIG_MAP, namespace: ctx.namespace, labels },
+      data: { 'jwks.json': settings.entitlementKeys },
+    },
+    ctx.opts,
+  );
+  const digest = keySetDigest(settings.entitlementKeys);
   const deployment = new k8s.apps.v1.Deployment(
     LICENSE_SERVICE,
     {
@@ -109,7 +127,7 @@ export function declareLicenseService(
         replicas: settings.replicas,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [ENTITLEMENT_KEYS_ANNOTATION]: digest } },
           spec: {
             ...scheduledOnRole('distribution'),
             serviceAccountName: LICENSE_SERVICE_ACCOUNT,
@@ -123,6 +141,10 @@ export function declareLicenseService(
                   { name: 'SMART_FLEET_DRM_KEK_SECRET', value: KEK_SECRET },
                   { name: 'SMART_FLEET_HUB_ACCESS_SECRET', value: HUB_ACCESS_SECRET },
                   { name: 'SMART_FLEET_HUB_NAMESPACE', value: settings.hubNamespace },
+                  {
+                    name: 'SMART_FLEET_ENTITLEMENT_JWKS',
+                    valueFrom: { configMapKeyRef: { name: keys.metadata.name, key: 'jwks.json' } },
+                  },
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 ],
                 securityContext: RESTRICTED_CONTAINER,

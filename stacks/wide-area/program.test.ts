@@ -17,7 +17,7 @@ import {
   wideAreaConfig,
 } from '../testing/fixtures/stack-configs.ts';
 import { KEK_SECRET } from './drm-kek-secret.ts';
-import { HUB_ACCESS_SECRET } from './license-service.ts';
+import { ENTITLEMENT_KEYS_CONFIG_MAP, HUB_ACCESS_SECRET } from './license-service.ts';
 import { NODE_ROLE_KEY } from './node-roles.ts';
 import { PACKAGER_HUB_ACCESS_SECRET } from './packaging-jobs.ts';
 import { wideAreaProgram } from './program.ts';
@@ -60,9 +60,9 @@ describe('the wide-area program', () => {
   let workloads: KubernetesManifest[];
   let kek: string;
   let packagerKubeconfig: string;
+  const options = wideAreaConfig({ namespace, nodes });
 
   before(async () => {
-    const options = wideAreaConfig({ namespace, nodes });
     kek = options.config?.['smart-fleet:drm.kek'] ?? '';
     packagerKubeconfig = options.config?.['smart-fleet:packaging.hubKubeconfig'] ?? '';
     stack = await declareStack(wideAreaProgram, options);
@@ -81,6 +81,7 @@ describe('the wide-area program', () => {
       .map((o) => o.kind)
       .sort();
     assert.deepEqual(kinds, [
+      'ConfigMap',
       'ConfigMap',
       'CronJob',
       'DaemonSet',
@@ -290,6 +291,21 @@ describe('the wide-area program', () => {
     const names = Object.fromEntries(env.filter((e) => e.value).map((e) => [e.name, e.value]));
     assert.equal(names.SMART_FLEET_DRM_KEK_SECRET, 'drm-license-kek');
     assert.equal(names.SMART_FLEET_HUB_NAMESPACE, 'smart-fleet', "the inventory's namespace in the hub");
+    // The hub's published keys, which it verifies entitlements with, from a ConfigMap.
+    const jwks = env.find((e) => e.name === 'SMART_FLEET_ENTITLEMENT_JWKS');
+    assert.deepEqual(jwks?.valueFrom, {
+      configMapKeyRef: { name: ENTITLEMENT_KEYS_CONFIG_MAP, key: 'jwks.json' },
+    });
+    const keys = stack.object('ConfigMap', ENTITLEMENT_KEYS_CONFIG_MAP, namespace) as Json;
+    const configured = JSON.parse(options.config?.['smart-fleet:drm.entitlementKeys'] ?? '{}');
+    assert.deepEqual(JSON.parse(keys.data['jwks.json']), {
+      keys: configured.keys.map((k: Json) => ({ ...k, use: 'sig' })),
+    });
+    const template = stack.object('Deployment', 'drm-license-service', namespace) as Json;
+    assert.match(
+      template.spec.template.metadata.annotations['smartfleet.io/entitlement-keys'],
+      /^[0-9a-f]{16}$/,
+    );
   });
 
   it('gives the packaging job its hub credential and the KEK as read-only files, and the flags to use them', () => {
@@ -493,6 +509,16 @@ describe('wide-area config errors name their key', () => {
       /^smart-fleet:drm\.kek: KEK must be base64 of exactly 32 bytes; the value given decodes to 5 bytes; make one with: openssl rand -base64 32/,
     ],
     ['no KEK', { 'drm.kek': undefined }, /^smart-fleet:drm\.kek: is required: pulumi config set --secret/],
+    [
+      "no hub's entitlement keys",
+      { 'drm.entitlementKeys': undefined },
+      /^smart-fleet:drm\.entitlementKeys: is required/,
+    ],
+    [
+      'entitlement keys that are not a key set',
+      { 'drm.entitlementKeys': '{"keys": []}' },
+      /^smart-fleet:drm\.entitlementKeys: a key set is .* with 1 to 16 keys; copy the hub's: pulumi stack output/,
+    ],
     [
       'a hub credential that is no kubeconfig',
       { 'drm.hubKubeconfig': 'token' },

@@ -7,6 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { WideAreaClusterSpec } from '@smart-fleet/model';
+import { checkedKeySet } from '@smart-fleet/services';
 import { kubernetesVersion } from '../lib/api-versions.ts';
 import { PROJECT, type StackConfig, StackConfigError } from '../lib/config.ts';
 import { cronSchedule, dnsSubdomain, isDnsSubdomain, namespaceName } from '../lib/config-checks.ts';
@@ -91,6 +92,18 @@ function fabricSettings(config: StackConfig, spec: WideAreaClusterSpec): WideAre
 }
 
 export const LICENSE_HUB_KUBECONFIG_KEY = 'drm.hubKubeconfig';
+/** The hub's published entitlement keys: the hub stack's `entitlementKeys` output. */
+export const ENTITLEMENT_KEYS_KEY = 'drm.entitlementKeys';
+
+/** The license service's own check of a key set; the fix names where the set comes from. */
+function entitlementKeysProblem(value: unknown): string | undefined {
+  try {
+    checkedKeySet(value);
+    return undefined;
+  } catch (error) {
+    return `${(error as Error).message}; copy the hub's: pulumi stack output --stack <hub> entitlementKeys | pulumi config set smart-fleet:${ENTITLEMENT_KEYS_KEY}`;
+  }
+}
 export const PACKAGER_HUB_KUBECONFIG_KEY = 'packaging.hubKubeconfig';
 
 /** What is wrong with a hub kubeconfig (never quoting it), or undefined. */
@@ -146,6 +159,9 @@ export function readWideAreaConfig(config: StackConfig): WideAreaClusterArgs {
     licenseService: {
       replicas: config.integer('licenseService.replicas', { min: 1, max: 20, fallback: 2 }),
       hubKubeconfig: config.checkedSecret(LICENSE_HUB_KUBECONFIG_KEY, kubeconfigProblem),
+      entitlementKeys: JSON.stringify(
+        checkedKeySet(config.object<unknown>(ENTITLEMENT_KEYS_KEY, entitlementKeysProblem)),
+      ),
     },
     packaging: {
       schedule: cronSchedule(config, 'packaging.schedule', DEFAULT_PACKAGING_SCHEDULE),

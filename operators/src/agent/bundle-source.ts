@@ -1,11 +1,12 @@
 /**
  * What the agents' endpoint serves, from the informer caches (no API-server read per pull): a
  * site's bundle (its spec, the SiteRelease its ReleaseAssignment names, its ContentPlacement)
- * and whether the site may still call in.
+ * and the hub's public entitlement keys; and whether the site may still call in.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { SharedInformers } from '@smart-fleet/kube';
 import type { ContentPlacement, ReleaseAssignment, Site, SiteRelease } from '@smart-fleet/model';
+import type { EntitlementKeySet } from '@smart-fleet/services';
 import { type Bundle, makeBundle } from './bundle.ts';
 
 type Obj<T> = T & KubernetesObject;
@@ -15,7 +16,10 @@ export interface SiteRef {
   name: string;
 }
 
-export function bundleSource(informers: SharedInformers): (site: SiteRef) => Bundle | undefined {
+export function bundleSource(
+  informers: SharedInformers,
+  entitlementKeys?: EntitlementKeySet,
+): (site: SiteRef) => Bundle | undefined {
   const sites = informers.for<Obj<Site>>('Site');
   const releases = informers.for<Obj<SiteRelease>>('SiteRelease');
   const placements = informers.for<Obj<ContentPlacement>>('ContentPlacement');
@@ -31,6 +35,7 @@ export function bundleSource(informers: SharedInformers): (site: SiteRef) => Bun
       site: { name, namespace, spec: site.spec },
       release: release ? { name: release.metadata.name, spec: release.spec } : undefined,
       placement: placements.get(name, namespace)?.spec,
+      entitlementKeys,
     });
   };
 }

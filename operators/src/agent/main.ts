@@ -1,8 +1,8 @@
 /**
  * `npm run agent -- --hub URL --namespace NS --site NAME --state-dir DIR
- *    [--origin URL]... [--entitlement-keys FILE] [--bootstrap-token-file F] [--heartbeat-seconds N]
- *    [--in-process-edge --license-upstream URL [--edge-listen HOST:PORT] [--fill-rate-mbps N]
- *     [--max-streams-per-subscriber N]]`
+ *    [--origin URL]... [--bootstrap-token-file F] [--heartbeat-seconds N]
+ *    [--in-process-edge --license-upstream URL --entitlement-keys FILE [--edge-listen HOST:PORT]
+ *     [--fill-rate-mbps N] [--max-streams-per-subscriber N]]`
  * The site agent of one local server. KUBECONFIG (or the pod's service account) points at the
  * site's own cluster.
  *
@@ -18,7 +18,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type KubeClient, type Logger, processLogger, Registry } from '@smart-fleet/kube';
-import { entitlementKeys, LicenseProxy, SiteEdge } from '@smart-fleet/services';
+import {
+  type EntitlementKeySet,
+  entitlementKeys,
+  LicenseProxy,
+  readKeySetFile,
+  SiteEdge,
+} from '@smart-fleet/services';
 import { releasePodReporting } from './release-pod-readings.ts';
 import { SiteAgent, type SiteAgentOptions } from './site-agent.ts';
 import { edgeServices, inProcessReadings, siteTelemetry } from './site-services.ts';
@@ -56,18 +62,18 @@ const missing = required.filter((k) => !values[k as keyof typeof values]);
 if (missing.length > 0) {
   fail(`missing --${missing.join(', --')}`);
 }
-if (!inProcess && Boolean(values.origin) !== Boolean(values['entitlement-keys'])) {
-  fail('--origin and --entitlement-keys go together: the edge pod needs both its parents and the keys');
+if (!inProcess && values['entitlement-keys']) {
+  fail('--entitlement-keys goes with --in-process-edge: an edge pod is given the keys in the bundle');
 }
 const site = values.site as string;
 const stateDir = values['state-dir'] as string;
 const origins = values.origin ?? [];
-let keySet: object | undefined;
+let keySet: EntitlementKeySet | undefined;
 if (values['entitlement-keys']) {
   try {
-    keySet = JSON.parse(readFileSync(values['entitlement-keys'], 'utf8')) as object;
+    keySet = readKeySetFile(values['entitlement-keys']);
   } catch (error) {
-    fail(`--entitlement-keys ${values['entitlement-keys']}: ${(error as Error).message}`);
+    fail(`--entitlement-keys ${(error as Error).message}`);
   }
 }
 const log = processLogger({ component: 'smart-site-agent', site });
@@ -136,7 +142,7 @@ const agent = new SiteAgent({
     : undefined,
   telemetry: parts.telemetry,
   services: parts.services,
-  ...(keySet ? { edge: { originUrls: origins, entitlementKeys: keySet } } : {}),
+  ...(origins.length > 0 ? { edge: { originUrls: origins } } : {}),
   heartbeatMs: heartbeatSeconds * 1000,
   ...(inProcess ? { runningWhen: 'applied' as const } : {}),
   log,

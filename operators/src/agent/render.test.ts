@@ -38,7 +38,6 @@ const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const keySet = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'hub-1', alg: 'ES256' }] };
 const edgeInputs: EdgeInputs = {
   originUrls: ['http://10.0.0.10:8080', 'http://10.0.0.11:8080'],
-  entitlementKeys: keySet,
   fillAllowed: false,
 };
 type Placement = NonNullable<Parameters<typeof makeBundle>[0]['placement']>;
@@ -48,13 +47,19 @@ const emptyPlacement: Placement = {
   fillWindow: { start: '02:00', durationMinutes: 60 },
 };
 
-/** `edge` null: an agent started without the edge's inputs. */
-function render(spec: SiteSpec, edge: EdgeInputs | null = edgeInputs, placement = emptyPlacement) {
+/** `edge` null: an agent started without the edge's inputs; `keys` null: a hub that sent none. */
+function render(
+  spec: SiteSpec,
+  edge: EdgeInputs | null = edgeInputs,
+  placement = emptyPlacement,
+  keys: object | null = keySet,
+) {
   return renderBundle(
     makeBundle({
       site: { name: 'sch-busan-00001', namespace: 'smart-fleet', spec },
       release: { name: 'r1', spec: { version: '1.0.0', channel: 'stable', services } },
       placement,
+      ...(keys ? { entitlementKeys: keys as typeof keySet } : {}),
     }),
     edge ?? undefined,
   );
@@ -151,6 +156,7 @@ describe('renderBundle', () => {
             ],
           },
         },
+        entitlementKeys: keySet,
       }),
       edgeInputs,
     );
@@ -177,7 +183,10 @@ describe('renderBundle', () => {
       titles: [{ title: 'moana', renditions: ['low', 'high'], sizeMB: 900 }],
       fillAllowed: true,
     });
-    assert.deepEqual(JSON.parse(data('entitlement-keys')['jwks.json']), keySet);
+    // As the hub published it: each key's public members, marked for signatures.
+    assert.deepEqual(JSON.parse(data('entitlement-keys')['jwks.json']), {
+      keys: keySet.keys.map((k) => ({ ...k, use: 'sig' })),
+    });
     const pod = deployment(objects, 'streaming-edge').spec.template.spec;
     assert.deepEqual(
       container(deployment(objects, 'streaming-edge')).volumeMounts.map((m: Json) => [
@@ -202,12 +211,24 @@ describe('renderBundle', () => {
     }
   });
 
-  it('refuses, by name, an edge it cannot give a plan: no origins and keys, or a plan too big for a ConfigMap', () => {
+  it('refuses, by name, an edge it cannot give a plan: no origins, no keys or bad ones, a plan too big for a ConfigMap', () => {
     assert.throws(
       () => render(siteSpec('entry'), null),
       (e: Error) =>
         e instanceof RenderError &&
-        /release r1 runs a streaming-edge, but this agent was started without/.test(e.message),
+        /release r1 runs a streaming-edge, but this agent was started without the edge's origins \(--origin\)/.test(
+          e.message,
+        ),
+    );
+    assert.throws(
+      () => render(siteSpec('entry'), edgeInputs, emptyPlacement, null),
+      /release r1 runs a streaming-edge, but the hub gave no entitlement keys .*--entitlement-keys/,
+    );
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const secret = { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'hub-1', alg: 'ES256' }] };
+    assert.throws(
+      () => render(siteSpec('entry'), edgeInputs, emptyPlacement, secret),
+      /the hub's entitlement keys are refused: key hub-1: a verifier is given public keys only/,
     );
     const many: Placement = {
       ...emptyPlacement,
@@ -237,6 +258,7 @@ describe('renderBundle', () => {
               services: [{ name: 'streaming-edge', image: 'smart/edge:1', settings }],
             },
           },
+          entitlementKeys: keySet,
         }),
         edgeInputs,
       ).filter((o) => o.kind === 'Deployment') as Json[];

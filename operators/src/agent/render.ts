@@ -8,11 +8,11 @@
  * label, so the agent can prune what a newer bundle no longer has; the stack's objects do not,
  * so they are never pruned.
  *
- * The streaming edge runs from what only the agent knows: its plan (the placed titles, the
- * parents, whether the fill window is open) and the hub's entitlement keys, two ConfigMaps the
- * pod mounts. A change to either reaches the running edge through the mounted files (it reads
- * its plan again when the file changes), so a new placement or a fill window opening restarts
- * nothing.
+ * The streaming edge runs from two ConfigMaps the pod mounts: its plan (the placed titles, the
+ * parents the agent was configured with, whether the fill window is open) and the hub's
+ * entitlement keys, which come in the bundle. A change to either reaches the running edge through
+ * the mounted files (it reads both again when they change), so a new placement, a fill window
+ * opening or a rotated key restarts nothing.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -37,12 +37,14 @@ import {
   TMP_VOLUME,
 } from '@smart-fleet/model';
 import {
+  checkedKeySet,
   EDGE_ENV,
   EDGE_PLAN_CONFIG,
   EDGE_STATE_PATH,
   EDGE_STATUS_PORT,
   type EdgePlanFile,
   ENTITLEMENT_KEYS_CONFIG,
+  type EntitlementKeySet,
 } from '@smart-fleet/services';
 import type { Bundle } from './bundle.ts';
 import { edgePlan } from './site-services.ts';
@@ -57,8 +59,6 @@ type ReleaseService = NonNullable<Bundle['release']>['spec']['services'][number]
 export interface EdgeInputs {
   /** The parent tier's distribution nodes (http://host:port). */
   originUrls: readonly string[];
-  /** The hub's entitlement key set (JWKS), public keys only. */
-  entitlementKeys: object;
   /** Whether pre-positioning may run now (the agent owns the off-peak window). */
   fillAllowed: boolean;
 }
@@ -250,10 +250,21 @@ function deployment(service: ReleaseService, bundle: Bundle, sizing: SiteSizing)
 
 /** The edge's two ConfigMaps; each refused here, named, when it would not fit in one. */
 function edgeConfigMaps(bundle: Bundle, sizing: SiteSizing, inputs: EdgeInputs | undefined): SiteObject[] {
-  if (!inputs) {
+  const release = `release ${bundle.release?.name} runs a ${EDGE_SERVICE}`;
+  if (!inputs || inputs.originUrls.length === 0) {
+    throw new RenderError(`${release}, but this agent was started without the edge's origins (--origin)`);
+  }
+  if (!bundle.entitlementKeys) {
     throw new RenderError(
-      `release ${bundle.release?.name} runs a ${EDGE_SERVICE}, but this agent was started without the ` +
-        "edge's origins and entitlement keys",
+      `${release}, but the hub gave no entitlement keys to admit sessions with (its operators run without --entitlement-keys)`,
+    );
+  }
+  let keys: EntitlementKeySet;
+  try {
+    keys = checkedKeySet(bundle.entitlementKeys);
+  } catch (error) {
+    throw new RenderError(
+      `${release}, but the hub's entitlement keys are refused: ${(error as Error).message}`,
     );
   }
   // Each replica admits within its own share of the site's egress.
@@ -264,7 +275,7 @@ function edgeConfigMaps(bundle: Bundle, sizing: SiteSizing, inputs: EdgeInputs |
   };
   const files = [
     [EDGE_PLAN_CONFIG, JSON.stringify(plan)],
-    [ENTITLEMENT_KEYS_CONFIG, JSON.stringify(inputs.entitlementKeys)],
+    [ENTITLEMENT_KEYS_CONFIG, JSON.stringify(keys)],
   ] as const;
   return files.map(([config, text]) => {
     if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {

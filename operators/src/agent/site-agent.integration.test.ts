@@ -8,8 +8,10 @@ import { applyInventory, type ExtraApiserver, freePort, startExtraApiserver } fr
 import { connect, type KubeClient, listAll, serverSideApply, silentLogger, waitFor } from '@smart-fleet/kube';
 import { GROUP_VERSION, parseInventory, TELEMETRY_METRICS } from '@smart-fleet/model';
 import {
+  type EntitlementSigner,
   entitlementKeys,
   generateEntitlementSigner,
+  issueEntitlement,
   Origin,
   publicKeySet,
   SiteEdge,
@@ -36,6 +38,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
   let agent: SiteAgent;
   let origin: Origin;
   let edge: SiteEdge;
+  let signer: EntitlementSigner;
   const media = mkdtempSync(join(tmpdir(), 'agent-media-'));
   const library = join(media, 'library');
   /** Puts a placed title in the origin's library as the packager would lay it out: a manifest, a directory per rendition. */
@@ -98,11 +101,13 @@ describe('the site agent, with its own cluster, against the hub', () => {
     }
     await release('r1', ['streaming-edge', 'cache', 'license-proxy']);
     await release('r2', ['streaming-edge', 'license-proxy']);
+    signer = await generateEntitlementSigner('hub-test');
     manager = await startManager({
       client: hub.client,
       namespace,
       log: silentLogger,
       prometheus: { url: prometheus.url, outOfOrderWindowMs: prometheus.outOfOrderWindowMs },
+      entitlementKeys: publicKeySet([signer]),
     });
     const secret = await waitFor(
       () =>
@@ -115,14 +120,14 @@ describe('the site agent, with its own cluster, against the hub', () => {
       host: '127.0.0.1',
       port: 0,
     });
-    const signer = await generateEntitlementSigner('hub-test');
+    // Started with a key of its own: the hub's reaches it in the bundle.
     edge = await SiteEdge.start(
       {
         dir: join(media, 'edge'),
         host: '127.0.0.1',
         port: 0,
         site,
-        entitlementKeys: entitlementKeys(publicKeySet([signer])),
+        entitlementKeys: entitlementKeys(publicKeySet([await generateEntitlementSigner('edge-start')])),
         licenseProxy: '127.0.0.1:9',
         maxStreamsPerSubscriber: 4,
         fillRateMBps: 200,
@@ -144,7 +149,7 @@ describe('the site agent, with its own cluster, against the hub', () => {
       heartbeatMs: 300,
       bufferLimit: 1000,
       services: edgeServices(edge, [origin.url]),
-      edge: { originUrls: [origin.url], entitlementKeys: publicKeySet([signer]) },
+      edge: { originUrls: [origin.url] },
       fillAnytime: true, // the test runs at any hour; the off-peak gate is unit-tested with the window arithmetic
       runningWhen: 'applied', // a cluster with no node: what runs on a real one is test/site-release-pods.e2e.test.ts
     });
@@ -175,6 +180,30 @@ describe('the site agent, with its own cluster, against the hub', () => {
       namespace: SITE_NAMESPACE,
     });
     assert.equal(values.data?.site, site);
+    // The hub's entitlement keys came in the bundle, for the edge pod to admit sessions with.
+    const keys = await siteClient.core.readNamespacedConfigMap({
+      name: 'entitlement-keys',
+      namespace: SITE_NAMESPACE,
+    });
+    assert.deepEqual(
+      (JSON.parse(keys.data?.['jwks.json'] ?? '{}') as { keys: { kid: string }[] }).keys.map((k) => k.kid),
+      [signer.kid],
+    );
+    // And the edge in this process verifies with them in place of the key it was started with.
+    const token = await issueEntitlement(signer, {
+      subscriber: 'ann',
+      tenant: 'acme',
+      title: 'not-placed',
+      site,
+      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
+      ttlSeconds: 60,
+    });
+    const opened = await fetch(`${edge.url}/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'not-placed' }),
+    });
+    assert.notEqual(opened.status, 401, `the hub's key verifies: ${await opened.text()}`);
     await waitFor(
       async () =>
         (

@@ -17,7 +17,6 @@ import { AppsV1Api } from '@kubernetes/client-node';
 import type { Logger } from '@smart-fleet/kube';
 import { type KubeClient, serverSideApply } from '@smart-fleet/kube';
 import { type SiteTelemetry, type TelemetrySample, WEEKDAYS } from '@smart-fleet/model';
-import { entitlementKeys } from '@smart-fleet/services';
 import { MAX_REPLAY_BATCH } from '../health/telemetry-replay.ts';
 import { inMaintenanceWindow } from '../rollout/maintenance-window.ts';
 import type { Bundle } from './bundle.ts';
@@ -61,8 +60,8 @@ export interface SiteAgentOptions {
    */
   services?: SiteServices;
   /**
-   * What a release's streaming edge pod is given besides the bundle: the parent tier's
-   * distribution nodes and the hub's entitlement keys. Required when a release runs an edge.
+   * What a release's streaming edge pod is given besides the bundle (which brings the hub's
+   * entitlement keys): the parent tier's distribution nodes. Required when a release runs an edge.
    */
   edge?: Omit<EdgeInputs, 'fillAllowed'>;
   /** Fill at any hour instead of only inside the placement's off-peak window (demos, tests). */
@@ -104,10 +103,6 @@ export class SiteAgent {
 
   constructor(options: SiteAgentOptions) {
     this.#o = options;
-    if (options.edge) {
-      // Public keys only, checked before any reaches a ConfigMap.
-      entitlementKeys(options.edge.entitlementKeys);
-    }
     mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     this.#buffer = new TelemetryBuffer(join(options.stateDir, 'telemetry.jsonl'), options.bufferLimit);
     const saved = join(options.stateDir, 'applied.json');

@@ -4,7 +4,13 @@
  * reads the fill progress from them; it owns the off-peak window, they own the bytes.
  */
 import type { SiteTelemetry } from '@smart-fleet/model';
-import type { EdgePlan, EdgeTelemetry, FillProgress, SiteEdge } from '@smart-fleet/services';
+import {
+  type EdgePlan,
+  type EdgeTelemetry,
+  entitlementKeys,
+  type FillProgress,
+  type SiteEdge,
+} from '@smart-fleet/services';
 import type { Bundle } from './bundle.ts';
 
 export interface SiteServices {
@@ -36,11 +42,17 @@ export function edgePlan(bundle: Bundle, originUrls: readonly string[]): EdgePla
   };
 }
 
-/** A SiteEdge as the agent's services; `originUrls` are the parent tier's distribution nodes. */
+/**
+ * A SiteEdge as the agent's services; `originUrls` are the parent tier's distribution nodes. The
+ * hub's entitlement keys in the bundle replace the ones the edge was started with.
+ */
 export function edgeServices(edge: SiteEdge, originUrls: readonly string[]): SiteServices {
   let planned = false;
   return {
     async apply(bundle, fillWindowOpen) {
+      if (bundle.entitlementKeys) {
+        edge.useEntitlementKeys(entitlementKeys(bundle.entitlementKeys));
+      }
       edge.gateFill(fillWindowOpen);
       await edge.apply(edgePlan(bundle, originUrls));
       planned = true;

@@ -1,8 +1,9 @@
 /**
  * `npm run edge` as a process, as the streaming-edge image runs it: refuses bad flags and a bad
  * plan at start with the field named (exit 2), serves the plan it was given, takes a rewritten
- * plan, keeps serving the last good one when a rewrite fails its check, and serves its figures
- * to the site agent on its status port.
+ * plan, keeps serving the last good one when a rewrite fails its check, takes a key the hub
+ * rotated in (and refuses a key set that is not public keys), and serves its figures to the site
+ * agent on its status port.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,7 +14,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@smart-fleet/kube';
-import { generateEntitlementSigner, publicKeySet } from '../license/entitlement-keys.ts';
+import { exportJWK } from 'jose';
+import { issueEntitlement } from '../license/entitlement.ts';
+import {
+  type EntitlementSigner,
+  generateEntitlementSigner,
+  publicKeySet,
+} from '../license/entitlement-keys.ts';
 import { Origin } from '../origin/origin.ts';
 import { EDGE_TELEMETRY_PATH, type EdgeReading } from './edge-status-server.ts';
 
@@ -44,6 +51,7 @@ describe('npm run edge, as a process', () => {
   const keysFile = join(dir, 'jwks.json');
   let origin: Origin;
   let edge: ReturnType<typeof run>;
+  let hubKey: EntitlementSigner;
   const plan = (over: Record<string, unknown> = {}) =>
     writeFileSync(
       planFile,
@@ -62,7 +70,8 @@ describe('npm run edge, as a process', () => {
   ];
 
   before(async () => {
-    writeFileSync(keysFile, JSON.stringify(publicKeySet([await generateEntitlementSigner('hub-1')])));
+    hubKey = await generateEntitlementSigner('hub-1');
+    writeFileSync(keysFile, JSON.stringify(publicKeySet([hubKey])));
     origin = await Origin.start({ dir: join(dir, 'origin'), libraryDir: dir, host: '127.0.0.1', port: 0 });
   });
   after(async () => {
@@ -117,6 +126,43 @@ describe('npm run edge, as a process', () => {
       timeoutMs: 15_000,
     });
     assert.equal(applied.fillAllowed, true);
+
+    // The hub rotates in a second key: a session it signs is verified from then on.
+    const rotated = await generateEntitlementSigner('hub-2');
+    const open = async (signer: EntitlementSigner) => {
+      const claims = { subscriber: 'ann', tenant: 'acme', title: 'x', site: 'apt-seoul-00001' };
+      const token = await issueEntitlement(signer, {
+        ...claims,
+        kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
+        ttlSeconds: 60,
+      });
+      const res = await fetch(`${url}/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"title":"x"}',
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    assert.equal((await open(rotated)).status, 401, 'a key the edge was not given');
+    writeFileSync(keysFile, JSON.stringify(publicKeySet([hubKey, rotated])));
+    const taken = await waitFor(async () => logged(edge.output, 'entitlement keys applied'), {
+      what: 'the rotated key set to be applied',
+      timeoutMs: 15_000,
+    });
+    assert.deepEqual(taken.kids, ['hub-1', 'hub-2']);
+    const verified = await open(rotated);
+    assert.notEqual(verified.status, 401, `verified with the rotated-in key: ${verified.body}`);
+    // A private key is never a verifier's: refused, and the last good set stays.
+    writeFileSync(
+      keysFile,
+      JSON.stringify({ keys: [{ ...(await exportJWK(rotated.privateKey)), kid: 'hub-2', alg: 'ES256' }] }),
+    );
+    const badKeys = await waitFor(
+      async () => logged(edge.output, 'entitlement keys refused; the last good set stays'),
+      { what: 'the private key set to be refused', timeoutMs: 15_000 },
+    );
+    assert.match(String(badKeys.error), /key hub-2: a verifier is given public keys only/);
+    assert.notEqual((await open(rotated)).status, 401, 'the last good set stays');
 
     edge.child.kill('SIGTERM');
     const [code] = await once(edge.child, 'exit');

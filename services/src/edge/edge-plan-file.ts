@@ -29,16 +29,25 @@ function fail(file: string, field: string, message: string): never {
 
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && NAME.test(v);
 
-function originUrl(file: string, value: unknown, i: number): string {
-  const field = `originUrls[${i}]`;
+/**
+ * What is wrong with a parent's URL as the edge takes one, or undefined: nginx fills from it as a
+ * plain upstream, so it is `http://host:port` and nothing more (the segments are encrypted
+ * already). The site stack checks its `edge.originUrl` with this too.
+ */
+export function originUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2048) {
-    return fail(file, field, 'must be an http URL of at most 2048 characters');
+    return 'must be an http URL of at most 2048 characters';
   }
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url?.protocol !== 'http:' || url.pathname !== '/' || url.search || url.hash || url.username) {
-    return fail(file, field, `${JSON.stringify(value.slice(0, 80))} is not http://host:port`);
+    return `${JSON.stringify(value.slice(0, 80))} is not http://host:port`;
   }
-  return value.replace(/\/$/, '');
+  return undefined;
+}
+
+function originUrl(file: string, value: unknown, i: number): string {
+  const problem = originUrlProblem(value);
+  return problem ? fail(file, `originUrls[${i}]`, problem) : (value as string).replace(/\/$/, '');
 }
 
 /** Checks a parsed plan; `file` names it in errors. */

@@ -4,8 +4,8 @@
  *    [--fill-rate-mbps N]`
  * The streaming edge of one site on its own (the streaming-edge image): the admission service,
  * nginx and pre-positioning, serving the plan in FILE (edge-plan-file.ts), which the site agent
- * writes. The file is read again when it changes; a plan that fails its check is logged and the
- * last good one kept. Its figures (telemetry, fill) are served on --status for the site agent
+ * writes. The file is read again when it changes, and so is the key set (a key the hub rotated in);
+ * a plan or key set that fails its check is logged and the last good one kept. Its figures (telemetry, fill) are served on --status for the site agent
  * (edge-status-server.ts). `npm run agent` runs the same edge inside the agent's process instead.
  *
  * As a release pod every flag comes from the environment instead (edge-environment.ts): the site
@@ -13,12 +13,12 @@
  * settings give the tuning, and the license proxy is the site's Service.
  */
 
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { unwatchFile, watchFile } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { processLogger } from '@smart-fleet/kube';
-import { entitlementKeys } from '../license/entitlement-keys.ts';
+import { entitlementKeys, readKeySetFile } from '../license/entitlement-keys.ts';
 import { EDGE_ENV, EDGE_STATUS_PORT, licenseProxyFromEnv } from './edge-environment.ts';
 import { type EdgePlanFile, readEdgePlan } from './edge-plan-file.ts';
 import { startEdgeStatus } from './edge-status-server.ts';
@@ -70,9 +70,9 @@ const keysFile =
   fail(`--entitlement-keys FILE (or ${EDGE_ENV.entitlementKeys}: the hub's JWKS) is required`);
 let keys: ReturnType<typeof entitlementKeys>;
 try {
-  keys = entitlementKeys(JSON.parse(readFileSync(keysFile, 'utf8')));
+  keys = entitlementKeys(readKeySetFile(keysFile));
 } catch (error) {
-  fail(`--entitlement-keys ${keysFile}: ${(error as Error).message}`);
+  fail(`--entitlement-keys ${(error as Error).message}`);
 }
 let plan: EdgePlanFile;
 try {
@@ -115,9 +115,19 @@ watchFile(planFile, { interval: PLAN_POLL_MS }, () => {
     }
   });
 });
+watchFile(keysFile, { interval: PLAN_POLL_MS }, () => {
+  try {
+    const next = entitlementKeys(readKeySetFile(keysFile));
+    edge.useEntitlementKeys(next);
+    log.info('entitlement keys applied', { kids: next.kids });
+  } catch (error) {
+    log.error('entitlement keys refused; the last good set stays', { error: (error as Error).message });
+  }
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     unwatchFile(planFile);
+    unwatchFile(keysFile);
     void applying.then(() => Promise.all([status.stop(), edge.stop()]));
   });
 }

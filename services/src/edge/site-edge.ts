@@ -75,6 +75,7 @@ export class SiteEdge {
   readonly #storage: StorageMeter;
   #config: EdgeConfig;
   #budget: { mbps: number };
+  #keys: { current: EntitlementKeys };
   #mayFill: () => boolean;
 
   private constructor(parts: {
@@ -85,6 +86,7 @@ export class SiteEdge {
     originUrl: string;
     config: EdgeConfig;
     budget: { mbps: number };
+    keys: { current: EntitlementKeys };
   }) {
     this.#o = parts.o;
     this.#admission = parts.admission;
@@ -100,6 +102,7 @@ export class SiteEdge {
     this.#catalog = parts.catalog;
     this.#config = parts.config;
     this.#budget = parts.budget;
+    this.#keys = parts.keys;
     this.#mayFill = parts.o.mayFill ?? (() => false);
     this.#meter = new EdgeMeter(parts.config.accessLog);
     this.#storage = new StorageMeter([parts.config.contentDir, parts.config.cacheDir]);
@@ -116,13 +119,16 @@ export class SiteEdge {
     }
     const catalog = new TitleCatalog(plan.originUrls);
     const budget = { mbps: plan.egressBudgetMbps };
+    const keys = { current: o.entitlementKeys };
     const sessionSecret = randomBytes(32).toString('base64url');
     const admission = await AdmissionServer.start({
       host: o.host,
       port: 0,
       sessionSecret,
       site: o.site,
-      entitlementKeys: o.entitlementKeys,
+      get entitlementKeys() {
+        return keys.current;
+      },
       titleBitrateMbps: (title) => catalog.topBitrateMbps(title),
       get egressBudgetMbps() {
         return budget.mbps;
@@ -157,6 +163,7 @@ export class SiteEdge {
       catalog,
       config,
       budget,
+      keys,
       originUrl: plan.originUrls[0] as string,
     });
     await edge.apply(plan);
@@ -167,6 +174,11 @@ export class SiteEdge {
   /** Sets when pre-positioning may run (the site agent's off-peak window). */
   gateFill(mayFill: () => boolean): void {
     this.#mayFill = mayFill;
+  }
+
+  /** The hub's key set after a rotation: the next session is admitted with it. */
+  useEntitlementKeys(keys: EntitlementKeys): void {
+    this.#keys.current = keys;
   }
 
   /** The running nginx config's generation (one more per reload). */

@@ -8,7 +8,16 @@
  * `loadOrCreateEntitlementSigner` makes one for the local hub the first time. Neither ever puts
  * the key's contents in an error message.
  */
-import { randomUUID } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey as NodeJsonWebKey,
+  type KeyObject as NodeKeyObject,
+  randomUUID,
+  sign,
+  verify,
+} from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
@@ -27,6 +36,8 @@ export type EntitlementAlgorithm = (typeof ENTITLEMENT_ALGORITHMS)[number];
 const MAX_KEYS = 16;
 /** A private EC or OKP JWK is a few hundred bytes; a file much larger is not one. */
 const MAX_JWK_FILE_BYTES = 16 * 1024;
+/** MAX_KEYS public keys of a few hundred bytes each. */
+const MAX_KEY_SET_FILE_BYTES = 64 * 1024;
 
 export interface EntitlementSigner {
   kid: string;
@@ -35,6 +46,9 @@ export interface EntitlementSigner {
   /** The public half, as verifiers get it. */
   publicJwk: JWK;
 }
+
+/** The hub's public key set as it is published (a JWKS). */
+export type EntitlementKeySet = JSONWebKeySet;
 
 /** A verified-to-be-public key set, ready for jwtVerify. */
 export interface EntitlementKeys {
@@ -72,6 +86,66 @@ export async function generateEntitlementSigner(
   return { kid, alg, privateKey, publicJwk: publicPart(await exportJWK(publicKey), kid, alg) };
 }
 
+/** A fresh private signing JWK with its kid and alg, for a deployment's secret (`npm run api -- entitlement-key`). */
+export async function newSigningJwk(kid: string, alg: EntitlementAlgorithm = 'ES256'): Promise<JWK> {
+  const signer = await generateEntitlementSigner(kid, alg);
+  return { ...(await exportJWK(signer.privateKey)), kid, alg };
+}
+
+const CURVES: Record<EntitlementAlgorithm, { kty: string; crv: string }> = {
+  ES256: { kty: 'EC', crv: 'P-256' },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+};
+
+/**
+ * The public key set of a private signing JWK given as text (a stack's secret config), checked
+ * as the API would load it, synchronously, and never quoting the key in an error.
+ */
+export function signingKeyPublicSet(text: string): EntitlementKeySet {
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(text) as JWK;
+  } catch {
+    throw new EntitlementKeyError('is not JSON (a private JWK with kid and alg)');
+  }
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
+    throw new EntitlementKeyError('is not a JWK object');
+  }
+  checkKid(jwk.kid);
+  if (!isAlgorithm(jwk.alg) || typeof jwk.d !== 'string') {
+    throw new EntitlementKeyError(
+      `key ${jwk.kid}: a signing key is a private ${ENTITLEMENT_ALGORITHMS.join(' or ')} JWK`,
+    );
+  }
+  const unusable = () => new EntitlementKeyError(`key ${jwk.kid} does not hold a usable private key`);
+  let key: NodeKeyObject;
+  let publicKey: NodeKeyObject;
+  try {
+    key = createPrivateKey({ key: jwk as NodeJsonWebKey, format: 'jwk' });
+    publicKey = createPublicKey(key);
+  } catch {
+    throw unusable();
+  }
+  const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
+  const curve = CURVES[jwk.alg];
+  if (publicJwk.kty !== curve.kty || publicJwk.crv !== curve.crv) {
+    throw new EntitlementKeyError(`key ${jwk.kid}: ${jwk.alg} signs with a ${curve.crv} key`);
+  }
+  // The JWK's public members are taken as given: a probe signature shows they match `d`.
+  const digest = jwk.alg === 'ES256' ? 'sha256' : null;
+  const probe = Buffer.from('smart-fleet entitlement key probe');
+  let matches = false;
+  try {
+    matches = verify(digest, probe, publicKey, sign(digest, probe, key));
+  } catch {
+    // Reported below, without the key's members.
+  }
+  if (!matches) {
+    throw unusable();
+  }
+  return { keys: [publicPart(publicJwk, jwk.kid, jwk.alg)] };
+}
+
 /** A signer from a private JWK (with kid and alg), e.g. mounted from a Secret. */
 export async function signerFromJwk(jwk: JWK): Promise<EntitlementSigner> {
   checkKid(jwk.kid);
@@ -94,8 +168,11 @@ export function publicKeySet(signers: readonly EntitlementSigner[]): JSONWebKeyS
   return { keys: signers.map((s) => s.publicJwk) };
 }
 
-/** Checks a key set (parsed JSON) and prepares it for verification. */
-export function entitlementKeys(set: unknown): EntitlementKeys {
+/**
+ * A key set (parsed JSON) checked: 1 to MAX_KEYS public keys of our algorithms, each naming its
+ * kid, no kid twice; returned as their public members only, as the hub publishes it.
+ */
+export function checkedKeySet(set: unknown): JSONWebKeySet {
   const keys = (set as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS) {
     throw new EntitlementKeyError(`a key set is {"keys": [...]} with 1 to ${MAX_KEYS} keys`);
@@ -116,8 +193,42 @@ export function entitlementKeys(set: unknown): EntitlementKeys {
   if (new Set(kids).size !== kids.length) {
     throw new EntitlementKeyError('two keys in the set have the same kid');
   }
-  const algorithms = [...new Set(checked.map((k) => k.alg as EntitlementAlgorithm))];
-  return { resolve: createLocalJWKSet({ keys: checked }), algorithms, kids };
+  return { keys: checked };
+}
+
+/** Checks a key set (parsed JSON) and prepares it for verification. */
+export function entitlementKeys(set: unknown): EntitlementKeys {
+  const { keys } = checkedKeySet(set);
+  const algorithms = [...new Set(keys.map((k) => k.alg as EntitlementAlgorithm))];
+  return { resolve: createLocalJWKSet({ keys }), algorithms, kids: keys.map((k) => k.kid as string) };
+}
+
+/** Reads a public key set file (a JWKS), bounded and checked; each problem names the file. */
+export function readKeySetFile(file: string): JSONWebKeySet {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_KEY_SET_FILE_BYTES) {
+      throw new EntitlementKeyError(`is ${size} bytes: a key set file is at most ${MAX_KEY_SET_FILE_BYTES}`);
+    }
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EntitlementKeyError(
+      `${file} ${code === 'ENOENT' ? 'does not exist' : (error as Error).message}`,
+    );
+  }
+  let set: unknown;
+  try {
+    set = JSON.parse(text);
+  } catch {
+    throw new EntitlementKeyError(`${file} is not JSON (a JSON Web Key Set: {"keys": [...]})`);
+  }
+  try {
+    return checkedKeySet(set);
+  } catch (error) {
+    throw new EntitlementKeyError(`${file}: ${(error as Error).message}`);
+  }
 }
 
 /** Reads a private JWK file (with kid and alg) as a signer; the file's contents never reach an error. */
