@@ -4,7 +4,7 @@
  * An Error in a field is written as one line (describeError), never as an HTTP exchange.
  * Never pass secret values here.
  */
-import { describeError } from './api-errors.ts';
+import { describeError } from './describe-error.ts';
 
 export type LogFields = Record<string, unknown>;
 

@@ -57,27 +57,27 @@ const expected: Record<HardwareProfileName, Expected> = {
   // 1 Gbps is 500 TV streams (256Mi + 1Mi each).
   entry: {
     allocatable: [3500, 7168],
-    quota: [3380, 6752, 1],
+    quota: [3380, 6816, 1],
     edge: [1, 2580, 756, 1, 1000, 500],
     cacheVolumeGB: 450,
   },
   'smp-half': {
     allocatable: [3500, 7168],
-    quota: [3380, 6752, 2],
+    quota: [3380, 6816, 2],
     edge: [1, 2580, 1256, 2, 2000, 1000],
     cacheVolumeGB: 900,
   },
   // Table 1's full server: 4 Gbps = 2,000 streams at 2 Mbps.
   'smp-full': {
     allocatable: [7500, 15360],
-    quota: [7380, 14944, 4],
+    quota: [7380, 15008, 4],
     edge: [1, 6580, 2256, 4, 4000, 2000],
     cacheVolumeGB: 1800,
   },
   // The same box as a cluster: one edge per module, each with a card and a quarter of the rest.
   'cluster-full': {
     allocatable: [7500, 15360],
-    quota: [7380, 14944, 4],
+    quota: [7380, 15008, 4],
     edge: [4, 1645, 756, 1, 1000, 500],
     cacheVolumeGB: 1800,
   },

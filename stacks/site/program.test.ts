@@ -169,8 +169,8 @@ describe('the site program', () => {
     assert.deepEqual((stack.object('ResourceQuota', 'release-budget', SITE_NAMESPACE).spec as Json).hard, {
       'requests.cpu': '7380m',
       'limits.cpu': '7380m',
-      'requests.memory': '14944Mi',
-      'limits.memory': '14944Mi',
+      'requests.memory': '15008Mi',
+      'limits.memory': '15008Mi',
       'requests.smartfleet.io/stream-accelerator': '4',
     });
     assert.equal(
@@ -327,8 +327,8 @@ describe('the site program', () => {
         hard: {
           'requests.cpu': '7380m',
           'limits.cpu': '7380m',
-          'requests.memory': '14944Mi',
-          'limits.memory': '14944Mi',
+          'requests.memory': '15008Mi',
+          'limits.memory': '15008Mi',
           'requests.smartfleet.io/stream-accelerator': '4',
         },
       },

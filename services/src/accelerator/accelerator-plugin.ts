@@ -10,8 +10,8 @@
  * already lists the cards. A scan that fails (a pattern matching too much, an unreadable
  * directory) keeps the last list and is logged once per distinct reason.
  */
-import { type Logger, silentLogger } from '@smart-fleet/kube';
-import { ACCELERATOR_RESOURCE } from '@smart-fleet/model';
+import { type Logger, silentLogger } from '@smart-fleet/kube/log';
+import { ACCELERATOR_RESOURCE } from '@smart-fleet/model/site-sizing';
 import { findDevices, MAX_DEVICES } from './device-discovery.ts';
 import { DEFAULT_DEVICE_PATTERN, type DevicePattern, parseDevicePatterns } from './device-pattern.ts';
 import { DeviceRegistry, type PluginDevice } from './device-registry.ts';

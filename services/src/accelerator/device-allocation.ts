@@ -6,7 +6,7 @@
  * card would stream in software and overrun the box. Requests are bounded before use.
  */
 import { status } from '@grpc/grpc-js';
-import { quote } from '@smart-fleet/model';
+import { quote } from '@smart-fleet/model/echo';
 import { compareIds, MAX_DEVICES } from './device-discovery.ts';
 import type {
   AllocateRequest,

@@ -7,7 +7,7 @@
  */
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { quote } from '@smart-fleet/model';
+import { quote } from '@smart-fleet/model/echo';
 import type { DevicePattern } from './device-pattern.ts';
 
 /** The most devices one plugin advertises (a SMART box has 1 to 4 cards). */

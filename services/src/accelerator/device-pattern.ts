@@ -6,7 +6,7 @@
  * name x pattern steps and can never backtrack exponentially.
  */
 import { basename, dirname, isAbsolute, normalize } from 'node:path';
-import { elide, quote } from '@smart-fleet/model';
+import { elide, quote } from '@smart-fleet/model/echo';
 
 export const DEFAULT_DEVICE_PATTERN = '/dev/smart-accel[0-9]*';
 export const MAX_PATTERN_CHARS = 256;

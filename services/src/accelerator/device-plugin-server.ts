@@ -15,7 +15,7 @@ import {
   type ServerWritableStream,
   status,
 } from '@grpc/grpc-js';
-import type { Logger } from '@smart-fleet/kube';
+import type { Logger } from '@smart-fleet/kube/log';
 import { AllocationError, allocate, preferredAllocation } from './device-allocation.ts';
 import {
   type AllocateRequest,

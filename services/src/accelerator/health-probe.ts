@@ -5,7 +5,7 @@
  * probe that throws, hangs or exits non-zero makes its device Unhealthy with the reason.
  */
 import { type ExecFileException, execFile } from 'node:child_process';
-import { elide } from '@smart-fleet/model';
+import { elide } from '@smart-fleet/model/echo';
 import type { FoundDevice } from './device-discovery.ts';
 
 export interface HealthVerdict {

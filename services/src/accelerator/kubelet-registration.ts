@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { Logger } from '@smart-fleet/kube';
+import type { Logger } from '@smart-fleet/kube/log';
 import {
   callUnary,
   DEVICE_PLUGIN_API_VERSION,

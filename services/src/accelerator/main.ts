@@ -10,8 +10,8 @@
  */
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { processLogger } from '@smart-fleet/kube';
-import { ACCELERATOR_RESOURCE } from '@smart-fleet/model';
+import { processLogger } from '@smart-fleet/kube/log';
+import { ACCELERATOR_RESOURCE } from '@smart-fleet/model/site-sizing';
 import { AcceleratorPlugin, DEFAULT_RESCAN_SECONDS, MAX_RESCAN_SECONDS } from './accelerator-plugin.ts';
 import { DEFAULT_DEVICE_PATTERN, parseDevicePatterns } from './device-pattern.ts';
 import { commandProbe } from './health-probe.ts';

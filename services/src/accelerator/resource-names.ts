@@ -6,7 +6,7 @@
  * `SMARTFLEET_STREAM_ACCELERATOR_IDS`: the domain's first label keeps them apart from another
  * vendor's plugin with the same short name.
  */
-import { quote } from '@smart-fleet/model';
+import { quote } from '@smart-fleet/model/echo';
 
 // An extended resource is a qualified name: a DNS subdomain, "/", a name of at most 63 characters.
 const RESOURCE =

@@ -11,7 +11,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { localUrlHost } from '@smart-fleet/kube';
+import { localUrlHost } from '@smart-fleet/kube/listen-address';
 import { sendJson } from '../http/json-http.ts';
 import type { DeviceHealth } from './device-plugin-proto.ts';
 import type { SessionState } from './kubelet-registration.ts';
