@@ -9,8 +9,7 @@
  * status port, the node's healthy accelerators), not from an edge in the agent's process.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,21 +21,20 @@ import { type Manager, SITE_NAMESPACE, SiteAgent, startManager } from '@smart-fl
 import {
   type EntitlementSigner,
   generateEntitlementSigner,
-  issueEntitlement,
-  Origin,
+  type Origin,
   publicKeySet,
 } from '@smart-fleet/services';
 import { type SampleSiteNode, startSampleSiteNode } from '../scripts/sample-site-node.ts';
 import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
 import { isReady, stuckPod } from './support/node-pods.ts';
 import { rolloutFixtures, statusOf } from './support/rollout-fixtures.ts';
+import { openSession, SEGMENT, startOneTitleOrigin } from './support/streaming.ts';
 import { exportedFigure } from './support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
 
 const skip = nodePreflight().join('; ') || false;
 const namespace = uniqueNamespace('release-pods');
 const TITLE = 'harbour-lights';
-const SEGMENT = 'low/seg0.ts';
 
 describe('site releases as pods on a real site node', { skip }, () => {
   let hub: TestHub;
@@ -49,8 +47,7 @@ describe('site releases as pods on a real site node', { skip }, () => {
   let fx: ReturnType<typeof rolloutFixtures>;
   let site = '';
   const media = mkdtempSync(join(tmpdir(), 'smart-fleet-release-pods-'));
-  const library = join(media, 'library');
-  const segment = Buffer.alloc(1_500_000, createHash('sha256').update(TITLE).digest());
+  let segment: Buffer;
 
   /** A release of the edge and the license proxy, as an operator writes one; `edge` adds settings. */
   const release = (name: string, version: string, edge: Record<string, string> = {}) =>
@@ -90,18 +87,7 @@ describe('site releases as pods on a real site node', { skip }, () => {
     await release('v2', '2.0.0', { FILL_RATE_MBPS: '0' });
 
     // A title on a distribution origin: the parent the edge pod fills from.
-    mkdirSync(join(library, TITLE, 'low'), { recursive: true });
-    writeFileSync(join(library, TITLE, SEGMENT), segment);
-    writeFileSync(
-      join(library, TITLE, 'packaged.json'),
-      JSON.stringify({ renditions: [{ name: 'low', targetMbps: 2 }] }),
-    );
-    origin = await Origin.start({
-      dir: join(media, 'origin'),
-      libraryDir: library,
-      host: '127.0.0.1',
-      port: 0,
-    });
+    ({ origin, segment } = await startOneTitleOrigin(media, TITLE, 1_500_000));
     // The node as npm start makes a live site's: images imported, one stand-in card, the
     // stack's Services and endpoints, relays for what its pods reach.
     node = await startSampleSiteNode({
@@ -185,21 +171,8 @@ describe('site releases as pods on a real site node', { skip }, () => {
   it("serves an entitled session's segment from the edge pod, filled from the origin", async () => {
     // Subscribers' way in: the edge's Service (through npm start's loopback relay).
     const edgeUrl = node.edgeUrl;
-    const token = await issueEntitlement(signer, {
-      subscriber: 'ann',
-      tenant: 'acme',
-      title: TITLE,
-      site,
-      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
-      ttlSeconds: 300,
-    });
-    const opened = await fetch(`${edgeUrl}/sessions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: TITLE }),
-    });
-    const session = (await opened.json()) as { prefix?: string };
-    assert.equal(opened.status, 201, JSON.stringify(session));
+    const session = await openSession(edgeUrl, signer, { site, title: TITLE });
+    assert.equal(session.status, 201, JSON.stringify(session.body));
     const served = await fetch(`${edgeUrl}${session.prefix}/${TITLE}/${SEGMENT}`);
     assert.equal(served.status, 200);
     assert.deepEqual(Buffer.from(await served.arrayBuffer()), segment);
@@ -211,19 +184,7 @@ describe('site releases as pods on a real site node', { skip }, () => {
       timeoutMs: 30000,
     });
     assert.equal(await exported('acceleratorsHealthy'), 1);
-    const elsewhere = await issueEntitlement(signer, {
-      subscriber: 'ann',
-      tenant: 'acme',
-      title: TITLE,
-      site: 'apt-elsewhere-00001',
-      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
-      ttlSeconds: 300,
-    });
-    const refused = await fetch(`${edgeUrl}/sessions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${elsewhere}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: TITLE }),
-    });
+    const refused = await openSession(edgeUrl, signer, { site: 'apt-elsewhere-00001', title: TITLE });
     assert.equal(refused.status, 403, "the pod's edge was told which site it is");
   });
 

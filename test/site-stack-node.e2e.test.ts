@@ -13,7 +13,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +43,7 @@ import { type Manager, SITE_NAMESPACE, startManager } from '@smart-fleet/operato
 import {
   type EntitlementSigner,
   generateEntitlementSigner,
-  issueEntitlement,
-  Origin,
+  type Origin,
   publicKeySet,
 } from '@smart-fleet/services';
 import { ACCELERATOR_PLUGIN } from '../stacks/site/accelerator-device-plugin.ts';
@@ -58,6 +56,7 @@ import { siteConfig } from '../stacks/testing/fixtures/stack-configs.ts';
 import { editSite, smallFleet, toYaml } from './support/fleet-fixtures.ts';
 import { logOf, untilPodsReady } from './support/node-pods.ts';
 import { rolloutFixtures } from './support/rollout-fixtures.ts';
+import { openSession, SEGMENT, startOneTitleOrigin } from './support/streaming.ts';
 import { exportedFigure } from './support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from './support/test-hub.ts';
 
@@ -71,7 +70,6 @@ const STACK_IMAGES: ComponentImage[] = ['agent', 'acceleratorDevicePlugin'];
 /** What the releases here run. */
 const RELEASE_IMAGES: ComponentImage[] = ['streamingEdge', 'licenseProxy'];
 const TITLE = 'harbour-lights';
-const SEGMENT = 'low/seg0.ts';
 
 describe('the site stack on a real site node', { skip }, () => {
   let hub: TestHub;
@@ -87,8 +85,7 @@ describe('the site stack on a real site node', { skip }, () => {
   let site = '';
   const media = mkdtempSync(join(tmpdir(), 'smart-fleet-site-stack-'));
   const volumes = join(media, 'volumes');
-  const library = join(media, 'library');
-  const segment = Buffer.alloc(1_000_000, createHash('sha256').update(TITLE).digest());
+  let segment: Buffer;
   // The box's card: the DaemonSet sees the host's /dev, so its stand-in is made there, in a
   // folder of this run's own (the stack's device pattern points at it).
   const cards = join('/dev', `smart-fleet-test-${process.pid}`);
@@ -145,18 +142,7 @@ describe('the site stack on a real site node', { skip }, () => {
       log: silentLogger,
     });
     // The parent tier's distribution origin with one title, reached over the box's network.
-    mkdirSync(join(library, TITLE, 'low'), { recursive: true });
-    writeFileSync(join(library, TITLE, SEGMENT), segment);
-    writeFileSync(
-      join(library, TITLE, 'packaged.json'),
-      JSON.stringify({ renditions: [{ name: 'low', targetMbps: 2 }] }),
-    );
-    origin = await Origin.start({
-      dir: join(media, 'origin'),
-      libraryDir: library,
-      host: '127.0.0.1',
-      port: 0,
-    });
+    ({ origin, segment } = await startOneTitleOrigin(media, TITLE));
     originRelay = await startNodeRelay({
       host: node.network.gateway,
       name: 'distribution origin',
@@ -295,21 +281,8 @@ describe('the site stack on a real site node', { skip }, () => {
       namespace: SITE_NAMESPACE,
     });
     const edgeUrl = `http://${service.spec?.clusterIP}:${SITE_SERVICE_PORTS[0]?.port}`;
-    const token = await issueEntitlement(signer, {
-      subscriber: 'ann',
-      tenant: 'acme',
-      title: TITLE,
-      site,
-      kids: ['5f0c3d52-4a8e-4b8e-9b1e-2d7b9f3c1a01'],
-      ttlSeconds: 300,
-    });
-    const opened = await fetch(`${edgeUrl}/sessions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: TITLE }),
-    });
-    const session = (await opened.json()) as { prefix?: string };
-    assert.equal(opened.status, 201, `the hub's key admits: ${JSON.stringify(session)}`);
+    const session = await openSession(edgeUrl, signer, { site, title: TITLE });
+    assert.equal(session.status, 201, `the hub's key admits: ${JSON.stringify(session.body)}`);
     const served = await fetch(`${edgeUrl}${session.prefix}/${TITLE}/${SEGMENT}`);
     assert.equal(served.status, 200, "filled from the stack's origin");
     assert.deepEqual(Buffer.from(await served.arrayBuffer()), segment);
