@@ -40,12 +40,15 @@ export interface LiveSites {
   stop(): Promise<void>;
 }
 
+/**
+ * The hub's entitlement keys for the operators these sites call: the bundle brings them to the
+ * releases' edges, which no pod runs on these clusters to read.
+ */
+export const LIVE_SITES_HUB_KEYS = publicKeySet([await generateEntitlementSigner('live-sites')]);
+
 export async function startLiveSites(o: LiveSitesOptions): Promise<LiveSites> {
-  // What the releases' edges would be given; no pod runs on these clusters to read it.
-  const nodelessEdge = {
-    originUrls: ['http://127.0.0.1:9'],
-    entitlementKeys: publicKeySet([await generateEntitlementSigner('live-sites')]),
-  };
+  // What the releases' edges would be given besides the bundle.
+  const nodelessEdge = { originUrls: ['http://127.0.0.1:9'] };
   const clusters = new Map<string, { cluster: ExtraApiserver; client: KubeClient; stateDir: string }>();
   const agents = new Map<string, SiteAgent>();
   let hubUrl = o.ingestUrl;

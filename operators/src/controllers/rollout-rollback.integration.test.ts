@@ -4,7 +4,7 @@ import { applyInventory } from '@smart-fleet/hub';
 import { listAll, silentLogger, waitFor } from '@smart-fleet/kube';
 import { API_GROUP, API_VERSION, parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
-import { type LiveSites, startLiveSites } from '../../../test/support/live-sites.ts';
+import { LIVE_SITES_HUB_KEYS, type LiveSites, startLiveSites } from '../../../test/support/live-sites.ts';
 import { rolloutFixtures, statusOf } from '../../../test/support/rollout-fixtures.ts';
 import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
@@ -22,7 +22,13 @@ describe('roll-backs that really move sites back, deadlines, and status that can
   let r4Degrades = false;
 
   const startOperators = () =>
-    startManager({ client: hub.client, namespace, log: silentLogger, health: { graceMs: GRACE_MS } });
+    startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      health: { graceMs: GRACE_MS },
+      entitlementKeys: LIVE_SITES_HUB_KEYS,
+    });
   const everySiteRuns = (release: string) =>
     waitFor(async () => [...(await fx.deployed()).values()].every((r) => r === release), {
       what: `every site reporting ${release}`,

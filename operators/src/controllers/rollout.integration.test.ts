@@ -4,7 +4,7 @@ import { applyInventory } from '@smart-fleet/hub';
 import { silentLogger, waitFor } from '@smart-fleet/kube';
 import { parseInventory } from '@smart-fleet/model';
 import { smallFleet, toYaml } from '../../../test/support/fleet-fixtures.ts';
-import { type LiveSites, startLiveSites } from '../../../test/support/live-sites.ts';
+import { LIVE_SITES_HUB_KEYS, type LiveSites, startLiveSites } from '../../../test/support/live-sites.ts';
 import { rolloutFixtures, statusOf } from '../../../test/support/rollout-fixtures.ts';
 import { calmTelemetry } from '../../../test/support/telemetry.ts';
 import { type TestHub, testHub, uniqueNamespace } from '../../../test/support/test-hub.ts';
@@ -30,7 +30,12 @@ describe('rollouts in waves, each site with its own cluster and a real agent', (
       fx.release('r2', '1.1.0'),
       fx.release('r-bad', '1.2.0', { applyFails: true }),
     ]);
-    manager = await startManager({ client: hub.client, namespace, log: silentLogger });
+    manager = await startManager({
+      client: hub.client,
+      namespace,
+      log: silentLogger,
+      entitlementKeys: LIVE_SITES_HUB_KEYS,
+    });
     live = await startLiveSites({
       hub,
       namespace,
