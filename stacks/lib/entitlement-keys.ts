@@ -1,13 +1,13 @@
 /**
  * The hub's entitlement keys as stack config (the hub program), and how a pod that reads them
- * at start is rolled when they change (the hub's and the wide-area clusters'). The API signs playback entitlements with a private
- * key (`entitlements.signingKey`, a secret, mounted into the API's pods from a Secret); every
- * verifier needs the public half: the operators hand it to each site in its bundle (the edges
- * admit sessions with it) and the wide-area clusters' license services take it as their config.
- * The published set is the signing key's public half plus `entitlements.acceptedPublicKeys`, the
- * keys a rotation still needs (the next key, published before the API signs with it; the last
- * one, until the tokens it signed expire). The key's text is checked where the config is read,
- * with the same rules the API loads it by, and never quoted.
+ * at start is rolled when they change (the hub's and the wide-area clusters'). The API signs
+ * playback entitlements with a private key (`entitlements.signingKey`, a secret, mounted into
+ * the API's pods from a Secret); every verifier needs the public half: the operators hand it to
+ * each site in its bundle (the edges admit sessions with it) and the wide-area clusters' license
+ * services take it as their config. The published set is the signing key's public half plus
+ * `entitlements.acceptedPublicKeys`, the keys a rotation still needs (the next key, published
+ * before the API signs with it; the last one, until the tokens it signed expire). The key's text
+ * is checked where the config is read, with the same rules the API loads it by, and never quoted.
  */
 import { createHash } from 'node:crypto';
 import type * as pulumi from '@pulumi/pulumi';
